@@ -1,0 +1,141 @@
+// Turns rules into the engine's runtime form: one RE2 per rule (byte offsets on Buffers), and one
+// literal-alternation RE2 over every keyword, the prefilter that decides where rules run at all.
+import RE2 from "re2";
+import picomatch from "picomatch";
+import { KeyfenceError } from "../errors.js";
+import type { Rule } from "../types.js";
+
+export const DEFAULT_WINDOW = { before: 64, after: 256 } as const;
+
+export interface CompiledRule {
+  rule: Rule;
+  index: number;
+  re: RE2;
+  /** Named group `secret`, or 1. */
+  secretGroup: string | number;
+  allow: RE2[];
+  stopwords: string[];
+  /** Paths where this rule never reports; undefined when the rule has no path allowlist. */
+  pathAllowed?: (path: string) => boolean;
+  /** Longest case-sensitive keyword, kept visible in redacted output when the secret starts with it. */
+  prefixes: string[];
+}
+
+export interface KeywordEntry {
+  /** Indexes of rules that list the keyword. */
+  rules: number[];
+}
+
+export interface RuleSet {
+  rules: CompiledRule[];
+  /** Alternation of every keyword, longest first, so the longest keyword at a position wins. */
+  prefilter: RE2;
+  /** Exact keyword → rules, for case-sensitive keywords. */
+  exact: Map<string, number[]>;
+  /** Lower-cased keyword → rules, for case-insensitive keywords. */
+  folded: Map<string, number[]>;
+  /** Every keyword (in its matching form), for finding shorter keywords hidden inside a longer hit. */
+  keywords: { text: string; folded: boolean; rules: number[] }[];
+  maxKeywordLength: number;
+  maxBefore: number;
+  /** Matched keyword text → rules, filled as hits are seen. */
+  hitMemo: Map<string, number[]>;
+}
+
+/** Why RE2 refused a pattern, in words a rule author can act on. */
+function explainRe2Error(pattern: string, message: string): string {
+  if (/\(\?<?[=!]/.test(pattern)) return "lookaround ((?=…), (?!…), (?<=…), (?<!…)) is not supported: RE2 runs in linear time and has no lookaround";
+  if (/\\[1-9]|\\k</.test(pattern)) return "backreferences (\\1, \\k<name>) are not supported: RE2 runs in linear time and has no backreferences";
+  if (/repetition/.test(message)) return `${message} (RE2 allows at most {1000})`;
+  return message;
+}
+
+/** Compiles an RE2 pattern, turning RE2's refusal into a located, one-line error. */
+export function compilePattern(pattern: string, flags: string, where: { file?: string; line?: number; subject?: string }): RE2 {
+  try {
+    return new RE2(pattern, flags);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new KeyfenceError(`invalid regex: ${explainRe2Error(pattern, message)}`, where);
+  }
+}
+
+/** Number of capture groups and whether a group named `secret` exists. */
+function groupsOf(pattern: string): { count: number; named: boolean } {
+  // Matching the empty alternative yields an array with one slot per group.
+  const probe = new RE2(`(?:${pattern})|`, "d").exec("");
+  const count = probe ? probe.length - 1 : 0;
+  const named = !!probe?.groups && "secret" in probe.groups;
+  return { count, named };
+}
+
+export function compileRule(rule: Rule, index: number): CompiledRule {
+  const where = { file: rule.origin.file, line: rule.origin.line, subject: `rule ${rule.id}` };
+  const re = compilePattern(rule.regex, "gd", where);
+  const groups = groupsOf(rule.regex);
+  if (!groups.named && groups.count === 0) {
+    throw new KeyfenceError("regex has no capture group for the secret: name it (?P<secret>…) or use group 1", where);
+  }
+  const allow = rule.allowlist.regexes.map((p) => compilePattern(p, "", { ...where, subject: `rule ${rule.id} allowlist` }));
+  const prefixes = rule.keywordsCaseInsensitive ? [] : [...rule.keywords].sort((a, b) => b.length - a.length);
+  return {
+    rule,
+    index,
+    re,
+    secretGroup: groups.named ? "secret" : 1,
+    allow,
+    stopwords: rule.allowlist.stopwords.map((s) => s.toLowerCase()),
+    pathAllowed: rule.allowlist.paths.length ? picomatch(rule.allowlist.paths, { dot: true }) : undefined,
+    prefixes,
+  };
+}
+
+function escapeLiteral(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
+}
+
+/** Rule ids are what baselines and inline allows refer to, so they must be unique across all packs. */
+export function assertUniqueIds(rules: readonly Rule[]): void {
+  const first = new Map<string, Rule>();
+  for (const r of rules) {
+    const prev = first.get(r.id);
+    if (prev) {
+      const at = `${prev.origin.file}${prev.origin.line ? `:${prev.origin.line}` : ""}`;
+      throw new KeyfenceError(`duplicate rule id (first defined at ${at})`, { file: r.origin.file, line: r.origin.line, subject: `rule ${r.id}` });
+    }
+    first.set(r.id, r);
+  }
+}
+
+export function compileRuleSet(rules: readonly Rule[]): RuleSet {
+  assertUniqueIds(rules);
+  const compiled = rules.map(compileRule);
+  const exact = new Map<string, number[]>();
+  const folded = new Map<string, number[]>();
+  for (const c of compiled) {
+    for (const k of c.rule.keywords) {
+      const map = c.rule.keywordsCaseInsensitive ? folded : exact;
+      const key = c.rule.keywordsCaseInsensitive ? k.toLowerCase() : k;
+      const list = map.get(key) ?? [];
+      if (!list.includes(c.index)) list.push(c.index);
+      map.set(key, list);
+    }
+  }
+  const keywords = [
+    ...[...exact].map(([text, r]) => ({ text, folded: false, rules: r })),
+    ...[...folded].map(([text, r]) => ({ text, folded: true, rules: r })),
+  ].sort((a, b) => b.text.length - a.text.length || (a.text < b.text ? -1 : 1));
+  const alternation = keywords.map((k) => (k.folded ? `(?i:${escapeLiteral(k.text)})` : escapeLiteral(k.text))).join("|");
+  // An empty rule set still needs a prefilter; this one can never match.
+  const prefilter = new RE2(alternation || "[^\\x00-\\x{10FFFF}]", "g");
+  return {
+    rules: compiled,
+    prefilter,
+    exact,
+    folded,
+    keywords,
+    maxKeywordLength: Math.max(1, ...keywords.map((k) => Buffer.byteLength(k.text))),
+    maxBefore: Math.max(0, ...compiled.map((c) => c.rule.window.before)),
+    hitMemo: new Map(),
+  };
+}

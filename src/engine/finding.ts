@@ -1,0 +1,53 @@
+import type { CompiledRule } from "./compile.js";
+import { fingerprintOf, redact, sha256Hex } from "./redact.js";
+import { attachSecret } from "./secret-store.js";
+import { ROTATION_DAYS, type Finding, type ScanTarget } from "../types.js";
+
+export interface Span {
+  offset: number;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** One line a developer can act on: rotate within the window, where to revoke, what to do instead. */
+export function remediationText(rotateDays: number | undefined, revokeUrl: string | undefined, advice: string | undefined): string {
+  const parts: string[] = [];
+  if (rotateDays) parts.push(`Rotate within ${rotateDays} days${revokeUrl ? ` (${revokeUrl})` : ""}`);
+  else if (revokeUrl) parts.push(`Revoke or roll it at ${revokeUrl}`);
+  parts.push(advice ?? "load it from an environment variable or a secret manager instead of committing it");
+  const text = parts.join("; ");
+  return text.charAt(0).toUpperCase() + text.slice(1) + ".";
+}
+
+export function buildFinding(c: CompiledRule, secret: string, target: ScanTarget, span: Span, entropy: number | undefined): Finding {
+  const rule = c.rule;
+  const secretHash = sha256Hex(secret);
+  const prefix = c.prefixes.find((p) => secret.startsWith(p)) ?? "";
+  const rotateDays = rule.remediation.rotateDays ?? ROTATION_DAYS[rule.severity];
+  const finding: Finding = {
+    ruleId: rule.id,
+    provider: rule.provider,
+    kind: rule.kind,
+    title: rule.title,
+    severity: rule.severity,
+    environment: rule.environment,
+    path: target.path,
+    ...span,
+    ...(target.commit !== undefined && { commit: target.commit }),
+    ...(target.author !== undefined && { author: target.author }),
+    ...(target.date !== undefined && { date: target.date }),
+    redacted: redact(secret, prefix),
+    secretHash,
+    fingerprint: fingerprintOf(rule.id, target.path, secretHash),
+    ...(entropy !== undefined && { entropy: Math.round(entropy * 100) / 100 }),
+    message: `${rule.title} (${rule.provider}, ${rule.environment === "unknown" ? "environment unknown" : rule.environment})`,
+    remediation: remediationText(rotateDays, rule.remediation.revokeUrl, rule.remediation.advice),
+    ...(rule.remediation.revokeUrl !== undefined && { revokeUrl: rule.remediation.revokeUrl }),
+    ...(rotateDays !== undefined && { rotateDays }),
+    tags: [...rule.tags],
+  };
+  attachSecret(finding, secret);
+  return finding;
+}

@@ -1,0 +1,219 @@
+// The scan loop for one input, fed in chunks of any size. Every decision is made on absolute byte
+// offsets and only once the bytes it depends on are present, so the findings are identical for any
+// chunking of the same input, and memory holds only a window behind the read position.
+//
+//   keyword hits ──▶ per-rule windows [hit − before, hit end + after], merged while they overlap
+//                ──▶ a window is closed once no later hit can reach it, run once its bytes are here
+//                ──▶ regex → secret group → entropy → checksum → placeholders → allowlist
+//                ──▶ candidates, resolved (generic yields to specific) and emitted in offset order
+import type { CompiledRule, RuleSet } from "./compile.js";
+import { findKeywordHits } from "./prefilter.js";
+import { LineIndex } from "./line-index.js";
+import { shannonEntropy } from "./entropy.js";
+import { VALIDATORS } from "./validators.js";
+import { isPlaceholder } from "./placeholders.js";
+import { buildFinding } from "./finding.js";
+import type { Finding, ScanTarget } from "../types.js";
+
+/** A merged window never grows past this; dense keyword input is cut into windows of this size. */
+export const MAX_WINDOW = 256 * 1024;
+
+interface Interval {
+  rule: number;
+  start: number;
+  end: number;
+}
+
+interface Candidate {
+  rule: CompiledRule;
+  start: number;
+  end: number;
+  finding: Finding;
+}
+
+export interface SessionOptions {
+  /** Extra stopwords (lower-case) from configuration. */
+  stopwords?: readonly string[];
+}
+
+export class ScanSession {
+  private data: Buffer = Buffer.alloc(0);
+  /** Absolute offset of data[0]. */
+  private base = 0;
+  /** Every keyword hit starting before this offset has been handled. */
+  private hitFrom = 0;
+  private readonly open = new Map<number, Interval>();
+  private closed: Interval[] = [];
+  private candidates: Candidate[] = [];
+  /** Per rule, the end of the last accepted match: a later overlapping match of the same rule is the same secret. */
+  private readonly lastEnd = new Map<number, number>();
+  private readonly lines = new LineIndex();
+  private readonly rulesAllowedHere: boolean[];
+  private ended = false;
+
+  constructor(
+    private readonly set: RuleSet,
+    private readonly target: ScanTarget,
+    private readonly emit: (f: Finding) => void,
+    private readonly options: SessionOptions = {},
+  ) {
+    this.rulesAllowedHere = set.rules.map((c) => !c.pathAllowed?.(target.path));
+  }
+
+  push(chunk: Buffer): void {
+    if (this.ended) throw new Error("push after end");
+    if (chunk.length === 0) return;
+    this.data = this.data.length === 0 ? chunk : Buffer.concat([this.data, chunk]);
+    this.process(false);
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.process(true);
+  }
+
+  private get total(): number {
+    return this.base + this.data.length;
+  }
+
+  private process(eof: boolean): void {
+    const { hits, resumeAt } = findKeywordHits(this.set, this.data, this.hitFrom - this.base, eof);
+    for (const h of hits) this.onHit(this.base + h.pos, h.length, h.rules);
+    this.hitFrom = this.base + resumeAt;
+
+    for (const [r, iv] of this.open) {
+      // A later hit's window starts at or after hitFrom − before; once that is past this
+      // window's end, nothing can extend it any more.
+      if (eof || this.hitFrom - this.set.rules[r]!.rule.window.before >= iv.end) {
+        this.closed.push(iv);
+        this.open.delete(r);
+      }
+    }
+    this.runClosed(eof);
+    this.flush(eof);
+    this.trim();
+  }
+
+  private onHit(pos: number, length: number, rules: number[]): void {
+    for (const r of rules) {
+      if (!this.rulesAllowedHere[r]) continue;
+      const w = this.set.rules[r]!.rule.window;
+      const start = Math.max(0, pos - w.before);
+      const end = pos + length + w.after;
+      const cur = this.open.get(r);
+      if (cur && start < cur.end && Math.max(cur.end, end) - cur.start <= MAX_WINDOW) {
+        cur.end = Math.max(cur.end, end);
+        continue;
+      }
+      if (cur) this.closed.push(cur);
+      this.open.set(r, { rule: r, start, end });
+    }
+  }
+
+  private runClosed(eof: boolean): void {
+    // Windows run strictly in the order they closed, so a rule's matches are accepted in the same
+    // order whatever the chunking; the first window still short of bytes holds up the rest.
+    let i = 0;
+    for (; i < this.closed.length; i++) {
+      const iv = this.closed[i]!;
+      if (!eof && iv.end > this.total) break;
+      this.runWindow(iv, Math.min(iv.end, this.total));
+    }
+    this.closed = this.closed.slice(i);
+  }
+
+  private runWindow(iv: Interval, end: number): void {
+    const c = this.set.rules[iv.rule]!;
+    const slice = this.data.subarray(iv.start - this.base, end - this.base);
+    const re = c.re;
+    re.lastIndex = 0;
+    for (;;) {
+      const m = re.exec(slice);
+      if (!m) break;
+      const whole = m.indices![0]!;
+      // Guard against empty matches looping forever.
+      if (whole[1] === whole[0]) re.lastIndex = whole[1] + 1;
+      const span = typeof c.secretGroup === "string" ? m.indices!.groups?.[c.secretGroup] : m.indices![c.secretGroup];
+      if (!span || span[1] <= span[0]) continue;
+      const start = iv.start + span[0];
+      const stop = iv.start + span[1];
+      if (start < (this.lastEnd.get(iv.rule) ?? -1)) continue;
+      const finding = this.judge(c, slice.subarray(span[0], span[1]), start, stop);
+      if (finding) {
+        this.lastEnd.set(iv.rule, stop);
+        this.candidates.push({ rule: c, start, end: stop, finding });
+      }
+    }
+  }
+
+  /** Cheapest checks first: entropy, checksum, placeholders, allowlist; then position and finding. */
+  private judge(c: CompiledRule, bytes: Buffer, start: number, stop: number): Finding | undefined {
+    const rule = c.rule;
+    let entropy: number | undefined;
+    if (rule.entropy !== undefined) {
+      entropy = shannonEntropy(bytes);
+      if (entropy < rule.entropy) return undefined;
+    }
+    const secret = bytes.toString("utf8");
+    for (const v of rule.validate) if (!VALIDATORS[v](secret)) return undefined;
+    const stop2 = c.stopwords.length && this.options.stopwords?.length ? [...c.stopwords, ...this.options.stopwords] : c.stopwords.length ? c.stopwords : (this.options.stopwords ?? []);
+    if (isPlaceholder(secret, stop2)) return undefined;
+    for (const a of c.allow) if (a.test(secret)) return undefined;
+    const from = this.lines.locate(start, this.data, this.base);
+    const to = this.lines.locate(stop, this.data, this.base);
+    return buildFinding(c, secret, this.target, { offset: start, line: from.line, column: from.column, endLine: to.line, endColumn: to.column }, entropy);
+  }
+
+  /** The lowest offset at which any future candidate can still start. */
+  private horizon(): number {
+    let h = this.hitFrom - this.set.maxBefore;
+    for (const iv of this.open.values()) h = Math.min(h, iv.start);
+    for (const iv of this.closed) h = Math.min(h, iv.start);
+    return h;
+  }
+
+  private flush(eof: boolean): void {
+    if (this.candidates.length === 0) return;
+    const safe = eof ? Infinity : this.horizon();
+    const all = this.candidates.sort((a, b) => a.start - b.start || a.rule.index - b.rule.index);
+    // Group overlapping candidates; a group whose end is below the horizon can no longer grow.
+    const keep: Candidate[] = [];
+    let i = 0;
+    while (i < all.length) {
+      let j = i + 1;
+      let end = all[i]!.end;
+      while (j < all.length && all[j]!.start < end) end = Math.max(end, all[j++]!.end);
+      const group = all.slice(i, j);
+      if (end > safe) {
+        keep.push(...all.slice(i));
+        break;
+      }
+      for (const f of resolve(group)) this.emit(f);
+      i = j;
+    }
+    this.candidates = keep;
+  }
+
+  private trim(): void {
+    // Keep what a future window or keyword search may still need; drop the rest.
+    let keepFrom = Math.min(this.horizon(), this.hitFrom);
+    keepFrom = Math.max(this.base, Math.min(keepFrom, this.total));
+    if (keepFrom - this.base < 64 * 1024) return;
+    this.lines.forget(keepFrom, this.data, this.base);
+    this.data = Buffer.from(this.data.subarray(keepFrom - this.base));
+    this.base = keepFrom;
+  }
+}
+
+/** Within one group of overlapping secrets: generic rules yield to specific ones; one finding per span. */
+function resolve(group: Candidate[]): Finding[] {
+  const specific = group.filter((c) => !c.rule.rule.generic);
+  const out: Candidate[] = [];
+  for (const c of group) {
+    if (c.rule.rule.generic && specific.some((s) => s.start < c.end && c.start < s.end)) continue;
+    if (out.some((o) => o.start === c.start && o.end === c.end)) continue;
+    out.push(c);
+  }
+  return out.map((c) => c.finding);
+}

@@ -1,0 +1,109 @@
+// Rule examples are written as templates such as `sk_live_{{alnum:99}}`. Values are generated from a
+// seeded PRNG at test time, so the repository holds no credential-shaped literals and every run
+// (and every fuzz seed) exercises fresh but reproducible values.
+import { crc32 } from "node:zlib";
+import { base62 } from "../engine/validators.js";
+import { KeyfenceError } from "../errors.js";
+
+const ALPHABETS: Record<string, string> = {
+  alnum: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+  hex: "0123456789abcdef",
+  HEX: "0123456789ABCDEF",
+  lower: "abcdefghijklmnopqrstuvwxyz",
+  upper: "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+  digits: "0123456789",
+  lowernum: "abcdefghijklmnopqrstuvwxyz0123456789",
+  uppernum: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+  base64: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+  base64url: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+  base32: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
+  base32lower: "abcdefghijklmnopqrstuvwxyz234567",
+};
+
+export const TEMPLATE_KINDS = [...Object.keys(ALPHABETS), "crc32-base62", "luhn", "iban", "uuid"] as const;
+
+/** mulberry32 over a 32-bit seed derived from a string (FNV-1a). Not for cryptography. */
+export function seededRandom(seed: string): () => number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < seed.length; i++) {
+    h ^= seed.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  let a = h >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pick(rand: () => number, alphabet: string, n: number): string {
+  let out = "";
+  for (let i = 0; i < n; i++) out += alphabet[Math.floor(rand() * alphabet.length)];
+  return out;
+}
+
+function luhnComplete(partial: string): string {
+  // Append the digit that makes the whole number pass Luhn.
+  for (let d = 0; d <= 9; d++) {
+    const candidate = partial + d;
+    let sum = 0;
+    let dbl = false;
+    for (let i = candidate.length - 1; i >= 0; i--) {
+      let v = candidate.charCodeAt(i) - 48;
+      if (dbl) {
+        v *= 2;
+        if (v > 9) v -= 9;
+      }
+      sum += v;
+      dbl = !dbl;
+    }
+    if (sum % 10 === 0) return candidate;
+  }
+  throw new Error("unreachable");
+}
+
+function ibanWithCheck(country: string, bban: string): string {
+  const numeric = (bban + country + "00").replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
+  let rem = 0;
+  for (const ch of numeric) rem = (rem * 10 + (ch.charCodeAt(0) - 48)) % 97;
+  return `${country}${String(98 - rem).padStart(2, "0")}${bban}`;
+}
+
+function generate(spec: string, rand: () => number): string {
+  const [kind, ...args] = spec.split(":");
+  const n = Number(args[0]);
+  if (kind && kind in ALPHABETS && Number.isInteger(n) && n > 0 && n <= 10000) return pick(rand, ALPHABETS[kind]!, n);
+  switch (kind) {
+    case "crc32-base62": {
+      const payload = pick(rand, ALPHABETS.alnum!, Number.isInteger(n) && n > 0 ? n : 30);
+      return payload + base62(crc32(payload), 6);
+    }
+    case "luhn": {
+      // luhn:LENGTH:PREFIX
+      const prefix = args[1] ?? "4";
+      const len = Number.isInteger(n) && n >= 12 && n <= 19 ? n : 16;
+      return luhnComplete(prefix + pick(rand, ALPHABETS.digits!, len - prefix.length - 1));
+    }
+    case "iban": {
+      // iban:COUNTRY:LENGTH
+      const country = (args[0] ?? "GB").toUpperCase();
+      const len = Number(args[1] ?? 22);
+      return ibanWithCheck(country, pick(rand, ALPHABETS.digits!, len - 4));
+    }
+    case "uuid": {
+      const h = pick(rand, ALPHABETS.hex!, 32);
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
+    }
+  }
+  throw new KeyfenceError(`unknown example generator {{${spec}}} (known: ${TEMPLATE_KINDS.join(", ")})`);
+}
+
+const TEMPLATE = /\{\{([A-Za-z0-9:_-]+)\}\}/g;
+
+/** Expands every `{{kind:args}}` in an example string with values drawn from `seed`. */
+export function expandExample(template: string, seed: string): string {
+  const rand = seededRandom(seed);
+  return template.replace(TEMPLATE, (_m, spec: string) => generate(spec, rand));
+}

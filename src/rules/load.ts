@@ -1,0 +1,127 @@
+// Rule packs: YAML files, one provider each, validated against schema/rule-pack.schema.json and
+// compiled once so that every regex, capture group and duplicate id is checked at load time.
+import { readdirSync, statSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { loadDocument } from "../schema-document.js";
+import { KeyfenceError } from "../errors.js";
+import { assertUniqueIds, compileRule, DEFAULT_WINDOW } from "../engine/compile.js";
+import type { Environment, Rule, Severity, ValidatorName } from "../types.js";
+
+const require = createRequire(import.meta.url);
+export const RULE_PACK_SCHEMA = require("../../schema/rule-pack.schema.json") as object;
+
+/** The folder of built-in packs shipped with the package. */
+export const BUILTIN_RULES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../rules");
+
+/** A rule as written in YAML (only the schema's required keys are guaranteed). */
+export interface RuleSpec {
+  id: string;
+  provider?: string;
+  kind: string;
+  title: string;
+  severity: Severity;
+  environment?: Environment;
+  generic?: boolean;
+  keywords: string[];
+  keywordsCaseInsensitive?: boolean;
+  regex: string;
+  window?: { before?: number; after?: number };
+  entropy?: number;
+  validate?: ValidatorName[];
+  allowlist?: { regexes?: string[]; stopwords?: string[]; paths?: string[] };
+  remediation?: { rotateDays?: number; revokeUrl?: string; advice?: string };
+  tags?: string[];
+  examples: { match: string[]; noMatch: string[] };
+}
+
+interface PackSpec {
+  provider: string;
+  family?: string;
+  rules: RuleSpec[];
+}
+
+/** Applies the format's defaults to a rule written in a pack or in configuration. */
+export function ruleFromSpec(spec: RuleSpec, pack: { provider: string; family: string }, origin: Rule["origin"]): Rule {
+  return {
+    id: spec.id,
+    provider: spec.provider ?? pack.provider,
+    kind: spec.kind,
+    title: spec.title,
+    family: pack.family,
+    severity: spec.severity,
+    environment: spec.environment ?? "unknown",
+    keywords: spec.keywords,
+    keywordsCaseInsensitive: spec.keywordsCaseInsensitive ?? false,
+    regex: spec.regex,
+    window: { before: spec.window?.before ?? DEFAULT_WINDOW.before, after: spec.window?.after ?? DEFAULT_WINDOW.after },
+    ...(spec.entropy !== undefined && { entropy: spec.entropy }),
+    validate: spec.validate ?? [],
+    allowlist: {
+      regexes: spec.allowlist?.regexes ?? [],
+      stopwords: spec.allowlist?.stopwords ?? [],
+      paths: spec.allowlist?.paths ?? [],
+    },
+    remediation: { ...spec.remediation },
+    tags: spec.tags ?? [],
+    generic: spec.generic ?? false,
+    examples: spec.examples,
+    origin,
+  };
+}
+
+function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith("..") ? rel : file;
+}
+
+/** Loads one pack file; every rule is compiled here so errors name the file, line and rule id. */
+export function loadRulePack(file: string, options: { text?: string } = {}): Rule[] {
+  const shown = displayPath(file);
+  const doc = loadDocument<PackSpec>(shown, RULE_PACK_SCHEMA, {
+    ...options,
+    subjectOf: (value, path) => {
+      if (path[0] !== "rules" || typeof path[1] !== "number") return undefined;
+      const id = (value as PackSpec).rules?.[path[1]]?.id;
+      return typeof id === "string" ? `rule ${id}` : `rule #${path[1] + 1}`;
+    },
+  });
+  const pack = doc.value;
+  const family = pack.family ?? basename(dirname(file));
+  const rules = pack.rules.map((spec, i) => ruleFromSpec(spec, { provider: pack.provider, family }, { file: shown, line: doc.lineAt(["rules", i]) }));
+  for (const [i, r] of rules.entries()) compileRule(r, i);
+  return rules;
+}
+
+function packFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...packFilesUnder(full));
+    else if (/\.ya?ml$/i.test(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+/** Loads packs from files and folders (recursively), rejecting duplicate ids across all of them. */
+export function loadRulePacks(paths: readonly string[]): Rule[] {
+  const files: string[] = [];
+  for (const p of paths) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(p).isDirectory();
+    } catch {
+      throw new KeyfenceError("rule pack not found", { file: displayPath(p) });
+    }
+    files.push(...(isDir ? packFilesUnder(p) : [p]));
+  }
+  const rules = files.flatMap((f) => loadRulePack(f));
+  assertUniqueIds(rules);
+  return rules;
+}
+
+/** The packs shipped with keyfence. */
+export function loadBuiltinRules(): Rule[] {
+  return loadRulePacks([BUILTIN_RULES_DIR]);
+}

@@ -1,0 +1,132 @@
+// The shared vocabulary: every layer (sources, engine, policy, reporters, CLI) speaks in these types.
+
+/** Rotation-risk grades (DESIGN.md): each maps to a rotation window. `info` is public-by-design material. */
+export type Severity = "critical" | "high" | "medium" | "low" | "info";
+
+export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low", "info"];
+
+/** Days within which a credential of this severity must be rotated once exposed. */
+export const ROTATION_DAYS: Readonly<Record<Severity, number | undefined>> = {
+  critical: 30,
+  high: 60,
+  medium: 90,
+  low: 180,
+  info: undefined,
+};
+
+/** Which environment a credential belongs to, read from the token itself or its surroundings. */
+export type Environment = "live" | "sandbox" | "unknown";
+
+export type ValidatorName = "luhn" | "iban" | "crc32-base62";
+
+/** A rule as written in a pack (after defaults are applied), before compilation. */
+export interface Rule {
+  id: string;
+  provider: string;
+  /** Short name of the credential kind, e.g. "secret-key", "access-token", "private-key". */
+  kind: string;
+  title: string;
+  /** Family of the pack the rule came from (payments, cloud, generic, …). */
+  family: string;
+  severity: Severity;
+  environment: Environment;
+  /**
+   * Literals that must occur near a match; the prefilter looks for these first.
+   * A keyword is matched case-sensitively unless the rule sets `keywordsCaseInsensitive`.
+   */
+  keywords: string[];
+  keywordsCaseInsensitive: boolean;
+  /** RE2 syntax. The secret is the named group `secret`, or group 1 when there is no such name. */
+  regex: string;
+  /** How far (bytes) before the start and after the end of a keyword hit a match may extend. */
+  window: { before: number; after: number };
+  /** Minimum Shannon entropy (bits per character) of the secret. */
+  entropy?: number;
+  validate: ValidatorName[];
+  allowlist: RuleAllowlist;
+  remediation: Remediation;
+  tags: string[];
+  /** Generic rules yield to provider rules that report the same secret. */
+  generic: boolean;
+  examples: RuleExamples;
+  /** Where the rule was defined, for error messages. */
+  origin: RuleOrigin;
+}
+
+export interface RuleAllowlist {
+  /** RE2 patterns tested against the secret; a match suppresses the finding. */
+  regexes: string[];
+  /** Substrings (case-insensitive) that mark a secret as a placeholder. */
+  stopwords: string[];
+  /** Globs (picomatch) of paths where this rule never reports. */
+  paths: string[];
+}
+
+export interface Remediation {
+  rotateDays?: number;
+  revokeUrl?: string;
+  /** One line: what to do instead of committing the value. */
+  advice?: string;
+}
+
+export interface RuleExamples {
+  /** Inputs in which the rule must report exactly one finding. */
+  match: string[];
+  /** Inputs in which the rule must report nothing (look-alikes, placeholders). */
+  noMatch: string[];
+}
+
+export interface RuleOrigin {
+  file: string;
+  /** 1-based line of the rule's entry in the pack, when known. */
+  line?: number;
+}
+
+/** One reported credential. Never carries the raw secret as an enumerable field. */
+export interface Finding {
+  ruleId: string;
+  provider: string;
+  kind: string;
+  title: string;
+  severity: Severity;
+  environment: Environment;
+  /** Path relative to the scan root, with `/` separators; `-` for stdin. */
+  path: string;
+  /** 1-based line and column (Unicode code points) of the secret's start. */
+  line: number;
+  column: number;
+  endLine: number;
+  /** 1-based column just past the secret's last character. */
+  endColumn: number;
+  /** Byte offset of the secret in its input. */
+  offset: number;
+  commit?: string;
+  author?: string;
+  date?: string;
+  /** Recognisable but harmless form, e.g. `sk_live_••••••••3f9A`. */
+  redacted: string;
+  /** SHA-256 (hex) of the secret. */
+  secretHash: string;
+  /** Stable across line moves and edits elsewhere: rule + path + secret hash. */
+  fingerprint: string;
+  entropy?: number;
+  message: string;
+  remediation: string;
+  revokeUrl?: string;
+  rotateDays?: number;
+  tags: string[];
+}
+
+/** A scan's input location, given to the engine so findings can name it. */
+export interface ScanTarget {
+  path: string;
+  commit?: string;
+  author?: string;
+  date?: string;
+}
+
+/** Something went wrong with one input; the scan goes on but is marked incomplete. */
+export interface ScanWarning {
+  path: string;
+  reason: string;
+}
