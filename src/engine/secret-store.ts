@@ -12,3 +12,11 @@ export function attachSecret(finding: Finding, secret: string): void {
 export function revealSecret(finding: Finding): string | undefined {
   return secrets.get(finding);
 }
+
+/** A changed copy of a finding that still carries its secret (spreading alone would drop it). */
+export function deriveFinding(finding: Finding, changes: Partial<Finding>): Finding {
+  const out = { ...finding, ...changes };
+  const secret = secrets.get(finding);
+  if (secret !== undefined) secrets.set(out, secret);
+  return out;
+}

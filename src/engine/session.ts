@@ -34,6 +34,8 @@ interface Candidate {
 export interface SessionOptions {
   /** Extra stopwords (lower-case) from configuration. */
   stopwords?: readonly string[];
+  /** Bytes that must be droppable before the retained buffer is compacted (tests use 1). */
+  compactAt?: number;
 }
 
 export class ScanSession {
@@ -199,7 +201,7 @@ export class ScanSession {
     // Keep what a future window or keyword search may still need; drop the rest.
     let keepFrom = Math.min(this.horizon(), this.hitFrom);
     keepFrom = Math.max(this.base, Math.min(keepFrom, this.total));
-    if (keepFrom - this.base < 64 * 1024) return;
+    if (keepFrom - this.base < (this.options.compactAt ?? 64 * 1024)) return;
     this.lines.forget(keepFrom, this.data, this.base);
     this.data = Buffer.from(this.data.subarray(keepFrom - this.base));
     this.base = keepFrom;

@@ -1,0 +1,43 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+type Parsed<T extends OptionSpec> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>>;
+import { KeyfenceError } from "../errors.js";
+
+export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
+
+/** Strict argument parsing; a usage error is a one-line KeyfenceError (exit 2) naming the command. */
+export function parse<T extends OptionSpec>(command: string, args: string[], options: T, allowPositionals: boolean): Parsed<T> {
+  try {
+    return parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>({ args, options, allowPositionals, strict: true });
+  } catch (err) {
+    const msg = (err instanceof Error ? err.message : String(err)).split("\n")[0]!.replace(/\. To specify a positional.*$/, "");
+    throw new KeyfenceError(`${msg} (see 'keyfence ${command} --help')`, { subject: `keyfence ${command}` });
+  }
+}
+
+/** Options every scanning command shares; each command adds its own. */
+export const SCAN_OPTIONS = {
+  format: { type: "string", short: "f" },
+  output: { type: "string", short: "o" },
+  config: { type: "string", short: "c" },
+  "fail-on": { type: "string" },
+  "show-secrets": { type: "boolean" },
+  "report-info": { type: "boolean" },
+  "no-color": { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies OptionSpec;
+
+export const SCAN_OPTIONS_HELP = `Output and policy:
+  -f, --format FORMAT     text (default), json, sarif
+  -o, --output FILE       write the report to FILE (atomically) instead of stdout
+  -c, --config FILE       configuration file (default: keyfence.config.{json,yaml,yml} in the current folder)
+      --fail-on SEVERITY  lowest severity that blocks: critical, high, medium (default), low, info, never
+      --report-info       also report info findings (public-by-design keys such as publishable keys)
+      --show-secrets      print raw secret values in text and JSON output (never in SARIF); use with care
+      --no-color          no ANSI colours (also: NO_COLOR=1)
+  -q, --quiet             no summary on stderr when writing to a file
+  -h, --help              this help
+
+Exit codes: 0 nothing at or above --fail-on; 1 blocking findings; 2 usage, configuration or runtime
+error, or an incomplete scan (a file could not be read) with nothing blocking.`;

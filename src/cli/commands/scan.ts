@@ -1,0 +1,98 @@
+import { KeyfenceError } from "../../errors.js";
+import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
+import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
+import type { CliIO } from "../io.js";
+import type { Command } from "../command.js";
+import type { Finding } from "../../types.js";
+import type { SourceNotice } from "../../sources/files.js";
+
+const OPTIONS = {
+  ...SCAN_OPTIONS,
+  include: { type: "string", multiple: true },
+  exclude: { type: "string", multiple: true },
+  "no-gitignore": { type: "boolean" },
+  "max-file-size": { type: "string" },
+  "stdin-name": { type: "string" },
+} as const;
+
+const USAGE = `Usage: keyfence scan [paths…] [options]
+
+Scans files and folders (default: the current folder). Folders are walked with .gitignore honoured;
+symbolic links are never followed; binary files are skipped. '-' reads standard input.
+
+Sources:
+      --include GLOB      only scan paths matching GLOB (repeatable)
+      --exclude GLOB      skip paths matching GLOB (repeatable)
+      --no-gitignore      also scan files that .gitignore excludes
+      --max-file-size N   skip files larger than N bytes (suffixes k, m, g; default 50m)
+      --stdin-name NAME   path to show for findings read from standard input (default '-')
+
+${SCAN_OPTIONS_HELP}
+
+Examples:
+  keyfence scan                           # the current folder
+  keyfence scan src config --format sarif --output keyfence.sarif
+  cat .env | keyfence scan - --stdin-name .env`;
+
+function parseSize(text: string): number {
+  const m = /^(\d+)([kmg]?)b?$/i.exec(text.trim());
+  if (!m) throw new Error(`invalid size "${text}"`);
+  const mult = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as "" | "k" | "m" | "g"];
+  return Number(m[1]) * mult;
+}
+
+export const scanCommand: Command = {
+  name: "scan",
+  summary: "scan files and folders ('-' for stdin)",
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parse("scan", args, OPTIONS, true);
+    if (values.help) {
+      io.stdout.write(USAGE + "\n");
+      return 0;
+    }
+    let maxFileSize: number | undefined;
+    if (values["max-file-size"] !== undefined) {
+      try {
+        maxFileSize = parseSize(values["max-file-size"]);
+      } catch (err) {
+        throw new KeyfenceError((err as Error).message, { subject: "--max-file-size" });
+      }
+    }
+    const prepared = prepareScan(values, io);
+    const paths = positionals.length ? positionals : ["."];
+    const notices: SourceNotice[] = [];
+    const stats = { files: 0, bytes: 0 };
+    const onNotice = noticePrinter(io, notices);
+    const sources = paths.map((p) => (p === "-" ? "-" : p));
+    async function* findings(): AsyncGenerator<Finding> {
+      const filePaths = sources.filter((p) => p !== "-");
+      if (sources.includes("-")) {
+        stats.files++;
+        const counted = (async function* () {
+          for await (const chunk of io.stdin) {
+            const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+            stats.bytes += buf.length;
+            yield buf;
+          }
+        })();
+        yield* prepared.scanner.scanStream(counted, { path: values["stdin-name"] ?? "-" });
+      }
+      if (filePaths.length) {
+        yield* prepared.scanner.scanFiles(filePaths, {
+          cwd: io.cwd,
+          onNotice,
+          onFile: (f) => {
+            stats.files++;
+            stats.bytes += f.size;
+          },
+          ...(values.include && { include: values.include }),
+          ...(values.exclude && { exclude: values.exclude }),
+          ...(values["no-gitignore"] && { gitignore: false }),
+          ...(maxFileSize !== undefined && { maxFileSize }),
+        });
+      }
+    }
+    return finishScan(prepared, { findings: findings(), notices, stats }, values, io);
+  },
+};

@@ -1,0 +1,53 @@
+// Entry point: dispatch to a sub-command and turn every failure into exit code 2 with one line on
+// stderr. Nothing here may print a secret: error messages are built from paths, keys and rule ids.
+import { COMMANDS } from "./commands/index.js";
+import { processIO, type CliIO } from "./io.js";
+import { KeyfenceError } from "../errors.js";
+import { VERSION } from "../version.js";
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `keyfence ${VERSION} — finds banking, payment and cloud credentials before they leave your machine.
+
+Usage: keyfence <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
+
+Run 'keyfence <command> --help' for a command's options.
+Exit codes: 0 nothing blocking; 1 blocking findings; 2 usage, configuration or runtime error.`;
+}
+
+/** Control characters (a file name with a newline, an escape sequence) must not break the one-line rule. */
+function oneLine(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f]/g, (c) => (c === "\n" ? "\\n" : c === "\t" ? "\\t" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`));
+}
+
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    io.stdout.write(usage() + "\n");
+    return name ? 0 : 2;
+  }
+  if (name === "--version" || name === "-V") {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`keyfence: unknown command "${oneLine(name)}" (run 'keyfence --help')\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof KeyfenceError) {
+      io.stderr.write(`keyfence: ${oneLine(err.format())}\n`);
+      return 2;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr.write(`keyfence: internal error: ${oneLine(message)} (please report it; nothing was approved)\n`);
+    if (io.env.KEYFENCE_DEBUG && err instanceof Error && err.stack) io.stderr.write(err.stack + "\n");
+    return 2;
+  }
+}

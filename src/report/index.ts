@@ -1,0 +1,13 @@
+import { jsonReporter } from "./json.js";
+import { sarifReporter } from "./sarif.js";
+import { textReporter } from "./text.js";
+import type { Reporter } from "./report.js";
+
+/** Output formats by name; other layers (CI annotations, GitLab) register theirs here. */
+export const REPORTERS: Record<string, Reporter> = {
+  text: textReporter,
+  json: jsonReporter,
+  sarif: sarifReporter,
+};
+
+export type { Reporter, ReportOptions, ScanReport } from "./report.js";

@@ -1,0 +1,39 @@
+// Human output: one block per finding (where, what, how bad, the redacted value, the fix), then a
+// summary line. Colour only when writing to a terminal.
+import { revealSecret } from "../engine/secret-store.js";
+import { SEVERITIES, type Severity } from "../types.js";
+import type { Reporter, ScanReport } from "./report.js";
+
+const COLORS: Record<Severity, string> = { critical: "\x1b[1;31m", high: "\x1b[31m", medium: "\x1b[33m", low: "\x1b[36m", info: "\x1b[2m" };
+const RESET = "\x1b[0m";
+const DIM = "\x1b[2m";
+
+/** "3 findings (1 critical, 2 high) in 12 files; 1 blocks (fail-on: medium)". */
+export function summaryLine(report: ScanReport): string {
+  const n = report.findings.length;
+  const counts = SEVERITIES.map((s) => [s, report.findings.filter((f) => f.severity === s).length] as const)
+    .filter(([, c]) => c > 0)
+    .map(([s, c]) => `${c} ${s}`);
+  const blocking = report.findings.filter((f) => report.blocking.has(f.fingerprint)).length;
+  const files = `${report.stats.files} file${report.stats.files === 1 ? "" : "s"}`;
+  const head = n === 0 ? `No secrets found in ${files}` : `${n} finding${n === 1 ? "" : "s"} (${counts.join(", ")}) in ${files}`;
+  const gate = report.failOn === "never" ? "fail-on: never" : `${blocking} block${blocking === 1 ? "s" : ""} (fail-on: ${report.failOn})`;
+  const incomplete = report.incomplete ? "; scan INCOMPLETE (see warnings above)" : "";
+  return `${head}; ${gate}${incomplete}.`;
+}
+
+export const textReporter: Reporter = (report, { showSecrets, color }) => {
+  const paint = (code: string, s: string) => (color ? `${code}${s}${RESET}` : s);
+  const lines: string[] = [];
+  for (const f of report.findings) {
+    const sev = paint(COLORS[f.severity], f.severity.toUpperCase().padEnd(8));
+    const where = `${f.path}:${f.line}:${f.column}`;
+    const commit = f.commit ? ` ${paint(DIM, `(commit ${f.commit.slice(0, 12)}${f.author ? ` by ${f.author}` : ""}${f.date ? `, ${f.date.slice(0, 10)}` : ""})`)}` : "";
+    lines.push(`${where}  ${sev} ${f.title} [${f.ruleId}]${commit}`);
+    lines.push(`    value: ${f.redacted}${showSecrets ? `  secret: ${revealSecret(f) ?? "(unavailable)"}` : ""}`);
+    lines.push(`    fix:   ${f.remediation}`);
+  }
+  if (lines.length) lines.push("");
+  lines.push(summaryLine(report));
+  return lines.join("\n") + "\n";
+};

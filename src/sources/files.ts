@@ -1,0 +1,202 @@
+// Files and folders: walk (fast-glob, .gitignore honoured, symlinks never followed), filter
+// (include/exclude globs, size, binary), read (whole for small files, streamed for large ones).
+import { lstat, open, stat } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { basename, relative, resolve, sep } from "node:path";
+import fg from "fast-glob";
+import picomatch from "picomatch";
+import { gitignoreRules, pruningGlobs } from "./gitignore.js";
+import { KeyfenceError } from "../errors.js";
+
+export interface FileSourceOptions {
+  /** Honour .gitignore files (default true). */
+  gitignore?: boolean;
+  /** Only paths matching one of these globs (relative to the root) are scanned. */
+  include?: readonly string[];
+  /** Paths matching these globs are skipped. */
+  exclude?: readonly string[];
+  /** Files larger than this (bytes) are skipped with a notice. Default 50 MiB. */
+  maxFileSize?: number;
+}
+
+export interface FileEntry {
+  /** Absolute path on disk. */
+  abs: string;
+  /** Posix path relative to the scan root (what findings show). */
+  rel: string;
+  size: number;
+}
+
+export type SkipReason = "binary" | "too-large" | "symlink" | "ignored";
+
+/** Something the walk or a read could not do: deliberate skips are notices, failures make the scan incomplete. */
+export interface SourceNotice {
+  path: string;
+  reason: string;
+  /** True when the file could not be scanned for a reason other than policy (permissions, vanished). */
+  incomplete: boolean;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 50 * 1024 * 1024;
+
+const ALWAYS_EXCLUDED = ["**/.git/**", ".git/**"];
+
+// Formats that cannot hold text credentials (PKCS#12 and keystores are handled by rules on their names).
+const BINARY_EXTENSIONS = new Set(
+  "png jpg jpeg gif bmp ico webp tiff psd mp3 mp4 mov avi mkv webm wav flac ogg zip gz tgz bz2 xz 7z rar jar war ear class so dll dylib exe bin o a lib woff woff2 ttf otf eot pdf doc docx xls xlsx ppt pptx sqlite db pyc wasm node".split(" "),
+);
+
+function toPosix(p: string): string {
+  return sep === "/" ? p : p.split(sep).join("/");
+}
+
+/** Walks `root` (a folder) and yields the files to scan, in a stable (sorted) order. */
+export async function* walkFolder(root: string, options: FileSourceOptions, notices: SourceNotice[]): AsyncGenerator<FileEntry> {
+  const useGitignore = options.gitignore !== false;
+  const include = options.include?.length ? picomatch([...options.include], { dot: true }) : undefined;
+  const exclude = options.exclude?.length ? picomatch([...options.exclude], { dot: true }) : undefined;
+  const prune = useGitignore ? pruningGlobs(root) : [];
+  const ignoreGlobs = [...ALWAYS_EXCLUDED, ...prune];
+  const gitignores = useGitignore ? await fg("**/.gitignore", { cwd: root, dot: true, ignore: ignoreGlobs, followSymbolicLinks: false, suppressErrors: true }) : [];
+  const rules = useGitignore ? gitignoreRules(root, gitignores) : undefined;
+  const entries = await fg("**", {
+    cwd: root,
+    dot: true,
+    onlyFiles: false,
+    objectMode: true,
+    followSymbolicLinks: false,
+    suppressErrors: true,
+    ignore: ignoreGlobs,
+  });
+  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  for (const e of entries) {
+    const rel = e.path;
+    if (e.dirent.isDirectory()) continue;
+    if (rules?.ignores(rel)) continue;
+    if (include && !include(rel)) continue;
+    if (exclude?.(rel)) continue;
+    if (e.dirent.isSymbolicLink()) {
+      // Links are never followed: a link inside the tree points at a file scanned under its own
+      // name; a link out of the tree or in a loop is not ours to read.
+      notices.push({ path: rel, reason: "symbolic link not followed", incomplete: false });
+      continue;
+    }
+    if (!e.dirent.isFile()) continue;
+    const abs = resolve(root, rel);
+    const ext = basename(rel).split(".").pop()?.toLowerCase() ?? "";
+    if (BINARY_EXTENSIONS.has(ext)) continue;
+    let size: number;
+    try {
+      size = (await stat(abs)).size;
+    } catch (err) {
+      notices.push({ path: rel, reason: `cannot stat (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true });
+      continue;
+    }
+    if (size > maxSize) {
+      notices.push({ path: rel, reason: `skipped: ${size} bytes is over the maximum file size of ${maxSize}`, incomplete: false });
+      continue;
+    }
+    yield { abs, rel, size };
+  }
+}
+
+/** Posix path relative to `cwd`, or the absolute path when the file lies outside it. */
+export function displayPath(cwd: string, abs: string): string {
+  const rel = toPosix(relative(cwd, abs));
+  return rel && !rel.startsWith("../") && rel !== ".." ? rel : toPosix(abs);
+}
+
+/** Resolves command-line paths (files or folders) into file entries relative to `cwd`. */
+export async function* walkPaths(paths: readonly string[], cwd: string, options: FileSourceOptions, notices: SourceNotice[]): AsyncGenerator<FileEntry> {
+  for (const p of paths) {
+    const abs = resolve(cwd, p);
+    let st;
+    try {
+      st = await lstat(abs);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new KeyfenceError(code === "ENOENT" ? "no such file or directory" : `cannot read (${code ?? "error"})`, { file: p });
+    }
+    if (st.isDirectory()) {
+      for await (const e of walkFolder(abs, options, notices)) yield { ...e, rel: displayPath(cwd, e.abs) };
+    } else if (st.isFile() || st.isSymbolicLink()) {
+      // A file named explicitly is scanned even if ignored: the user asked for it.
+      const real = st.isSymbolicLink() ? await stat(abs).catch(() => undefined) : st;
+      if (!real?.isFile()) {
+        notices.push({ path: p, reason: "not a regular file", incomplete: false });
+        continue;
+      }
+      yield { abs, rel: displayPath(cwd, abs), size: real.size };
+    } else {
+      notices.push({ path: p, reason: "not a regular file", incomplete: false });
+    }
+  }
+}
+
+/** Files at or under this size are read whole (one buffer, no chunk bookkeeping). */
+export const WHOLE_READ_LIMIT = 8 * 1024 * 1024;
+
+const SNIFF = 8192;
+
+export type FileContent =
+  | { kind: "buffer"; data: Buffer }
+  | { kind: "stream"; head: Buffer; rest: AsyncIterable<Buffer> }
+  | { kind: "binary" };
+
+/**
+ * Text decoding rules: UTF-16 with a BOM is converted to UTF-8 (so it is scanned, not skipped);
+ * a NUL byte in the first 8 KiB otherwise marks the file as binary.
+ */
+export function classify(head: Buffer): "utf8" | "utf16le" | "utf16be" | "binary" {
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return "utf16le";
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return "utf16be";
+  const n = Math.min(head.length, SNIFF);
+  return head.subarray(0, n).includes(0) ? "binary" : "utf8";
+}
+
+function decodeUtf16(data: Buffer, kind: "utf16le" | "utf16be"): Buffer {
+  const body = data.subarray(2);
+  const text = kind === "utf16le" ? body.toString("utf16le") : Buffer.from(body).swap16().toString("utf16le");
+  return Buffer.from(text, "utf8");
+}
+
+/** Opens a file for scanning: small files whole, large ones as a stream of 1 MiB chunks. */
+export async function readForScan(entry: FileEntry): Promise<FileContent> {
+  if (entry.size <= WHOLE_READ_LIMIT) {
+    const fh = await open(entry.abs, "r");
+    let data: Buffer;
+    try {
+      data = await fh.readFile();
+    } finally {
+      await fh.close();
+    }
+    const kind = classify(data);
+    if (kind === "binary") return { kind: "binary" };
+    if (kind !== "utf8") return { kind: "buffer", data: decodeUtf16(data.length % 2 ? data.subarray(0, -1) : data, kind) };
+    return { kind: "buffer", data };
+  }
+  const stream = createReadStream(entry.abs, { highWaterMark: 1024 * 1024 });
+  const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first = await it.next();
+  const head = first.done ? Buffer.alloc(0) : first.value;
+  const kind = classify(head);
+  if (kind === "binary") {
+    stream.destroy();
+    return { kind: "binary" };
+  }
+  if (kind !== "utf8") {
+    // Large UTF-16 files are rare; decode them whole rather than track surrogate pairs across chunks.
+    const parts = [head];
+    for (let r = await it.next(); !r.done; r = await it.next()) parts.push(r.value);
+    const all = Buffer.concat(parts);
+    return { kind: "buffer", data: decodeUtf16(all.length % 2 ? all.subarray(0, -1) : all, kind) };
+  }
+  return {
+    kind: "stream",
+    head,
+    rest: {
+      [Symbol.asyncIterator]: () => it,
+    },
+  };
+}

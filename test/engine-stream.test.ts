@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { Engine } from "../src/engine/engine.js";
+import { BUILTIN, allPositives, positive } from "./helpers/secrets.js";
+import type { Finding } from "../src/types.js";
+
+const engine = new Engine(BUILTIN);
+// Compacts the retained buffer at every opportunity, so line counting across dropped bytes is exercised.
+const eager = new Engine(BUILTIN, { compactAt: 1 });
+const key = (f: Finding) => `${f.ruleId}@${f.offset}:${f.line}:${f.column}-${f.endLine}:${f.endColumn}#${f.secretHash}`;
+
+async function streamed(data: Buffer, cuts: number[], using = eager): Promise<string[]> {
+  const bounds = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
+  const chunks: Buffer[] = [];
+  let prev = 0;
+  for (const b of bounds) {
+    chunks.push(data.subarray(prev, b));
+    prev = b;
+  }
+  chunks.push(data.subarray(prev));
+  const out: string[] = [];
+  for await (const f of using.scanStream(chunks, { path: "p" })) out.push(key(f));
+  return out;
+}
+
+const filler = fc.stringMatching(/^[ -~\n\u00e9\u4e2d]{0,300}$/);
+
+describe("streaming equals whole-buffer scanning", () => {
+  const secrets = allPositives("#stream");
+
+  it("for random text with embedded secrets and random chunk boundaries", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(filler, fc.nat({ max: secrets.length - 1 })), { minLength: 1, maxLength: 6 }),
+        filler,
+        fc.array(fc.nat({ max: 20000 }), { maxLength: 12 }),
+        async (parts, tail, cuts) => {
+          const text = parts.map(([f, i]) => `${f}\n${secrets[i]!.text}\n`).join("") + tail;
+          const data = Buffer.from(text);
+          const whole = engine.scanBuffer(data, { path: "p" }).map(key);
+          expect(await streamed(data, cuts)).toEqual(whole);
+          expect(await streamed(data, cuts, engine)).toEqual(whole);
+          // Every embedded secret is found.
+          expect(whole.length).toBeGreaterThanOrEqual(parts.length);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("finds a secret that straddles every possible boundary exactly once", async () => {
+    const text = `x = 1\n${positive("stripe-secret-key-live", 0, "#edge")}\n`;
+    const data = Buffer.from(text);
+    const whole = engine.scanBuffer(data, { path: "p" }).map(key);
+    expect(whole).toHaveLength(1);
+    for (let cut = 0; cut <= data.length; cut++) expect(await streamed(data, [cut])).toEqual(whole);
+    // One byte at a time.
+    expect(await streamed(data, Array.from({ length: data.length }, (_, i) => i))).toEqual(whole);
+  });
+
+  it("keeps memory to a window: a multi-megabyte stream with a secret at the end", async () => {
+    const secret = positive("stripe-secret-key-live", 0, "#big");
+    const line = Buffer.from("const value = compute(a, b) + other_thing; // ordinary code\n");
+    const chunks = (function* () {
+      for (let i = 0; i < 20000; i++) yield line;
+      yield Buffer.from(secret + "\n");
+    })();
+    const found: Finding[] = [];
+    for await (const f of engine.scanStream(chunks, { path: "big" })) found.push(f);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.line).toBe(20001);
+  });
+});
