@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node } from "yaml";
-import { KeyfenceError } from "./errors.js";
+import { KeyfenceError, displayPath } from "./errors.js";
 
 export interface LoadedDocument<T> {
   file: string;
@@ -76,9 +76,11 @@ export function loadDocument<T>(
   schema: object,
   options: { text?: string; subjectOf?: (value: unknown, path: (string | number)[]) => string | undefined } = {},
 ): LoadedDocument<T> {
+  const path = file;
+  file = displayPath(file);
   let text: string;
   try {
-    text = options.text ?? readFileSync(file, "utf8");
+    text = options.text ?? readFileSync(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new KeyfenceError(code === "ENOENT" ? "file not found" : `cannot read file (${code ?? "error"})`, { file });

@@ -98,8 +98,9 @@ export interface Finding {
   endLine: number;
   /** 1-based column just past the secret's last character. */
   endColumn: number;
-  /** Byte offset of the secret in its input. */
+  /** Byte offsets of the secret in its input: [offset, endOffset). */
   offset: number;
+  endOffset: number;
   commit?: string;
   author?: string;
   date?: string;

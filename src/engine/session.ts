@@ -164,7 +164,7 @@ export class ScanSession {
     for (const a of c.allow) if (a.test(secret)) return undefined;
     const from = this.lines.locate(start, this.data, this.base);
     const to = this.lines.locate(stop, this.data, this.base);
-    return buildFinding(c, secret, this.target, { offset: start, line: from.line, column: from.column, endLine: to.line, endColumn: to.column }, entropy);
+    return buildFinding(c, secret, this.target, { offset: start, endOffset: stop, line: from.line, column: from.column, endLine: to.line, endColumn: to.column }, entropy);
   }
 
   /** The lowest offset at which any future candidate can still start. */

@@ -1,11 +1,11 @@
 // Rule packs: YAML files, one provider each, validated against schema/rule-pack.schema.json and
 // compiled once so that every regex, capture group and duplicate id is checked at load time.
 import { readdirSync, statSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { loadDocument } from "../schema-document.js";
-import { KeyfenceError } from "../errors.js";
+import { KeyfenceError, displayPath } from "../errors.js";
 import { assertUniqueIds, compileRule, DEFAULT_WINDOW } from "../engine/compile.js";
 import type { Environment, Rule, Severity, ValidatorName } from "../types.js";
 
@@ -71,15 +71,10 @@ export function ruleFromSpec(spec: RuleSpec, pack: { provider: string; family: s
   };
 }
 
-function displayPath(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith("..") ? rel : file;
-}
-
 /** Loads one pack file; every rule is compiled here so errors name the file, line and rule id. */
 export function loadRulePack(file: string, options: { text?: string } = {}): Rule[] {
   const shown = displayPath(file);
-  const doc = loadDocument<PackSpec>(shown, RULE_PACK_SCHEMA, {
+  const doc = loadDocument<PackSpec>(file, RULE_PACK_SCHEMA, {
     ...options,
     subjectOf: (value, path) => {
       if (path[0] !== "rules" || typeof path[1] !== "number") return undefined;

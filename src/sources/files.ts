@@ -1,11 +1,10 @@
-// Files and folders: walk (fast-glob, .gitignore honoured, symlinks never followed), filter
+// Files and folders: walk (.gitignore honoured, symlinks never followed), filter
 // (include/exclude globs, size, binary), read (whole for small files, streamed for large ones).
-import { lstat, open, stat } from "node:fs/promises";
-import { createReadStream } from "node:fs";
-import { basename, relative, resolve, sep } from "node:path";
-import fg from "fast-glob";
+import { lstat, open, readdir, stat } from "node:fs/promises";
+import { createReadStream, type Dirent } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
 import picomatch from "picomatch";
-import { gitignoreRules, pruningGlobs } from "./gitignore.js";
+import { ignoreLayerFor, isIgnored, type IgnoreLayer } from "./gitignore.js";
 import { KeyfenceError } from "../errors.js";
 
 export interface FileSourceOptions {
@@ -39,8 +38,6 @@ export interface SourceNotice {
 
 export const DEFAULT_MAX_FILE_SIZE = 50 * 1024 * 1024;
 
-const ALWAYS_EXCLUDED = ["**/.git/**", ".git/**"];
-
 // Formats that cannot hold text credentials (PKCS#12 and keystores are handled by rules on their names).
 const BINARY_EXTENSIONS = new Set(
   "png jpg jpeg gif bmp ico webp tiff psd mp3 mp4 mov avi mkv webm wav flac ogg zip gz tgz bz2 xz 7z rar jar war ear class so dll dylib exe bin o a lib woff woff2 ttf otf eot pdf doc docx xls xlsx ppt pptx sqlite db pyc wasm node".split(" "),
@@ -50,55 +47,64 @@ function toPosix(p: string): string {
   return sep === "/" ? p : p.split(sep).join("/");
 }
 
-/** Walks `root` (a folder) and yields the files to scan, in a stable (sorted) order. */
+/**
+ * Walks `root` (a folder) depth-first in byte order of names and yields the files to scan. Our own
+ * small walker rather than a glob library: glob matchers drop legal names (a newline in a file
+ * name), and only a walker can prune a folder that a nested .gitignore excludes.
+ */
 export async function* walkFolder(root: string, options: FileSourceOptions, notices: SourceNotice[]): AsyncGenerator<FileEntry> {
   const useGitignore = options.gitignore !== false;
   const include = options.include?.length ? picomatch([...options.include], { dot: true }) : undefined;
   const exclude = options.exclude?.length ? picomatch([...options.exclude], { dot: true }) : undefined;
-  const prune = useGitignore ? pruningGlobs(root) : [];
-  const ignoreGlobs = [...ALWAYS_EXCLUDED, ...prune];
-  const gitignores = useGitignore ? await fg("**/.gitignore", { cwd: root, dot: true, ignore: ignoreGlobs, followSymbolicLinks: false, suppressErrors: true }) : [];
-  const rules = useGitignore ? gitignoreRules(root, gitignores) : undefined;
-  const entries = await fg("**", {
-    cwd: root,
-    dot: true,
-    onlyFiles: false,
-    objectMode: true,
-    followSymbolicLinks: false,
-    suppressErrors: true,
-    ignore: ignoreGlobs,
-  });
-  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  for (const e of entries) {
-    const rel = e.path;
-    if (e.dirent.isDirectory()) continue;
-    if (rules?.ignores(rel)) continue;
-    if (include && !include(rel)) continue;
-    if (exclude?.(rel)) continue;
-    if (e.dirent.isSymbolicLink()) {
-      // Links are never followed: a link inside the tree points at a file scanned under its own
-      // name; a link out of the tree or in a loop is not ours to read.
-      notices.push({ path: rel, reason: "symbolic link not followed", incomplete: false });
-      continue;
-    }
-    if (!e.dirent.isFile()) continue;
-    const abs = resolve(root, rel);
-    const ext = basename(rel).split(".").pop()?.toLowerCase() ?? "";
-    if (BINARY_EXTENSIONS.has(ext)) continue;
-    let size: number;
+
+  async function* walk(relDir: string, layers: readonly IgnoreLayer[]): AsyncGenerator<FileEntry> {
+    let names: Dirent[];
     try {
-      size = (await stat(abs)).size;
+      names = await readdir(join(root, relDir), { withFileTypes: true });
     } catch (err) {
-      notices.push({ path: rel, reason: `cannot stat (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true });
-      continue;
+      notices.push({ path: relDir || ".", reason: `cannot read folder (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true });
+      return;
     }
-    if (size > maxSize) {
-      notices.push({ path: rel, reason: `skipped: ${size} bytes is over the maximum file size of ${maxSize}`, incomplete: false });
-      continue;
+    names.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+    const own = useGitignore ? ignoreLayerFor(root, relDir, relDir === "") : undefined;
+    const active = own ? [...layers, own] : layers;
+    for (const d of names) {
+      const rel = relDir ? `${relDir}/${d.name}` : d.name;
+      if (d.isDirectory()) {
+        if (d.name === ".git") continue;
+        if (isIgnored(active, rel, true) || exclude?.(rel) || exclude?.(`${rel}/`)) continue;
+        yield* walk(rel, active);
+        continue;
+      }
+      if (isIgnored(active, rel, false)) continue;
+      if (include && !include(rel)) continue;
+      if (exclude?.(rel)) continue;
+      if (d.isSymbolicLink()) {
+        // Links are never followed: a link inside the tree points at a file scanned under its own
+        // name; a link out of the tree or in a loop is not ours to read.
+        notices.push({ path: rel, reason: "symbolic link not followed", incomplete: false });
+        continue;
+      }
+      if (!d.isFile()) continue;
+      const ext = d.name.includes(".") ? d.name.split(".").pop()!.toLowerCase() : "";
+      if (BINARY_EXTENSIONS.has(ext)) continue;
+      const abs = join(root, rel);
+      let size: number;
+      try {
+        size = (await stat(abs)).size;
+      } catch (err) {
+        notices.push({ path: rel, reason: `cannot stat (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true });
+        continue;
+      }
+      if (size > maxSize) {
+        notices.push({ path: rel, reason: `skipped: ${size} bytes is over the maximum file size of ${maxSize}`, incomplete: false });
+        continue;
+      }
+      yield { abs, rel, size };
     }
-    yield { abs, rel, size };
   }
+  yield* walk("", []);
 }
 
 /** Posix path relative to `cwd`, or the absolute path when the file lies outside it. */

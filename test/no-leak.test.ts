@@ -1,0 +1,71 @@
+// A scanner must never print what it finds: every built-in rule's examples go through every source
+// and output format, and no raw value may appear anywhere unless --show-secrets asks for it.
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Engine } from "../src/engine/engine.js";
+import { revealSecret } from "../src/engine/secret-store.js";
+import { BUILTIN, allPositives } from "./helpers/secrets.js";
+import { keyfence, tempTree } from "./helpers/cli.js";
+
+const engine = new Engine(BUILTIN);
+
+function corpus(salt: string) {
+  const examples = allPositives(salt);
+  const files: Record<string, string> = {};
+  const secrets: string[] = [];
+  examples.forEach(({ rule, text }, i) => {
+    files[`src/${rule.id}-${i}.txt`] = text + "\n";
+    for (const f of engine.scanBuffer(Buffer.from(text), { path: "x" })) secrets.push(revealSecret(f)!);
+  });
+  return { files, secrets, text: examples.map((e) => e.text).join("\n") };
+}
+
+function leaks(output: string, secrets: string[]): string[] {
+  // Report only a short prefix of a leaked value, so a failing test does not print it either.
+  return secrets.filter((s) => output.includes(s)).map((s) => `${s.slice(0, 6)}…(${s.length} chars)`);
+}
+
+describe("no raw secret in any output", () => {
+  const { files, secrets, text } = corpus("#leak");
+
+  it("the corpus really contains secrets of every rule", () => {
+    expect(secrets.length).toBeGreaterThanOrEqual(BUILTIN.length * 2);
+  });
+
+  it.each(["text", "json", "sarif"])("files → %s (stdout, stderr and --output file)", (format) => {
+    const dir = tempTree(files);
+    const r = keyfence(["scan", ".", "--format", format], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(leaks(r.stdout + r.stderr, secrets)).toEqual([]);
+    const w = keyfence(["scan", ".", "--format", format, "--output", "report.out"], { cwd: dir });
+    expect(leaks(w.stdout + w.stderr + readFileSync(join(dir, "report.out"), "utf8"), secrets)).toEqual([]);
+  });
+
+  it("stdin → every format", () => {
+    for (const format of ["text", "json", "sarif"]) {
+      const r = keyfence(["scan", "-", "--format", format], { input: text });
+      expect(r.code).toBe(1);
+      expect(leaks(r.stdout + r.stderr, secrets)).toEqual([]);
+    }
+  });
+
+  it("--show-secrets reveals values in text and JSON, never in SARIF", () => {
+    const dir = tempTree(files);
+    const t = keyfence(["scan", ".", "--show-secrets"], { cwd: dir });
+    expect(leaks(t.stdout, secrets).length).toBeGreaterThan(0);
+    const j = JSON.parse(keyfence(["scan", ".", "--format", "json", "--show-secrets"], { cwd: dir }).stdout);
+    expect(j.findings.every((f: { secret?: string }) => typeof f.secret === "string" && secrets.includes(f.secret))).toBe(true);
+    const s = keyfence(["scan", ".", "--format", "sarif", "--show-secrets"], { cwd: dir });
+    expect(leaks(s.stdout, secrets)).toEqual([]);
+  });
+
+  it("error messages scrub a credential even when the user put it in a config key", () => {
+    const secret = secrets[0]!;
+    const dir = tempTree({ "keyfence.config.yaml": `failOn: high\n"${secret}": 1\n` });
+    const r = keyfence(["scan", "."], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown key/);
+    expect(leaks(r.stdout + r.stderr, secrets)).toEqual([]);
+  });
+});
