@@ -144,3 +144,13 @@ describe("keyfence scan (CLI)", () => {
     expect(keyfence(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
+
+describe("the project scans itself", () => {
+  it("is clean with its own configuration (fixtures are allowlisted explicitly, by path)", () => {
+    const r = keyfence(["scan", ".", "--config", "keyfence.self.json"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    // Without that allowlist the sample's fake keys are found: the allowlist is what silences them.
+    expect(keyfence(["scan", "fixtures/sample"]).code).toBe(1);
+  });
+});
