@@ -93,7 +93,14 @@ export function loadDocument<T>(
     const reason = parseError.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
     throw new KeyfenceError(`malformed ${/\.json$/i.test(file) ? "JSON" : "YAML"}: ${reason}`, { file, line });
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // Unresolved aliases and alias bombs surface here, after parsing succeeded.
+    const reason = (err instanceof Error ? err.message : String(err)).split("\n")[0];
+    throw new KeyfenceError(`malformed ${/\.json$/i.test(file) ? "JSON" : "YAML"}: ${reason}`, { file });
+  }
   const lineAt = (path: readonly (string | number)[]): number | undefined => {
     const node = nodeAt(doc, path);
     return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
