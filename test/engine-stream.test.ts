@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Engine } from "../src/engine/engine.js";
 import { BUILTIN, allPositives, positive } from "./helpers/secrets.js";
+import { chunked } from "./helpers/chunks.js";
 import type { Finding } from "../src/types.js";
 
 const engine = new Engine(BUILTIN);
@@ -10,14 +11,7 @@ const eager = new Engine(BUILTIN, { compactAt: 1 });
 const key = (f: Finding) => `${f.ruleId}@${f.offset}:${f.line}:${f.column}-${f.endLine}:${f.endColumn}#${f.secretHash}`;
 
 async function streamed(data: Buffer, cuts: number[], using = eager): Promise<string[]> {
-  const bounds = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let prev = 0;
-  for (const b of bounds) {
-    chunks.push(data.subarray(prev, b));
-    prev = b;
-  }
-  chunks.push(data.subarray(prev));
+  const chunks = chunked(data, cuts);
   const out: string[] = [];
   for await (const f of using.scanStream(chunks, { path: "p" })) out.push(key(f));
   return out;

@@ -11,6 +11,7 @@ import { KeyfenceError } from "../src/errors.js";
 import { Engine } from "../src/engine/engine.js";
 import { BUILTIN, allPositives } from "./helpers/secrets.js";
 import { tempTree } from "./helpers/cli.js";
+import { chunked } from "./helpers/chunks.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 
@@ -124,14 +125,7 @@ describe("fuzz: engine input", () => {
         async (parts, cuts) => {
           const data = Buffer.concat(parts.map((p) => (typeof p === "number" ? secrets[p]! : Buffer.from(p))));
           const whole = engine.scanBuffer(data, { path: "f" }).map((f) => `${f.ruleId}@${f.offset}:${f.line}:${f.column}`);
-          const bounds = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
-          const chunks: Buffer[] = [];
-          let prev = 0;
-          for (const b of bounds) {
-            chunks.push(data.subarray(prev, b));
-            prev = b;
-          }
-          chunks.push(data.subarray(prev));
+          const chunks = chunked(data, cuts);
           const streamed: string[] = [];
           for await (const f of engine.scanStream(chunks, { path: "f" })) streamed.push(`${f.ruleId}@${f.offset}:${f.line}:${f.column}`);
           expect(streamed).toEqual(whole);

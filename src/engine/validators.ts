@@ -3,10 +3,8 @@
 import { crc32 } from "node:zlib";
 import type { ValidatorName } from "../types.js";
 
-/** Luhn (mod 10) over the digits of the value; separators (space, dash) are ignored. */
-export function luhnValid(value: string): boolean {
-  const digits = value.replace(/[\s-]/g, "");
-  if (!/^\d{12,19}$/.test(digits)) return false;
+/** Luhn (mod 10) checksum of a digit string: a valid number sums to a multiple of 10. */
+export function luhnSum(digits: string): number {
   let sum = 0;
   let double = false;
   for (let i = digits.length - 1; i >= 0; i--) {
@@ -18,7 +16,13 @@ export function luhnValid(value: string): boolean {
     sum += d;
     double = !double;
   }
-  return sum % 10 === 0;
+  return sum;
+}
+
+/** Luhn over the digits of the value; separators (space, dash) are ignored. */
+export function luhnValid(value: string): boolean {
+  const digits = value.replace(/[\s-]/g, "");
+  return /^\d{12,19}$/.test(digits) && luhnSum(digits) % 10 === 0;
 }
 
 /** ISO 13616 IBAN check: move the first four characters to the end, letters to numbers, mod 97 = 1. */

@@ -2,7 +2,7 @@
 // seeded PRNG at test time, so the repository holds no credential-shaped literals and every run
 // (and every fuzz seed) exercises fresh but reproducible values.
 import { crc32 } from "node:zlib";
-import { base62 } from "../engine/validators.js";
+import { base62, luhnSum } from "../engine/validators.js";
 import { KeyfenceError } from "../errors.js";
 
 const ALPHABETS: Record<string, string> = {
@@ -45,22 +45,8 @@ function pick(rand: () => number, alphabet: string, n: number): string {
 }
 
 function luhnComplete(partial: string): string {
-  // Append the digit that makes the whole number pass Luhn.
-  for (let d = 0; d <= 9; d++) {
-    const candidate = partial + d;
-    let sum = 0;
-    let dbl = false;
-    for (let i = candidate.length - 1; i >= 0; i--) {
-      let v = candidate.charCodeAt(i) - 48;
-      if (dbl) {
-        v *= 2;
-        if (v > 9) v -= 9;
-      }
-      sum += v;
-      dbl = !dbl;
-    }
-    if (sum % 10 === 0) return candidate;
-  }
+  // The check digit that makes the whole number pass Luhn.
+  for (let d = 0; d <= 9; d++) if (luhnSum(partial + d) % 10 === 0) return partial + d;
   throw new Error("unreachable");
 }
 
