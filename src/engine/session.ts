@@ -13,6 +13,9 @@ import { shannonEntropy } from "./entropy.js";
 import { VALIDATORS } from "./validators.js";
 import { isPlaceholder } from "./placeholders.js";
 import { buildFinding } from "./finding.js";
+import { applyContext } from "./context.js";
+import { decodeValue, innerRuleSet } from "./decoders.js";
+import { compileRuleExtras } from "./rule-extras.js";
 import type { Finding, ScanTarget } from "../types.js";
 
 /** A merged window never grows past this; dense keyword input is cut into windows of this size. */
@@ -29,6 +32,8 @@ interface Candidate {
   start: number;
   end: number;
   finding: Finding;
+  /** Found by a decoder rule inside encoded text; plain matches of the same rule there yield to it. */
+  decoded?: boolean;
 }
 
 export interface SessionOptions {
@@ -139,7 +144,14 @@ export class ScanSession {
       const start = iv.start + span[0];
       const stop = iv.start + span[1];
       if (start < (this.lastEnd.get(iv.rule) ?? -1)) continue;
-      const finding = this.judge(c, slice.subarray(span[0], span[1]), start, stop);
+      if (c.rule.decode) {
+        // Hook: decoder rules (decoders.ts) report what is inside the encoded text.
+        const found = this.judgeDecoded(c, slice, span[0], span[1], start, stop);
+        if (found.length) this.lastEnd.set(iv.rule, stop);
+        this.candidates.push(...found);
+        continue;
+      }
+      const finding = this.judge(c, slice.subarray(span[0], span[1]), start, stop, slice, span[0], span[1]);
       if (finding) {
         this.lastEnd.set(iv.rule, stop);
         this.candidates.push({ rule: c, start, end: stop, finding });
@@ -148,7 +160,7 @@ export class ScanSession {
   }
 
   /** Cheapest checks first: entropy, checksum, placeholders, allowlist; then position and finding. */
-  private judge(c: CompiledRule, bytes: Buffer, start: number, stop: number): Finding | undefined {
+  private judge(c: CompiledRule, bytes: Buffer, start: number, stop: number, window: Buffer, from: number, to: number): Finding | undefined {
     const rule = c.rule;
     let entropy: number | undefined;
     if (rule.entropy !== undefined) {
@@ -160,9 +172,49 @@ export class ScanSession {
     const stop2 = c.stopwords.length && this.options.stopwords?.length ? [...c.stopwords, ...this.options.stopwords] : c.stopwords.length ? c.stopwords : (this.options.stopwords ?? []);
     if (isPlaceholder(secret, stop2)) return undefined;
     for (const a of c.allow) if (a.test(secret)) return undefined;
-    const from = this.lines.locate(start, this.data, this.base);
-    const to = this.lines.locate(stop, this.data, this.base);
-    return buildFinding(c, secret, this.target, { offset: start, line: from.line, column: from.column, endLine: to.line, endColumn: to.column }, entropy);
+    const at = this.lines.locate(start, this.data, this.base);
+    const end = this.lines.locate(stop, this.data, this.base);
+    const finding = buildFinding(c, secret, this.target, { offset: start, line: at.line, column: at.column, endLine: end.line, endColumn: end.column }, entropy);
+    // Hook: tokens without an environment marker take it from nearby text or the file name (context.ts).
+    if (rule.context) applyContext(rule, finding, window, from, to, this.target.path);
+    return finding;
+  }
+
+  /**
+   * A decoder rule's match: decode it, let every other rule scan the decoded value, and place what
+   * they find at the encoded text. With nothing inside, the rule reports the decoded value itself
+   * when its own checks (and `require`) pass.
+   */
+  private judgeDecoded(c: CompiledRule, window: Buffer, from: number, to: number, start: number, stop: number): Candidate[] {
+    const decode = c.rule.decode!;
+    const decoded = decodeValue(decode.as, window.subarray(from, to));
+    if (!decoded) return [];
+    const inner = innerRuleSet(this.set);
+    const found: Finding[] = [];
+    if (inner.rules.length) {
+      const s = new ScanSession(inner, this.target, (f) => found.push(f), this.options);
+      s.push(decoded);
+      s.end();
+    }
+    const note = ` — ${decode.as}-decoded from ${decode.where}`;
+    if (found.length) {
+      const at = this.lines.locate(start, this.data, this.base);
+      const end = this.lines.locate(stop, this.data, this.base);
+      const byId = new Map(inner.rules.map((r) => [r.rule.id, r]));
+      return found.map((f) => {
+        Object.assign(f, { offset: start, line: at.line, column: at.column, endLine: end.line, endColumn: end.column, encoding: decode.as });
+        f.message += note;
+        return { rule: byId.get(f.ruleId)!, start, end: stop, finding: f, decoded: true };
+      });
+    }
+    if (!decode.reportSelf) return [];
+    const require = compileRuleExtras(c.rule).require;
+    if (require && !require.test(decoded)) return [];
+    const finding = this.judge(c, decoded, start, stop, window, from, to);
+    if (!finding) return [];
+    finding.encoding = decode.as;
+    finding.message += note;
+    return [{ rule: c, start, end: stop, finding }];
   }
 
   /** The lowest offset at which any future candidate can still start. */
@@ -210,8 +262,11 @@ export class ScanSession {
 function resolve(group: Candidate[]): Finding[] {
   const specific = group.filter((c) => !c.rule.rule.generic);
   const out: Candidate[] = [];
+  const decoded = group.filter((c) => c.decoded);
   for (const c of group) {
     if (c.rule.rule.generic && specific.some((s) => s.start < c.end && c.start < s.end)) continue;
+    // A piece of a split key matched on its own is the same secret the decoder reassembled.
+    if (!c.decoded && decoded.some((d) => d.finding.ruleId === c.finding.ruleId && d.start < c.end && c.start < d.end)) continue;
     if (out.some((o) => o.start === c.start && o.end === c.end)) continue;
     out.push(c);
   }
