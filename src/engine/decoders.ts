@@ -60,12 +60,23 @@ export function decodeValue(kind: DecodeKind, bytes: Buffer): Buffer | undefined
 }
 
 const inners = new WeakMap<RuleSet, RuleSet>();
+const depths = new WeakMap<RuleSet, number>();
 
-/** The rules that scan decoded values: every rule except decoders (so decoding never recurses). */
+/**
+ * Levels of decoding: a Kubernetes Secret value (base64) may hold a Docker config whose `auth` is
+ * base64 again. Beyond this depth decoded values are scanned by plain rules only, so decoding
+ * always terminates.
+ */
+export const MAX_DECODE_DEPTH = 2;
+
+/** The rules that scan decoded values: every rule, minus decoders once the depth limit is reached. */
 export function innerRuleSet(set: RuleSet): RuleSet {
   let inner = inners.get(set);
   if (!inner) {
-    inner = compileRuleSet(set.rules.filter((c) => !c.rule.decode).map((c) => c.rule));
+    const depth = (depths.get(set) ?? 0) + 1;
+    const rules = set.rules.filter((c) => depth < MAX_DECODE_DEPTH || !c.rule.decode).map((c) => c.rule);
+    inner = compileRuleSet(rules);
+    depths.set(inner, depth);
     inners.set(set, inner);
   }
   return inner;
