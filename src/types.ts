@@ -17,7 +17,7 @@ export const ROTATION_DAYS: Readonly<Record<Severity, number | undefined>> = {
 /** Which environment a credential belongs to, read from the token itself or its surroundings. */
 export type Environment = "live" | "sandbox" | "unknown";
 
-export type ValidatorName = "luhn" | "iban" | "crc32-base62" | "pan" | "aws-key-id" | "braintree" | "jwt" | "uuid";
+export type ValidatorName = "luhn" | "iban" | "crc32-base62" | "pan" | "aws-key-id" | "braintree" | "jwt" | "uuid" | "random";
 
 /** A rule as written in a pack (after defaults are applied), before compilation. */
 export interface Rule {

@@ -53,6 +53,9 @@ const KNOWN_EXAMPLES: ReadonlySet<string> = new Set([
   "45c755c9e88ba16735daa1e465dde67bfcb209ea707ea9955ebb853683b8a248",
   // IBAN documentation example (Germany)
   "faf7e1c0107370ff6f5d03205da7d8ae41ba8e22b31e94b986a65210075d9a1d",
+  // Mollie documentation example test API key and organization access token (docs.mollie.com)
+  "9387af38d1038761f0ce6deb8dce56e1826e0faea6e7492e1d94bb7cb21580a2",
+  "8de69d99424cdd82a3739206bf674f55a64204e02ba15d644d6b002e5f68b7ab",
   // Card networks' and PSPs' published test PANs (Stripe, Braintree, Adyen test cards)
   "477bba133c182267fe5f086924abdc5db71f77bfc27f01f2843f2cdc69d89f05",
   "9bbef19476623ca56c17da75fd57734dbf82530686043a6e491c6d71befe8f6e",

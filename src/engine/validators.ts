@@ -104,6 +104,12 @@ export function panValid(value: string): boolean {
   const lengths = panLengthsFor(digits);
   if (!lengths || !lengths.includes(digits.length)) return false;
   if (/^(\d)\1+$/.test(digits.slice(1))) return false;
+  // Issued account numbers are random after the BIN; runs like 0000000 or three-digit patterns
+  // (4111111111131010) are the published test cards of PSP SDKs and fixtures.
+  const account = digits.slice(6, -1);
+  const counts = new Array<number>(10).fill(0);
+  for (const ch of account) counts[ch.charCodeAt(0) - 48]!++;
+  if (/(\d)\1{4}/.test(account) || new Set(account).size <= 2 || Math.max(...counts) >= Math.ceil(account.length * 0.6)) return false;
   return luhnValid(digits);
 }
 
@@ -170,6 +176,23 @@ export function uuidValid(value: string): boolean {
   return new Set(hex).size > 3;
 }
 
+/**
+ * The value looks machine-generated rather than like an identifier or a phrase: `STRING_VALUE`,
+ * `my_nextPageToken`, `x-aws-ec2-metadata-token`, `urn:ietf:params:oauth:token-type:id_token` are
+ * names, not secrets. Letters are split into words at case changes and non-letters; when most
+ * of the value sits in natural words (4+ letters, all lower, all upper or Capitalised), it is a
+ * name. Random keys have short mixed-case letter runs and fail that test.
+ */
+export function randomLooking(value: string): boolean {
+  const words = value.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [];
+  const letters = words.reduce((n, w) => n + w.length, 0);
+  if (letters === 0) return true;
+  // A word reads as language when it has vowels and no long consonant clusters (Waxbr does not).
+  const wordLike = (w: string) => w.length >= 4 && /[aeiouy]/i.test(w) && !/[^aeiouy]{4}/i.test(w) && (w.match(/[aeiouy]/gi)!.length * 5 >= w.length);
+  const natural = words.filter(wordLike).reduce((n, w) => n + w.length, 0);
+  return natural / value.length < 0.5;
+}
+
 export const VALIDATORS: Readonly<Record<ValidatorName, (value: string) => boolean>> = {
   luhn: luhnValid,
   iban: ibanValid,
@@ -179,4 +202,5 @@ export const VALIDATORS: Readonly<Record<ValidatorName, (value: string) => boole
   braintree: braintreeValid,
   jwt: jwtValid,
   uuid: uuidValid,
+  random: randomLooking,
 };
