@@ -34,6 +34,8 @@ interface Candidate {
   finding: Finding;
   /** Found by a decoder rule inside encoded text; plain matches of the same rule there yield to it. */
   decoded?: boolean;
+  /** A decoder rule decoded this text and found a placeholder: generic rules must not report it either. Never emitted. */
+  veto?: boolean;
 }
 
 export interface SessionOptions {
@@ -209,9 +211,11 @@ export class ScanSession {
     }
     if (!decode.reportSelf) return [];
     const require = compileRuleExtras(c.rule).require;
-    if (require && !require.test(decoded)) return [];
-    const finding = this.judge(c, decoded, start, stop, window, from, to);
-    if (!finding) return [];
+    const finding = require && !require.test(decoded) ? undefined : this.judge(c, decoded, start, stop, window, from, to);
+    if (!finding) {
+      // The encoded text is known to hold no credential (e.g. base64 of "changeme").
+      return isPlaceholder(decoded.toString("utf8"), c.stopwords) ? [{ rule: c, start, end: stop, finding: undefined as unknown as Finding, veto: true }] : [];
+    }
     finding.encoding = decode.as;
     finding.message += note;
     return [{ rule: c, start, end: stop, finding }];
@@ -260,10 +264,13 @@ export class ScanSession {
 
 /** Within one group of overlapping secrets: generic rules yield to specific ones; one finding per span. */
 function resolve(group: Candidate[]): Finding[] {
-  const specific = group.filter((c) => !c.rule.rule.generic);
+  const vetoes = group.filter((c) => c.veto);
+  const specific = group.filter((c) => !c.rule.rule.generic && !c.veto);
   const out: Candidate[] = [];
   const decoded = group.filter((c) => c.decoded);
   for (const c of group) {
+    if (c.veto) continue;
+    if (c.rule.rule.generic && vetoes.some((v) => v.start < c.end && c.start < v.end)) continue;
     if (c.rule.rule.generic && specific.some((s) => s.start < c.end && c.start < s.end)) continue;
     // A piece of a split key matched on its own is the same secret the decoder reassembled.
     if (!c.decoded && decoded.some((d) => d.finding.ruleId === c.finding.ruleId && d.start < c.end && c.start < d.end)) continue;
