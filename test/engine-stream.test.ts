@@ -52,6 +52,16 @@ describe("streaming equals whole-buffer scanning", () => {
     expect(await streamed(data, Array.from({ length: data.length }, (_, i) => i))).toEqual(whole);
   });
 
+  it("a long keyword cut by a chunk boundary is found even when a shorter one follows in the same chunk", async () => {
+    // Regression found by fuzzing: "klarna_test_api_" cut after "klarna_test_", with "test_" (another
+    // rule's keyword) complete inside the first chunk, used to move the search past the long one.
+    const text = positive("klarna-api-key-test", 1, "#cut");
+    const data = Buffer.from(text);
+    const whole = engine.scanBuffer(data, { path: "p" }).map(key);
+    expect(whole).toHaveLength(1);
+    for (let cut = 0; cut <= 40; cut++) expect(await streamed(data, [cut], engine)).toEqual(whole);
+  });
+
   it("keeps memory to a window: a multi-megabyte stream with a secret at the end", async () => {
     const secret = positive("stripe-secret-key-live", 0, "#big");
     const line = Buffer.from("const value = compute(a, b) + other_thing; // ordinary code\n");

@@ -75,7 +75,7 @@ describe("hostile files", () => {
     expect(findings).toHaveLength(1);
     // Reading is 1 MiB at a time and the engine keeps a window: growth far below the file size.
     expect(peak - before).toBeLessThan(150 * 1024 * 1024);
-  });
+  }, 300_000);
 
   it("100,000 small files", async () => {
     const dir = tree({});
@@ -86,7 +86,7 @@ describe("hostile files", () => {
     }
     const { findings } = await scan(dir);
     expect(findings.map((f) => f.path)).toEqual(["d77/f77777.txt"]);
-  });
+  }, 300_000);
 
   it("a file deleted after the walk found it is reported as unreadable; the scan goes on", async () => {
     const dir = tree({ "a.txt": "first\n", "b.env": `${positive("stripe-secret-key-live")}\n`, "c.env": `${positive("stripe-secret-key-live")}\n` });

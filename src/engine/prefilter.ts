@@ -48,7 +48,9 @@ export function findKeywordHits(
     const m = re.exec(data);
     if (!m) break;
     const pos = m.index;
-    if (!final && pos > horizon) return { hits, resumeAt: pos };
+    // Past the horizon a longer keyword may still be cut off by the end of the data — including one
+    // that starts before this hit — so everything from the horizon on is searched again next time.
+    if (!final && pos > horizon) return { hits, resumeAt: Math.max(from, horizon + 1) };
     const text = (m[0] as unknown as Buffer).toString("utf8");
     hits.push({ pos, length: (m[0] as unknown as Buffer).length, rules: rulesAt(set, text) });
     // Restart just after the hit's start: a keyword may begin inside a longer one.

@@ -7,7 +7,8 @@ import { createRequire } from "node:module";
 import { loadDocument } from "../schema-document.js";
 import { KeyfenceError, displayPath } from "../errors.js";
 import { assertUniqueIds, compileRule, DEFAULT_WINDOW } from "../engine/compile.js";
-import type { Environment, Rule, Severity, ValidatorName } from "../types.js";
+import type { DecodeKind, Environment, Rule, Severity, ValidatorName } from "../types.js";
+import { compileRuleExtras } from "../engine/rule-extras.js";
 
 const require = createRequire(import.meta.url);
 export const RULE_PACK_SCHEMA = require("../../schema/rule-pack.schema.json") as object;
@@ -33,6 +34,8 @@ export interface RuleSpec {
   allowlist?: { regexes?: string[]; stopwords?: string[]; paths?: string[] };
   remediation?: { rotateDays?: number; revokeUrl?: string; advice?: string };
   tags?: string[];
+  decode?: { as: DecodeKind; require?: string; reportSelf?: boolean; where?: string };
+  context?: { sandbox?: string[]; live?: string[]; radius?: number; sandboxSeverity?: Severity };
   examples: { match: string[]; noMatch: string[] };
 }
 
@@ -66,6 +69,22 @@ export function ruleFromSpec(spec: RuleSpec, pack: { provider: string; family: s
     remediation: { ...spec.remediation },
     tags: spec.tags ?? [],
     generic: spec.generic ?? false,
+    ...(spec.decode && {
+      decode: {
+        as: spec.decode.as,
+        ...(spec.decode.require !== undefined && { require: spec.decode.require }),
+        reportSelf: spec.decode.reportSelf ?? true,
+        where: spec.decode.where ?? `${spec.decode.as}-encoded text`,
+      },
+    }),
+    ...(spec.context && {
+      context: {
+        sandbox: spec.context.sandbox ?? [],
+        live: spec.context.live ?? [],
+        radius: spec.context.radius ?? 512,
+        sandboxSeverity: spec.context.sandboxSeverity ?? "low",
+      },
+    }),
     examples: spec.examples,
     origin,
   };
@@ -85,7 +104,10 @@ export function loadRulePack(file: string, options: { text?: string } = {}): Rul
   const pack = doc.value;
   const family = pack.family ?? basename(dirname(file));
   const rules = pack.rules.map((spec, i) => ruleFromSpec(spec, { provider: pack.provider, family }, { file: shown, line: doc.lineAt(["rules", i]) }));
-  for (const [i, r] of rules.entries()) compileRule(r, i);
+  for (const [i, r] of rules.entries()) {
+    compileRule(r, i);
+    compileRuleExtras(r);
+  }
   return rules;
 }
 
