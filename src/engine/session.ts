@@ -13,6 +13,7 @@ import { shannonEntropy } from "./entropy.js";
 import { VALIDATORS } from "./validators.js";
 import { isPlaceholder } from "./placeholders.js";
 import { buildFinding } from "./finding.js";
+import { INLINE_LOOKAHEAD, INLINE_LOOKBACK, inlineAllowed } from "./inline-allow.js";
 import type { Finding, ScanTarget } from "../types.js";
 
 /** A merged window never grows past this; dense keyword input is cut into windows of this size. */
@@ -119,7 +120,8 @@ export class ScanSession {
     let i = 0;
     for (; i < this.closed.length; i++) {
       const iv = this.closed[i]!;
-      if (!eof && iv.end > this.total) break;
+      // Run a window only once the bytes an inline allow may sit in (rest of the line) are here too.
+      if (!eof && iv.end + INLINE_LOOKAHEAD > this.total) break;
       this.runWindow(iv, Math.min(iv.end, this.total));
     }
     this.closed = this.closed.slice(i);
@@ -162,6 +164,9 @@ export class ScanSession {
     const stop2 = c.stopwords.length && this.options.stopwords?.length ? [...c.stopwords, ...this.options.stopwords] : c.stopwords.length ? c.stopwords : (this.options.stopwords ?? []);
     if (isPlaceholder(secret, stop2)) return undefined;
     for (const a of c.allow) if (a.test(secret)) return undefined;
+    const viewFrom = Math.max(this.base, start - INLINE_LOOKBACK);
+    const view = this.data.subarray(viewFrom - this.base, Math.min(this.total, stop + INLINE_LOOKAHEAD) - this.base);
+    if (inlineAllowed(view, start - viewFrom, stop - viewFrom, rule.id)) return undefined;
     const from = this.lines.locate(start, this.data, this.base);
     const to = this.lines.locate(stop, this.data, this.base);
     return buildFinding(c, secret, this.target, { offset: start, line: from.line, column: from.column, endLine: to.line, endColumn: to.column }, entropy);
@@ -198,8 +203,9 @@ export class ScanSession {
   }
 
   private trim(): void {
-    // Keep what a future window or keyword search may still need; drop the rest.
-    let keepFrom = Math.min(this.horizon(), this.hitFrom);
+    // Keep what a future window or keyword search may still need, and the bytes before it where
+    // an inline allow may sit; drop the rest.
+    let keepFrom = Math.min(this.horizon(), this.hitFrom) - INLINE_LOOKBACK;
     keepFrom = Math.max(this.base, Math.min(keepFrom, this.total));
     if (keepFrom - this.base < (this.options.compactAt ?? 64 * 1024)) return;
     this.lines.forget(keepFrom, this.data, this.base);
