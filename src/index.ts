@@ -14,3 +14,7 @@ export { KeyfenceError } from "./errors.js";
 export { SEVERITIES, ROTATION_DAYS } from "./types.js";
 export type { Finding, Rule, Severity, Environment, ScanTarget } from "./types.js";
 export { VERSION } from "./version.js";
+export { planFromEnvironment } from "./ci/environment.js";
+export { revisionRange, type CiPlan, type CiProvider } from "./ci/plan.js";
+export { writeCiOutputs, type CiOutputOptions } from "./ci/outputs.js";
+export { loadBaseline, BaselineMatcher, type Baseline, type BaselineEntry } from "./policy/baseline.js";

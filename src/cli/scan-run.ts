@@ -8,6 +8,7 @@ import { summaryLine } from "../report/text.js";
 import { KeyfenceError } from "../errors.js";
 import { TOOL } from "../version.js";
 import { isSeverity } from "../policy/severity.js";
+import { BaselineFilter, existsUnder, loadBaseline, pathUnder } from "../policy/baseline.js";
 import { writeFileAtomic } from "./output.js";
 import { useColor, type CliIO } from "./io.js";
 import type { Finding } from "../types.js";
@@ -22,6 +23,8 @@ export interface ScanFlags {
   "report-info"?: boolean;
   "no-color"?: boolean;
   quiet?: boolean;
+  baseline?: string;
+  "sarif-category"?: string;
 }
 
 export interface PreparedScan {
@@ -29,10 +32,12 @@ export interface PreparedScan {
   config: Config;
   format: string;
   failOn: FailOn;
+  /** Set when a baseline (--baseline or the `baseline` config key) filters the findings. */
+  baseline?: BaselineFilter;
 }
 
 /** Validates flags and configuration before any scanning starts, so bad input fails fast. */
-export function prepareScan(flags: ScanFlags, io: CliIO): PreparedScan {
+export function prepareScan(flags: ScanFlags, io: CliIO, options: { useBaseline?: boolean } = {}): PreparedScan {
   const format = flags.format ?? "text";
   if (!REPORTERS[format]) throw new KeyfenceError(`unknown format "${format}" (use one of: ${Object.keys(REPORTERS).join(", ")})`, { subject: "--format" });
   const failOnFlag = flags["fail-on"];
@@ -42,7 +47,9 @@ export function prepareScan(flags: ScanFlags, io: CliIO): PreparedScan {
   const { config } = resolveConfig(io.cwd, flags.config && resolve(io.cwd, flags.config));
   const effective: Config = flags["report-info"] ? { ...config, reportInfo: true } : config;
   const scanner = createScanner({ config: effective, failOn: failOnFlag as FailOn | undefined });
-  return { scanner, config: effective, format, failOn: scanner.policy.failOn };
+  const baselineFile = options.useBaseline === false ? undefined : flags.baseline ? resolve(io.cwd, flags.baseline) : config.baseline;
+  const baseline = baselineFile ? new BaselineFilter(baselineFile, loadBaseline(baselineFile), { exists: existsUnder(io.cwd), selfPath: pathUnder(io.cwd, baselineFile) }) : undefined;
+  return { scanner, config: effective, format, failOn: scanner.policy.failOn, ...(baseline && { baseline }) };
 }
 
 export interface ScanRun {
@@ -52,10 +59,13 @@ export interface ScanRun {
 }
 
 /** Collects a run's findings, renders the chosen format, writes it, and returns the exit code. */
-export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: ScanFlags, io: CliIO): Promise<number> {
+export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: ScanFlags, io: CliIO, extraOutputs?: (report: ScanReport) => void): Promise<number> {
   const started = Date.now();
   const findings: Finding[] = [];
-  for await (const f of run.findings) findings.push(f);
+  for await (const f of run.findings) {
+    const kept = prepared.baseline ? prepared.baseline.apply(f) : f;
+    if (kept) findings.push(kept);
+  }
   const blocking = new Set(findings.filter((f) => prepared.scanner.policy.blocks(f)).map((f) => f.fingerprint));
   const incomplete = run.notices.some((n) => n.incomplete);
   const report: ScanReport = {
@@ -68,7 +78,9 @@ export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: Sc
     blocking,
     incomplete,
     stats: { ...run.stats, durationMs: Date.now() - started },
+    ...(flags["sarif-category"] && { category: flags["sarif-category"] }),
   };
+  extraOutputs?.(report);
   const showSecrets = flags["show-secrets"] === true;
   const color = !flags["no-color"] && !flags.output && useColor(io);
   const rendered = REPORTERS[prepared.format]!(report, { showSecrets, color });
@@ -78,6 +90,8 @@ export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: Sc
   } else {
     io.stdout.write(rendered);
   }
+  const b = prepared.baseline;
+  if (b && !flags.quiet) io.stderr.write(`keyfence: baseline ${b.file}: ${b.accepted} accepted, ${b.expired} expired (reported again).\n`);
   if (blocking.size > 0) return 1;
   return incomplete ? 2 : 0;
 }

@@ -16,6 +16,7 @@ import { buildFinding } from "./finding.js";
 import { applyContext } from "./context.js";
 import { decodeValue, innerRuleSet } from "./decoders.js";
 import { compileRuleExtras } from "./rule-extras.js";
+import { INLINE_LOOKAHEAD, INLINE_LOOKBACK, inlineAllowed } from "./inline-allow.js";
 import type { Finding, ScanTarget } from "../types.js";
 
 /** A merged window never grows past this; dense keyword input is cut into windows of this size. */
@@ -126,7 +127,8 @@ export class ScanSession {
     let i = 0;
     for (; i < this.closed.length; i++) {
       const iv = this.closed[i]!;
-      if (!eof && iv.end > this.total) break;
+      // Run a window only once the bytes an inline allow may sit in (rest of the line) are here too.
+      if (!eof && iv.end + INLINE_LOOKAHEAD > this.total) break;
       this.runWindow(iv, Math.min(iv.end, this.total));
     }
     this.closed = this.closed.slice(i);
@@ -156,7 +158,9 @@ export class ScanSession {
         continue;
       }
       const finding = this.judge(c, slice.subarray(span[0], span[1]), start, stop, slice, span[0], span[1]);
-      if (finding) {
+      if (finding === "allowed") {
+        this.candidates.push({ rule: c, start, end: stop, finding: undefined as unknown as Finding, veto: true });
+      } else if (finding) {
         this.lastEnd.set(iv.rule, stop);
         this.candidates.push({ rule: c, start, end: stop, finding });
       }
@@ -164,7 +168,11 @@ export class ScanSession {
   }
 
   /** Cheapest checks first: entropy, checksum, placeholders, allowlist; then position and finding. */
-  private judge(c: CompiledRule, bytes: Buffer, start: number, stop: number, window: Buffer, from: number, to: number): Finding | undefined {
+  /**
+   * A finding, undefined when the value is not this credential, or "allowed" when an inline
+   * directive accepts it — which also keeps generic rules from reporting the same value.
+   */
+  private judge(c: CompiledRule, bytes: Buffer, start: number, stop: number, window: Buffer, from: number, to: number): Finding | "allowed" | undefined {
     const rule = c.rule;
     let entropy: number | undefined;
     if (rule.entropy !== undefined) {
@@ -176,6 +184,9 @@ export class ScanSession {
     const stop2 = c.stopwords.length && this.options.stopwords?.length ? [...c.stopwords, ...this.options.stopwords] : c.stopwords.length ? c.stopwords : (this.options.stopwords ?? []);
     if (isPlaceholder(secret, stop2)) return undefined;
     for (const a of c.allow) if (a.test(secret)) return undefined;
+    const viewFrom = Math.max(this.base, start - INLINE_LOOKBACK);
+    const view = this.data.subarray(viewFrom - this.base, Math.min(this.total, stop + INLINE_LOOKAHEAD) - this.base);
+    if (inlineAllowed(view, start - viewFrom, stop - viewFrom, rule.id)) return "allowed";
     const at = this.lines.locate(start, this.data, this.base);
     const end = this.lines.locate(stop, this.data, this.base);
     const finding = buildFinding(c, secret, this.target, { offset: start, endOffset: stop, line: at.line, column: at.column, endLine: end.line, endColumn: end.column }, entropy);
@@ -214,6 +225,7 @@ export class ScanSession {
     if (!decode.reportSelf) return [];
     const require = compileRuleExtras(c.rule).require;
     const finding = require && !require.test(decoded) ? undefined : this.judge(c, decoded, start, stop, window, from, to);
+    if (finding === "allowed") return [{ rule: c, start, end: stop, finding: undefined as unknown as Finding, veto: true }];
     if (!finding) {
       // The encoded text is known to hold no credential (e.g. base64 of "changeme").
       return isPlaceholder(decoded.toString("utf8"), c.stopwords) ? [{ rule: c, start, end: stop, finding: undefined as unknown as Finding, veto: true }] : [];
@@ -254,8 +266,9 @@ export class ScanSession {
   }
 
   private trim(): void {
-    // Keep what a future window or keyword search may still need; drop the rest.
-    let keepFrom = Math.min(this.horizon(), this.hitFrom);
+    // Keep what a future window or keyword search may still need, and the bytes before it where
+    // an inline allow may sit; drop the rest.
+    let keepFrom = Math.min(this.horizon(), this.hitFrom) - INLINE_LOOKBACK;
     keepFrom = Math.max(this.base, Math.min(keepFrom, this.total));
     if (keepFrom - this.base < (this.options.compactAt ?? 64 * 1024)) return;
     this.lines.forget(keepFrom, this.data, this.base);

@@ -35,3 +35,21 @@ export function tempTree(files: Record<string, string | Buffer>): string {
   }
   return dir;
 }
+
+/** Runs the CLI in-process with captured output (faster than a process; same code path after argv). */
+export async function runCli(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: string }): Promise<RunResult> {
+  const { main } = await import("../../src/cli/main.js");
+  let stdout = "";
+  let stderr = "";
+  const io = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    stdin: (async function* () {
+      if (opts.stdin !== undefined) yield Buffer.from(opts.stdin);
+    })(),
+    env: { NO_COLOR: "1", ...opts.env },
+    cwd: opts.cwd,
+  };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
