@@ -14,3 +14,6 @@ export { KeyfenceError } from "./errors.js";
 export { SEVERITIES, ROTATION_DAYS } from "./types.js";
 export type { Finding, Rule, Severity, Environment, ScanTarget } from "./types.js";
 export { VERSION } from "./version.js";
+export { scanStaged, scanGitRange, scanHistory, exposureSentence } from "./sources/git/index.js";
+export type { StagedOptions, StagedSummary, GitRangeOptions, GitScanSummary, HistoryOptions, HistoryFinding, Exposure, CommitInfo } from "./sources/git/index.js";
+export type { ScannerSession } from "./scanner.js";
