@@ -27,7 +27,9 @@ export function gitEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv
     GIT_OPTIONAL_LOCKS: "0",
     GIT_TERMINAL_PROMPT: "0",
     // Partial clones would otherwise fetch missing blobs from the remote: keyfence never uses the network.
+    // GIT_NO_LAZY_FETCH is honoured by git 2.44+; allowing no transport at all covers older ones.
     GIT_NO_LAZY_FETCH: "1",
+    GIT_ALLOW_PROTOCOL: "none",
     GIT_NO_REPLACE_OBJECTS: "1",
   };
 }
