@@ -90,12 +90,14 @@ export async function* scanGitRange(scanner: Scanner, options: GitRangeOptions =
   const cwd = options.cwd ?? process.cwd();
   const env = options.env;
   const args = logArgs(options);
+  const partialP = isPartialClone({ cwd, env });
+  partialP.catch(() => {});
   const repo = await openRepo({ cwd, env });
   const where = repo.root ?? repo.gitDir;
   if (repo.shallow) {
     onNotice?.({ path: where, reason: "shallow clone: commits beyond the shallow boundary are missing, and each boundary commit shows its whole tree as added (dates are those of the boundary)", incomplete: false });
   }
-  if (await isPartialClone({ cwd, env })) {
+  if (await partialP) {
     onNotice?.({ path: where, reason: "partial clone: objects that were not downloaded cannot be scanned (keyfence never fetches them); the scan stops at the first missing one", incomplete: false });
   }
   const ready: Finding[] = [];
