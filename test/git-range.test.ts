@@ -120,6 +120,32 @@ describe("keyfence git --range", () => {
     expect(r.findings.map((f) => f.path).sort()).toEqual([...names].sort());
   });
 
+  it("is not thrown off by user git configuration that changes diff and log output", async () => {
+    const repo = TempRepo.init();
+    repo.commitFile("README.md", "# app\n");
+    const hostile: [string, string][] = [
+      ["color.ui", "always"],
+      ["color.diff", "always"],
+      ["diff.noprefix", "true"],
+      ["diff.mnemonicPrefix", "true"],
+      ["core.quotePath", "false"],
+      ["diff.external", "false"],
+      ["log.showSignature", "true"],
+      ["diff.relative", "true"],
+      ["log.showRoot", "false"],
+      ["format.pretty", "oneline"],
+    ];
+    for (const [k, v] of hostile) repo.git("config", k, v);
+    const name = "dir/ünï code.env";
+    repo.write(name, `x\n${stripe("hostile")}\n`);
+    repo.git("add", "-A");
+    const staged = await cli(["staged", "--format", "json"], repo.dir, repo.env);
+    expect(JSON.parse(staged.stdout).findings.map((f: Finding) => [f.path, f.line])).toEqual([[name, 2]]);
+    repo.commit("hostile");
+    const r = await rangeJson(repo, ["--all"]);
+    expect(r.findings.map((f) => [f.path, f.line])).toEqual([[name, 2]]);
+  });
+
   it("rejects bad ranges with one line and exit 2", async () => {
     const repo = TempRepo.init();
     repo.commitFile("README.md", "# app\n");

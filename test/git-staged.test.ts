@@ -128,6 +128,14 @@ describe("keyfence staged", () => {
     expect((await staged(repo)).findings.map((f) => [f.path, f.line])).toEqual([["deps.lock", 2]]);
   });
 
+  it("decodes staged UTF-16 files (with a byte-order mark) and keeps their line numbers", async () => {
+    const repo = TempRepo.init();
+    const text = `first\r\nsecond\r\n${stripe("utf16")}\r\n`;
+    repo.write("win.ini", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]));
+    repo.git("add", "-A");
+    expect((await staged(repo)).findings.map((f) => [f.path, f.line])).toEqual([["win.ini", 3]]);
+  });
+
   it("handles any file name: spaces, quotes, newlines, tabs, backslashes, leading dashes, non-ASCII", async () => {
     const repo = TempRepo.init();
     const names = ["with space.env", 'quote"d.env', "new\nline.env", "tab\there.env", "back\\slash.env", "-rf.env", "naïve-ключ-鍵.env", "dir with space/é.env"];

@@ -15,6 +15,7 @@ const PINNED_CONFIG = [
   "log.showSignature=false",
   "log.showRoot=true",
   "core.pager=cat",
+  "i18n.logOutputEncoding=UTF-8", // author names are decoded as UTF-8
 ];
 
 export function gitEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
