@@ -197,7 +197,7 @@ describe("recipes", () => {
   });
 
   const preCommit = spawnSync("pre-commit", ["--version"], { encoding: "utf8" });
-  it.skipIf(preCommit.status !== 0)("pre-commit framework: the manifest validates and the keyfence-system hook blocks a commit", () => {
+  it.skipIf(preCommit.status !== 0)("pre-commit framework: the manifest validates and its hook blocks a commit", () => {
     const manifest = join(REPO_ROOT, ".pre-commit-hooks.yaml");
     expect(spawnSync("pre-commit", ["validate-manifest", manifest], { encoding: "utf8" }).status).toBe(0);
     // A hooks repository holding this manifest, as a user's config would reference it.
@@ -205,7 +205,7 @@ describe("recipes", () => {
     hooksRepo.commitFile(".pre-commit-hooks.yaml", readFileSync(manifest, "utf8"));
     const rev = hooksRepo.git("rev-parse", "HEAD").trim();
     const repo = TempRepo.init();
-    repo.commitFile(".pre-commit-config.yaml", `repos:\n  - repo: ${hooksRepo.dir}\n    rev: ${rev}\n    hooks:\n      - id: keyfence-system\n`);
+    repo.commitFile(".pre-commit-config.yaml", `repos:\n  - repo: ${hooksRepo.dir}\n    rev: ${rev}\n    hooks:\n      - id: keyfence\n`);
     const env = { ...repo.env, PATH: keyfenceOnPath(), PRE_COMMIT_HOME: tempDir("kf-pc-home-") };
     const install = spawnSync("pre-commit", ["install"], { cwd: repo.dir, env, encoding: "utf8" });
     expect(install.status).toBe(0);
@@ -216,5 +216,13 @@ describe("recipes", () => {
     repo.write("secrets-framework.env", "clean\n");
     repo.git("add", "-A");
     expect(commitAttempt(repo, env).code).toBe(0);
+    // Without keyfence on PATH, the project's own node_modules/.bin/keyfence is used.
+    mkdirSync(join(repo.dir, "node_modules/.bin"), { recursive: true });
+    symlinkSync(BIN, join(repo.dir, "node_modules/.bin/keyfence"));
+    repo.write(".gitignore", "node_modules/\n");
+    stageSecret(repo, "framework-local");
+    const local = commitAttempt(repo, { ...env, PATH: process.env.PATH });
+    expect(local.code).not.toBe(0);
+    expect(local.stdout + local.stderr).toContain("secrets-framework-local.env:3");
   });
 });
