@@ -160,8 +160,28 @@ function latencyBench() {
     medianMs: t.medians,
     ratioToNode: Object.fromEntries(Object.entries(t.medians).map(([k, v]) => [k, v / base])),
   };
+  // Where the time goes inside one `keyfence staged` process (median of 9 fresh processes).
+  const probe = `
+    const t0 = performance.now();
+    await import(${JSON.stringify(join(ROOT, "dist", "cli", "main.js"))});
+    const t1 = performance.now();
+    const { createScanner } = await import(${JSON.stringify(join(ROOT, "dist", "scanner.js"))});
+    const scanner = createScanner();
+    const t2 = performance.now();
+    const { scanStaged } = await import(${JSON.stringify(join(ROOT, "dist", "sources", "git", "index.js"))});
+    for await (const f of scanStaged(scanner, { cwd: process.cwd() })) void f;
+    const t3 = performance.now();
+    console.log(JSON.stringify({ importCli: t1 - t0, rulesAndScanner: t2 - t1, gitAndScan: t3 - t2 }));`;
+  const phases = { importCli: [], rulesAndScanner: [], gitAndScan: [] };
+  for (let i = 0; i < 9; i++) {
+    const r = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", probe], { cwd: repo, encoding: "utf8", env: GIT_ENV }));
+    for (const k of Object.keys(phases)) phases[k].push(r[k]);
+  }
+  results.latency.phasesMs = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, median(v)]));
   console.log(`\nPre-commit latency (${changed.length} staged files, ${(stagedBytes / 1024).toFixed(0)} KiB, repo of ${rels.length} files; ${t.tool}, ${RUNS} runs, median):`);
   for (const [k, v] of Object.entries(t.medians)) console.log(`  ${k.padEnd(24)} ${v.toFixed(1).padStart(7)} ms   ×${(v / base).toFixed(2)} node -e ''`);
+  const ph = results.latency.phasesMs;
+  console.log(`  inside keyfence staged: loading the CLI ${ph.importCli.toFixed(0)} ms, rules and scanner ${ph.rulesAndScanner.toFixed(0)} ms, git and scanning ${ph.gitAndScan.toFixed(0)} ms`);
 }
 
 // ---------------------------------------------------------------------------------------------
