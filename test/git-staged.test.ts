@@ -187,7 +187,7 @@ describe("keyfence staged", () => {
     const r = await cli(["staged"], repo.dir, repo.env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("keyfence blocked this commit: 1 credential");
-    expect(r.stderr).toMatch(/pay\.env:2 {2}Stripe secret-key \[stripe-secret-key-live\] critical {2}sk_live_•+\w{4}/);
+    expect(r.stderr).toMatch(/pay\.env:2 {2}critical {2}Stripe live secret key \[stripe-secret-key-live\] \(provider: Stripe\) {2}sk_live_•+\w{4}/);
     expect(r.stderr).toContain("environment variable or a secret");
     expect(r.stderr).toContain("critical within 30 days");
     expect(r.stderr).toContain("keyfence:allow <rule-id> <reason>");

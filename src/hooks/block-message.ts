@@ -6,7 +6,7 @@ export function blockMessage(blocking: readonly Finding[]): string {
   const n = blocking.length;
   const lines = [`keyfence blocked this commit: ${n} credential${n === 1 ? "" : "s"} in lines it adds.`];
   for (const f of blocking) {
-    lines.push(`  ${f.path}:${f.line}  ${f.provider} ${f.kind} [${f.ruleId}] ${f.severity}  ${f.redacted}`);
+    lines.push(`  ${f.path}:${f.line}  ${f.severity}  ${f.title} [${f.ruleId}] (provider: ${f.provider})  ${f.redacted}`);
   }
   const windows = SEVERITIES.filter((s) => blocking.some((f) => f.severity === s) && ROTATION_DAYS[s] !== undefined).map((s) => `${s} within ${ROTATION_DAYS[s]} days`);
   lines.push(
