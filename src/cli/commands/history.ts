@@ -21,7 +21,7 @@ has been exposed against the rotation window of its severity, e.g.
   "exposed 412 days; critical credentials must be rotated within 30; still present at HEAD".
 Most urgent first. Shallow and partial clones are scanned as far as their objects go, with a warning.
 
-      --since DATE        only commits after DATE
+      --since DATE        only commits after DATE (then "first commit" means the first one in that window)
       --no-progress       no progress line on stderr (it is shown only on a terminal anyway)
 
 ${SCAN_OPTIONS_HELP}`;

@@ -76,7 +76,7 @@ export function logArgs(options: GitRangeOptions): string[] {
 }
 
 /** git's way of saying an object is not in this repository (partial, shallow or damaged clone). */
-const MISSING_OBJECT = /unable to read|missing (blob|tree|commit|object)|could not fetch|promisor|bad object|object .* is missing|not our ref/i;
+const MISSING_OBJECT = /lazy fetching disabled|unable to read|missing (blob|tree|commit|object)|could not fetch|promisor|bad object|object .* is missing|not our ref/i;
 const BAD_REVISION = /unknown revision|bad revision|ambiguous argument|invalid object name|bad default revision|does not have any commits/i;
 
 /**
