@@ -77,25 +77,23 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const stopwords = (config.allowlist?.stopwords ?? []).map((s) => s.toLowerCase());
   const engine = new Engine(rules, { stopwords });
   const policy = createPolicy(config, { failOn: options.failOn });
-  const keep = (f: Finding): Finding | undefined => policy.apply(f);
+  const keep = (f: Finding): Finding[] => policy.apply(f);
 
   return {
     rules,
     policy,
     scanBuffer(data, target) {
       const buf = typeof data === "string" ? Buffer.from(data) : data;
-      return engine.scanBuffer(buf, targetOf(target)).flatMap((f) => keep(f) ?? []);
+      return engine.scanBuffer(buf, targetOf(target)).flatMap(keep);
     },
     async *scanStream(chunks, target) {
       for await (const f of engine.scanStream(chunks, targetOf(target))) {
-        const out = keep(f);
-        if (out) yield out;
+        yield* keep(f);
       }
     },
     session(target, emit) {
       return engine.session(targetOf(target), (f) => {
-        const out = keep(f);
-        if (out) emit(out);
+        for (const out of keep(f)) emit(out);
       });
     },
     async *scanFiles(paths, opts = {}) {
@@ -126,8 +124,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
         const target = { path: entry.rel };
         if (content.kind === "buffer") {
           for (const f of engine.scanBuffer(content.data, target)) {
-            const out = keep(f);
-            if (out) yield out;
+            yield* keep(f);
           }
           continue;
         }
@@ -137,8 +134,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
             yield* content.rest;
           })();
           for await (const f of engine.scanStream(chunks, target)) {
-            const out = keep(f);
-            if (out) yield out;
+            yield* keep(f);
           }
         } catch (err) {
           opts.onNotice?.({ path: entry.rel, reason: `read failed mid-file (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true });

@@ -50,7 +50,7 @@ export async function runCi(flags: CiFlags, io: CliIO, scanRange: RangeScanner):
   const notices: SourceNotice[] = [];
   const stats = { files: 0, bytes: 0 };
   const findings = range ? scanRange(prepared.scanner, { cwd: io.cwd, range, stats }, noticePrinter(io, notices)) : (async function* () {})();
-  return finishScan(prepared, { findings, notices, stats }, flags, io, (report) =>
+  return finishScan(prepared, { findings, notices, stats, command: "ci" }, flags, io, (report) =>
     writeCiOutputs(report, {
       provider: plan.provider,
       env: io.env,

@@ -27,6 +27,7 @@ export const SCAN_OPTIONS = {
   quiet: { type: "boolean", short: "q" },
   baseline: { type: "string" },
   "sarif-category": { type: "string" },
+  "audit-log": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const satisfies OptionSpec;
 
@@ -42,6 +43,7 @@ export const SCAN_OPTIONS_HELP = `Output and policy:
   -q, --quiet             no summary on stderr when writing to a file
       --baseline FILE     report only findings not accepted in FILE (see 'keyfence baseline')
       --sarif-category ID SARIF runAutomationDetails.id (code scanning keeps categories apart)
+      --audit-log FILE    append one JSON line per run and per decision (who, what, when, where, why)
   -h, --help              this help
 
 Exit codes: 0 nothing at or above --fail-on; 1 blocking findings; 2 usage, configuration or runtime

@@ -1,6 +1,9 @@
 // The part every scanning command shares: configuration → scanner → findings → report → exit code.
 // Commands differ only in where the findings come from (files, stdin, the index, commits).
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { spawnSync } from "node:child_process";
+import { appendAuditLog, auditContext, auditRecords, bypassReason } from "../audit/audit-log.js";
+import { scrubSecrets } from "./scrub.js";
 import { resolveConfig, type Config, type FailOn } from "../config/config.js";
 import { createScanner, type Scanner } from "../scanner.js";
 import { REPORTERS, type ScanReport } from "../report/index.js";
@@ -25,6 +28,7 @@ export interface ScanFlags {
   quiet?: boolean;
   baseline?: string;
   "sarif-category"?: string;
+  "audit-log"?: string;
 }
 
 export interface PreparedScan {
@@ -58,11 +62,17 @@ export interface ScanRun {
   stats: { files: number; bytes: number };
   /** Folder finding paths are relative to (default: the current folder); read once findings are consumed. */
   root?: string;
+  /** The command line as the audit trail records it, e.g. "staged". */
+  command?: string;
+  /** The pre-commit hook honours a deliberate, reasoned KEYFENCE_BYPASS; other commands do not. */
+  allowBypass?: boolean;
 }
 
 /** Collects a run's findings, renders the chosen format, writes it, and returns the exit code. */
 export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: ScanFlags, io: CliIO, extraOutputs?: (report: ScanReport) => void): Promise<number> {
   const started = Date.now();
+  // A bypass without a reason is refused before any work is done.
+  const bypass = run.allowBypass ? bypassReason(io.env) : undefined;
   const findings: Finding[] = [];
   for await (const f of run.findings) {
     const kept = prepared.baseline ? prepared.baseline.apply(f) : f;
@@ -94,8 +104,27 @@ export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: Sc
   }
   const b = prepared.baseline;
   if (b && !flags.quiet) io.stderr.write(`keyfence: baseline ${b.file}: ${b.accepted} accepted, ${b.expired} expired (reported again).\n`);
-  if (blocking.size > 0) return 1;
-  return incomplete ? 2 : 0;
+  let code = blocking.size > 0 ? 1 : incomplete ? 2 : 0;
+  const reason = bypass && scrubSecrets(bypass);
+  if (reason && code !== 0) {
+    io.stderr.write(`keyfence: BYPASSED (${reason}): ${blocking.size} blocking finding(s) let through and recorded in the audit log; rotate them anyway.\n`);
+    code = 0;
+  }
+  const auditFile = flags["audit-log"] ?? prepared.config.auditLog ?? (reason ? defaultAuditLog(run.root ?? io.cwd) : undefined);
+  if (auditFile) {
+    const records = auditRecords(
+      { command: run.command ?? "scan", findings, blocking, exitCode: code, ...(reason && { bypassReason: reason }), ...(prepared.baseline && { baselined: prepared.baseline.acceptedEntries }) },
+      auditContext(run.root ?? io.cwd, io.env),
+    );
+    appendAuditLog(auditFile, io.cwd, records);
+  }
+  return code;
+}
+
+/** Where a bypass is recorded when no audit log is configured: inside the repository's git folder. */
+function defaultAuditLog(cwd: string): string {
+  const r = spawnSync("git", ["rev-parse", "--absolute-git-dir"], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  return r.status === 0 ? join(r.stdout.trim(), "keyfence-audit.jsonl") : join(cwd, ".keyfence-audit.jsonl");
 }
 
 /** Prints a source notice to stderr as it happens: deliberate skips only in verbose mode. */

@@ -35,6 +35,8 @@ export interface Config {
   maxFileSize?: number;
   /** Baseline file (absolute once loaded): accepted findings that scans no longer report. */
   baseline?: string;
+  auditLog?: string;
+  environments?: { nonProduction?: string[]; production?: string[] };
 }
 
 export interface LoadedConfig {
@@ -99,6 +101,7 @@ function loadOwn(file: string): OwnConfig {
   const dir = dirname(resolve(file));
   if (config.rulePacks) config.rulePacks = config.rulePacks.map((p) => resolve(dir, p));
   if (config.baseline) config.baseline = resolve(dir, config.baseline);
+  if (config.auditLog) config.auditLog = resolve(dir, config.auditLog);
   return { config, extendsLine: doc.lineAt([...prefix, "extends"]) };
 }
 

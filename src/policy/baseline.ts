@@ -170,6 +170,8 @@ export class BaselineFilter {
   readonly matcher: BaselineMatcher;
   accepted = 0;
   expired = 0;
+  /** Fingerprint → the entry that accepted it, for the audit trail's "why". */
+  readonly acceptedEntries = new Map<string, BaselineEntry>();
 
   constructor(
     readonly file: string,
@@ -189,6 +191,7 @@ export class BaselineFilter {
     const v = this.matcher.judge(f);
     if (v.kind === "accepted") {
       this.accepted++;
+      this.acceptedEntries.set(f.fingerprint, v.entry);
       return undefined;
     }
     if (v.kind === "expired") {

@@ -78,7 +78,8 @@ export function environmentCheck(paths: EnvironmentPaths = {}): EnvironmentCheck
     // A sandbox verdict drawn from the file name itself says nothing about production config.
     else if (f.environment === "sandbox" && f.environmentSource !== "path" && prod(f.path)) rule = ENVIRONMENT_RULES.sandboxInProduction;
     if (!rule) return [];
-    const rotateDays = ROTATION_DAYS[rule.severity];
+    // The credential's own window still governs its rotation; this finding is about where it sits.
+    const rotateDays = f.rotateDays ?? ROTATION_DAYS[rule.severity];
     return [
       deriveFinding(f, {
         ruleId: rule.id,

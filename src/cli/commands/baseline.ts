@@ -161,7 +161,7 @@ export const baselineCommand: Command = {
     // check: the same report a scan with --baseline gives, plus the state of the record itself.
     const checked = prepareScan({ ...values, baseline: file }, io);
     const scanned = await scanPaths(checked, paths, io, file);
-    const code = await finishScan(checked, { findings: (async function* () { yield* scanned.findings; })(), notices: scanned.notices, stats: scanned.stats }, values, io);
+    const code = await finishScan(checked, { findings: (async function* () { yield* scanned.findings; })(), notices: scanned.notices, stats: scanned.stats, command: "baseline check" }, values, io);
     const matcher = checked.baseline!.matcher;
     const expired = baseline.entries.filter((e) => e.expires !== undefined && e.expires < today);
     for (const e of expired) say(`expired: ${describeEntry(e)}`);

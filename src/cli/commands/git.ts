@@ -79,6 +79,6 @@ export const gitCommand: Command = {
         yield f;
       }
     }
-    return finishScan(prepared, { findings: findings(), notices, stats: summary }, values, io);
+    return finishScan(prepared, { findings: findings(), notices, stats: summary, command: "git" }, values, io);
   },
 };

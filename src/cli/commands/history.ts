@@ -69,6 +69,6 @@ export const historyCommand: Command = {
         if (progress) io.stderr.write(`\r\x1b[Kkeyfence history: ${summary.commits} commits, ${megabytes(summary.bytes)} of added lines scanned.\n`);
       }
     }
-    return finishScan(prepared, { findings: findings(), notices, stats: summary }, values, io);
+    return finishScan(prepared, { findings: findings(), notices, stats: summary, command: "history" }, values, io);
   },
 };

@@ -48,12 +48,15 @@ export const stagedCommand: Command = {
         findings: findings(),
         notices,
         stats: summary,
+        command: "staged",
+        allowBypass: true,
         get root() {
           return summary.root;
         },
       };
       const code = await finishScan(prepared, run, values, io);
-      if (code === 1 && !values.quiet) io.stderr.write(blockMessage(blocking));
+      const accepted = prepared.baseline?.acceptedEntries;
+      if (code === 1 && !values.quiet) io.stderr.write(blockMessage(blocking.filter((f) => !accepted?.has(f.fingerprint))));
       return code;
     } catch (err) {
       // Fail closed, and say so: in a hook, this exit code is what stops the commit.
