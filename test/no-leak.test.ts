@@ -7,6 +7,7 @@ import { Engine } from "../src/engine/engine.js";
 import { revealSecret } from "../src/engine/secret-store.js";
 import { BUILTIN, allPositives, positive } from "./helpers/secrets.js";
 import { keyfence, tempTree } from "./helpers/cli.js";
+import { TempRepo, cli } from "./helpers/git-repo.js";
 
 const engine = new Engine(BUILTIN);
 
@@ -33,7 +34,7 @@ describe("no raw secret in any output", () => {
     expect(secrets.length).toBeGreaterThanOrEqual(BUILTIN.length * 2);
   });
 
-  it.each(["text", "json", "sarif"])("files → %s (stdout, stderr and --output file)", (format) => {
+  it.each(["text", "json", "sarif", "gitlab", "github-annotations", "github-summary"])("files → %s (stdout, stderr and --output file)", (format) => {
     const dir = tempTree(files);
     const r = keyfence(["scan", ".", "--format", format], { cwd: dir });
     expect(r.code).toBe(1);
@@ -43,11 +44,44 @@ describe("no raw secret in any output", () => {
   });
 
   it("stdin → every format", () => {
-    for (const format of ["text", "json", "sarif"]) {
+    for (const format of ["text", "json", "sarif", "gitlab", "github-annotations", "github-summary"]) {
       const r = keyfence(["scan", "-", "--format", format], { input: text });
       expect(r.code).toBe(1);
       expect(leaks(r.stdout + r.stderr, secrets)).toEqual([]);
     }
+  });
+
+  it("git sources (staged, range, history) and ci → every format, audit log included", async () => {
+    const repo = TempRepo.init();
+    repo.commitFile("README.md", "hi\n");
+    for (const [rel, content] of Object.entries(files)) repo.write(rel, content);
+    repo.git("add", ".");
+    const log = join(repo.dir, "..", `audit-${Date.now()}.jsonl`);
+    for (const format of ["text", "json", "sarif", "gitlab", "github-annotations", "github-summary"]) {
+      const staged = await cli(["staged", "--format", format, "--audit-log", log], repo.dir, repo.env);
+      expect(staged.code).toBe(1);
+      expect(leaks(staged.stdout + staged.stderr, secrets)).toEqual([]);
+    }
+    repo.commit("add keys");
+    // Remove them again, so history reports credentials no longer at HEAD too.
+    repo.git("rm", "-q", "-r", "src");
+    repo.commit("remove keys");
+    for (const format of ["text", "json", "sarif", "gitlab"]) {
+      for (const args of [["git", "--range", "HEAD~2..HEAD"], ["history"], ["ci", "--range", "HEAD~2..HEAD"]]) {
+        const r = await cli([...args, "--format", format, "--audit-log", log], repo.dir, repo.env);
+        expect(r.code, args.join(" ")).toBe(1);
+        expect(leaks(r.stdout + r.stderr, secrets)).toEqual([]);
+      }
+    }
+    expect(leaks(readFileSync(log, "utf8"), secrets)).toEqual([]);
+  });
+
+  it("a path named like a key is redacted in error messages", () => {
+    const secret = positive("stripe-secret-key-live", 0, "#path").split("=")[1]!;
+    const r = keyfence(["scan", `backup/${secret}.env`], { cwd: tempTree({}), env: { KEYFENCE_DEBUG: "1" } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^keyfence: backup\/sk_live_••••••••\w{4}\.env: no such file or directory$/m);
+    expect(r.stderr).not.toContain(secret);
   });
 
   it("--show-secrets reveals values in text and JSON, never in SARIF", () => {

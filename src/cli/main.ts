@@ -48,7 +48,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     }
     const message = err instanceof Error ? err.message : String(err);
     io.stderr.write(`keyfence: internal error: ${oneLine(message)} (please report it; nothing was approved)\n`);
-    if (io.env.KEYFENCE_DEBUG && err instanceof Error && err.stack) io.stderr.write(err.stack + "\n");
+    if (io.env.KEYFENCE_DEBUG && err instanceof Error && err.stack) io.stderr.write(scrubSecrets(err.stack) + "\n");
     return 2;
   }
 }
