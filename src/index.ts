@@ -18,3 +18,6 @@ export { planFromEnvironment } from "./ci/environment.js";
 export { revisionRange, type CiPlan, type CiProvider } from "./ci/plan.js";
 export { writeCiOutputs, type CiOutputOptions } from "./ci/outputs.js";
 export { loadBaseline, BaselineMatcher, type Baseline, type BaselineEntry } from "./policy/baseline.js";
+export { scanStaged, scanGitRange, scanHistory, exposureSentence } from "./sources/git/index.js";
+export type { StagedOptions, StagedSummary, GitRangeOptions, GitScanSummary, HistoryOptions, HistoryFinding, Exposure, CommitInfo } from "./sources/git/index.js";
+export type { ScannerSession } from "./scanner.js";

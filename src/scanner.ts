@@ -34,6 +34,13 @@ export interface Scanner {
   scanStream(chunks: AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array | string>, target?: Partial<ScanTarget>): AsyncGenerator<Finding>;
   /** Findings in files and folders (folders walked with .gitignore honoured). */
   scanFiles(paths: readonly string[], options?: ScanFilesOptions): AsyncGenerator<Finding>;
+  /** A push-style session (findings after policy), for sources that own a read loop such as git pipes. */
+  session(target: Partial<ScanTarget>, emit: (f: Finding) => void): ScannerSession;
+}
+
+export interface ScannerSession {
+  push(chunk: Buffer): void;
+  end(): void;
 }
 
 /** Resolves which rules a configuration asks for. */
@@ -84,6 +91,12 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
         const out = keep(f);
         if (out) yield out;
       }
+    },
+    session(target, emit) {
+      return engine.session(targetOf(target), (f) => {
+        const out = keep(f);
+        if (out) emit(out);
+      });
     },
     async *scanFiles(paths, opts = {}) {
       const cwd = opts.cwd ?? process.cwd();

@@ -56,6 +56,8 @@ export interface ScanRun {
   findings: AsyncIterable<Finding>;
   notices: SourceNotice[];
   stats: { files: number; bytes: number };
+  /** Folder finding paths are relative to (default: the current folder); read once findings are consumed. */
+  root?: string;
 }
 
 /** Collects a run's findings, renders the chosen format, writes it, and returns the exit code. */
@@ -70,7 +72,7 @@ export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: Sc
   const incomplete = run.notices.some((n) => n.incomplete);
   const report: ScanReport = {
     tool: TOOL,
-    root: io.cwd,
+    root: run.root ?? io.cwd,
     findings,
     rules: prepared.scanner.rules,
     notices: run.notices,

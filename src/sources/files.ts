@@ -161,7 +161,7 @@ export function classify(head: Buffer): "utf8" | "utf16le" | "utf16be" | "binary
   return head.subarray(0, n).includes(0) ? "binary" : "utf8";
 }
 
-function decodeUtf16(data: Buffer, kind: "utf16le" | "utf16be"): Buffer {
+export function decodeUtf16(data: Buffer, kind: "utf16le" | "utf16be"): Buffer {
   const body = data.subarray(2);
   const text = kind === "utf16le" ? body.toString("utf16le") : Buffer.from(body).swap16().toString("utf16le");
   return Buffer.from(text, "utf8");
