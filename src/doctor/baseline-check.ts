@@ -2,11 +2,11 @@
 // An expired entry blocks scans again; an entry without reviewer or reason is an acceptance nobody
 // owns; one without an expiry never comes up for review.
 import { existsSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { DEFAULT_BASELINE_FILE, loadBaseline, type BaselineEntry } from "../policy/baseline.js";
 import { KeyfenceError } from "../errors.js";
 import { loadConfigQuietly } from "./config-check.js";
-import { listed, type CheckResult, type DoctorContext } from "./check.js";
+import { errorLine, listed, shown, type CheckResult, type DoctorContext } from "./check.js";
 
 const ID = "baseline";
 const TITLE = "Baseline entries reviewed and current";
@@ -24,7 +24,7 @@ function addDays(day: string, n: number): string {
 export async function baselineCheck(ctx: DoctorContext): Promise<CheckResult> {
   const configured = loadConfigQuietly(ctx)?.baseline;
   const file = configured ?? join(ctx.root, DEFAULT_BASELINE_FILE);
-  const name = relative(ctx.root, file) || file;
+  const name = shown(ctx.root, file);
   if (!existsSync(file)) {
     if (configured) return { id: ID, title: TITLE, status: "fail", found: [`the config names baseline ${name}, which does not exist`], fix: `keyfence baseline create --reviewer YOU --reason WHY --ticket ID --expires YYYY-MM-DD --file ${name}` };
     return { id: ID, title: TITLE, status: "pass", found: ["no baseline: every finding is reported"] };
@@ -34,7 +34,7 @@ export async function baselineCheck(ctx: DoctorContext): Promise<CheckResult> {
     entries = loadBaseline(file).entries;
   } catch (err) {
     if (!(err instanceof KeyfenceError)) throw err;
-    return { id: ID, title: TITLE, status: "fail", found: [err.format()], fix: `correct ${name} as the message says (or recreate it: keyfence baseline create --force …)` };
+    return { id: ID, title: TITLE, status: "fail", found: [errorLine(err, ctx.root)], fix: `correct ${name} as the message says (or recreate it: keyfence baseline create --force …)` };
   }
   const expired = entries.filter((e) => e.expires !== undefined && e.expires < ctx.today);
   const unowned = entries.filter((e) => !e.reviewer?.trim() || !e.reason?.trim());

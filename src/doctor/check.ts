@@ -1,5 +1,7 @@
 // The shape every doctor check returns: a verdict, what was seen, and the exact fix. Checks are
 // independent functions of the repository, so each can be tested and reasoned about alone.
+import { isAbsolute, relative } from "node:path";
+import { KeyfenceError } from "../errors.js";
 
 export type CheckStatus = "pass" | "warn" | "fail";
 
@@ -36,4 +38,15 @@ export function shellWord(s: string): string {
 /** At most `n` items, then "… and N more", so a report stays readable on a large repository. */
 export function listed(items: string[], n = 10): string[] {
   return items.length <= n ? items : [...items.slice(0, n), `… and ${items.length - n} more`];
+}
+
+/** A path as the report shows it: relative to the repository root when inside it. */
+export function shown(root: string, file: string): string {
+  const rel = relative(root, file);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
+}
+
+/** A KeyfenceError's one line, with its file relative to the repository root. */
+export function errorLine(err: KeyfenceError, root: string): string {
+  return new KeyfenceError(err.message, { ...(err.file && { file: shown(root, err.file) }), ...(err.line && { line: err.line }), ...(err.subject && { subject: err.subject }) }).format();
 }

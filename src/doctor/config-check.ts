@@ -1,10 +1,9 @@
 // Config valid: the file keyfence would use here loads, validates, and its rule packs compile. The
 // same code path as every scan (resolveConfig, createScanner), so "doctor passes" means "scans run".
-import { relative } from "node:path";
 import { resolveConfig, type Config } from "../config/config.js";
 import { createScanner } from "../scanner.js";
 import { KeyfenceError } from "../errors.js";
-import type { CheckResult, DoctorContext } from "./check.js";
+import { errorLine, shown, type CheckResult, type DoctorContext } from "./check.js";
 
 const ID = "config";
 const TITLE = "Configuration valid";
@@ -22,8 +21,8 @@ export async function configCheck(ctx: DoctorContext): Promise<CheckResult> {
   try {
     const loaded = resolveConfig(ctx.cwd, ctx.configFile);
     const scanner = createScanner({ config: loaded.config });
-    const where = loaded.file ? relative(ctx.root, loaded.file) || loaded.file : undefined;
-    const chain = (loaded.files ?? []).length > 1 ? ` (extends ${loaded.files!.slice(0, -1).map((f) => relative(ctx.root, f)).join(", ")})` : "";
+    const where = loaded.file ? shown(ctx.root, loaded.file) : undefined;
+    const chain = (loaded.files ?? []).length > 1 ? ` (extends ${loaded.files!.slice(0, -1).map((f) => shown(ctx.root, f)).join(", ")})` : "";
     return {
       id: ID,
       title: TITLE,
@@ -33,6 +32,6 @@ export async function configCheck(ctx: DoctorContext): Promise<CheckResult> {
   } catch (err) {
     if (!(err instanceof KeyfenceError)) throw err;
     // The error names the file, line and key; the fix is to edit exactly that.
-    return { id: ID, title: TITLE, status: "fail", found: [err.format()], fix: `edit ${err.file ? relative(ctx.root, err.file) || err.file : "the configuration"}${err.line ? ` line ${err.line}` : ""} as the message says, then run keyfence doctor again` };
+    return { id: ID, title: TITLE, status: "fail", found: [errorLine(err, ctx.root)], fix: `edit ${err.file ? shown(ctx.root, err.file) : "the configuration"}${err.line ? ` line ${err.line}` : ""} as the message says, then run keyfence doctor again` };
   }
 }
