@@ -101,6 +101,12 @@ export async function ciCheck(ctx: DoctorContext): Promise<CheckResult> {
   const found = hits.map((h) => `${h.file} job ${h.job} runs keyfence`);
   const problems = hits.flatMap((h) => h.problems);
   if (!problems.length && !errors.length) return { id: ID, title: TITLE, status: "pass", found };
-  const fix = problems.some((p) => p.includes("pull_request")) ? "add 'pull_request:' under 'on:' in that workflow" : problems.some((p) => p.includes("fetch-depth")) ? "add 'with: { fetch-depth: 0 }' to the actions/checkout step" : problems.some((p) => p.includes("GIT_DEPTH")) ? `add 'variables: { GIT_DEPTH: "0" }' to that job` : "fix the YAML error named above";
+  const fixes = [
+    problems.some((p) => p.includes("pull_request")) && "add 'pull_request:' under 'on:' in that workflow",
+    problems.some((p) => p.includes("fetch-depth")) && "add 'with: { fetch-depth: 0 }' to the actions/checkout step",
+    problems.some((p) => p.includes("GIT_DEPTH")) && `add 'variables: { GIT_DEPTH: "0" }' to that job`,
+    errors.length > 0 && "fix the YAML error named above",
+  ].filter((f): f is string => typeof f === "string");
+  const fix = fixes.join("; ");
   return { id: ID, title: TITLE, status: "warn", found: [...found, ...errors, ...problems], fix };
 }
