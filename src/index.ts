@@ -21,3 +21,12 @@ export { loadBaseline, BaselineMatcher, type Baseline, type BaselineEntry } from
 export { scanStaged, scanGitRange, scanHistory, exposureSentence } from "./sources/git/index.js";
 export type { StagedOptions, StagedSummary, GitRangeOptions, GitScanSummary, HistoryOptions, HistoryFinding, Exposure, CommitInfo } from "./sources/git/index.js";
 export type { ScannerSession } from "./scanner.js";
+export { runDoctor, doctorExitCode, CHECKS as DOCTOR_CHECKS, type DoctorOptions, type DoctorReport } from "./doctor/doctor.js";
+export { renderDoctorText, renderDoctorJson } from "./doctor/render.js";
+export type { CheckResult, CheckStatus } from "./doctor/check.js";
+export { COMPLIANCE_TAGS, complianceTag, isControlTag, type ComplianceTag } from "./compliance/tags.js";
+export { buildRotationReport, AGE_BANDS, type RotationReport, type RotationItem } from "./report/rotation/model.js";
+export { renderRotationMarkdown } from "./report/rotation/markdown.js";
+export { renderRotationHtml } from "./report/rotation/html.js";
+export { loadHistoryJson } from "./report/rotation/from-json.js";
+export { responseChecklist } from "./report/rotation/checklist.js";

@@ -126,7 +126,8 @@ function writeAtomic(file: string, content: string, mode: number): void {
   }
 }
 
-const RUNS_KEYFENCE = /(^|[\s/])keyfence(\.js)?\s+staged(\s|$)/;
+/** A shell line that runs `keyfence staged` (directly, via npx, or bin/keyfence.js). */
+export const RUNS_KEYFENCE = /(^|[\s/])keyfence(\.js)?\s+staged(\s|$)/;
 
 export async function installHook(o: HookOptions): Promise<HookResult> {
   const t = await hookTarget(o);

@@ -1,0 +1,110 @@
+// `keyfence report`: the rotation report over a history scan, as Markdown or a self-contained HTML
+// page, for a security lead to hand to an auditor. It runs the history scan itself, or reads the
+// JSON a previous `keyfence history --format json` wrote (--from).
+import { basename, resolve } from "node:path";
+import { buildRotationReport } from "../../report/rotation/model.js";
+import { renderRotationMarkdown } from "../../report/rotation/markdown.js";
+import { renderRotationHtml } from "../../report/rotation/html.js";
+import { loadHistoryJson } from "../../report/rotation/from-json.js";
+import { scanHistory, type GitScanSummary, type HistoryFinding } from "../../sources/git/index.js";
+import { openRepo, asUserError } from "../../sources/git/repo.js";
+import { KeyfenceError } from "../../errors.js";
+import { TOOL } from "../../version.js";
+import { parse } from "../args.js";
+import { prepareScan } from "../scan-run.js";
+import { writeFileAtomic } from "../output.js";
+import { gitNoticePrinter } from "./git.js";
+import type { CliIO } from "../io.js";
+import type { Command } from "../command.js";
+import type { SourceNotice } from "../../sources/files.js";
+
+const OPTIONS = {
+  from: { type: "string" },
+  format: { type: "string", short: "f" },
+  output: { type: "string", short: "o" },
+  config: { type: "string", short: "c" },
+  "as-of": { type: "string" },
+  since: { type: "string" },
+  repository: { type: "string" },
+  "report-info": { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const RENDERERS = { markdown: renderRotationMarkdown, html: renderRotationHtml } as const;
+
+const USAGE = `Usage: keyfence report [options]
+
+A credential exposure and rotation report over the whole history (every ref), for a security lead
+or an auditor: each credential ever committed (redacted), its provider and severity, the commit,
+author and date that first exposed it, its age against the rotation window of its severity, whether
+HEAD still holds it, the provider's revoke/rotate page, the incident-response checklist (revoke,
+replace in the secret manager, deploy, verify, log) and the compliance controls it bears on, with a
+summary by severity and by age.
+
+      --from FILE          read a saved 'keyfence history --format json' instead of scanning
+  -f, --format FORMAT      markdown (default) or html (one self-contained page: inline CSS and SVG charts)
+  -o, --output FILE        write the report to FILE (atomically) instead of stdout
+      --as-of DATE         measure exposure up to DATE (YYYY-MM-DD, e.g. a quarter end; default: now)
+      --since DATE         scan only commits after DATE
+      --repository NAME    name shown in the report (default: the repository folder's name)
+  -c, --config FILE        configuration (rule packs, excludes) for the scan
+      --report-info        include public-by-design keys
+  -q, --quiet              no summary line on stderr when writing to a file
+  -h, --help               this help
+
+Exit codes: 0 report written (a report is not a gate: use 'keyfence history' or 'ci' to block);
+2 usage, configuration or runtime error, or a scan that could not read everything.`;
+
+function asOfDate(value: string | undefined): Date {
+  if (value === undefined) return new Date();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T23:59:59Z`))) throw new KeyfenceError(`"${value}" is not a date (use YYYY-MM-DD)`, { subject: "--as-of" });
+  // The whole day counts: exposure is measured to its end.
+  return new Date(`${value}T23:59:59Z`);
+}
+
+export const reportCommand: Command = {
+  name: "report",
+  summary: "credential exposure and rotation report (Markdown or HTML) over the history",
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values } = parse("report", args, OPTIONS, false);
+    if (values.help) {
+      io.stdout.write(USAGE + "\n");
+      return 0;
+    }
+    const format = values.format ?? "markdown";
+    if (format !== "markdown" && format !== "html") throw new KeyfenceError(`unknown format "${format}" (use markdown or html)`, { subject: "--format" });
+    const asOf = asOfDate(values["as-of"]);
+    const notices: SourceNotice[] = [];
+    let findings: HistoryFinding[];
+    let repository = values.repository;
+    if (values.from !== undefined) {
+      if (values.since !== undefined) throw new KeyfenceError("--since applies to a scan, not to a saved one (--from)", { subject: "--since" });
+      findings = loadHistoryJson(resolve(io.cwd, values.from));
+      repository ??= basename(io.cwd);
+    } else {
+      const { scanner, config } = prepareScan({ ...(values.config && { config: values.config }), ...(values["report-info"] && { "report-info": true }) }, io, { useBaseline: false });
+      let root: string | undefined;
+      try {
+        root = (await openRepo({ cwd: io.cwd, env: io.env })).root;
+      } catch (err) {
+        throw asUserError(err, io.cwd);
+      }
+      repository ??= basename(root ?? io.cwd);
+      findings = [];
+      const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
+      const options = { cwd: io.cwd, env: io.env, now: asOf, include: config.include, exclude: config.exclude, ...(values.since !== undefined && { since: values.since }) };
+      for await (const f of scanHistory(scanner, options, gitNoticePrinter(io, notices), summary)) findings.push(f);
+    }
+    const report = buildRotationReport(findings, { repository, asOf });
+    const rendered = RENDERERS[format](report, TOOL);
+    if (values.output) {
+      writeFileAtomic(values.output, rendered, io.cwd);
+      if (!values.quiet) io.stderr.write(`keyfence report: ${report.items.length} credentials, ${report.overdue} overdue, ${report.presentAtHead} at HEAD. Report written to ${values.output}.\n`);
+    } else {
+      io.stdout.write(rendered);
+    }
+    return notices.some((n) => n.incomplete) ? 2 : 0;
+  },
+};

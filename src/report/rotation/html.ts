@@ -1,0 +1,143 @@
+// The rotation report as one self-contained HTML page: inline CSS, inline SVG charts, no script and
+// no external asset (a Content-Security-Policy says so to the browser), so it can be mailed,
+// archived and opened offline by an auditor. Every text from the repository is escaped.
+import { complianceTag } from "../../compliance/tags.js";
+import type { Severity } from "../../types.js";
+import { barChart } from "./chart.js";
+import { responseChecklist } from "./checklist.js";
+import { TITLE, commitText, day, foundText, headline, rotateWithin, statusText, windowText } from "./wording.js";
+import type { RotationReport } from "./model.js";
+
+const SEVERITY_COLOR: Record<Severity, string> = { critical: "#b3261e", high: "#e46a00", medium: "#c99a00", low: "#3f7fbf", info: "#8a8a8a" };
+const AGE_COLOR = "#5b5f97";
+
+function esc(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
+/** The host names the page well enough in a table cell; the full address is the link and its title. */
+function linkText(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+const CSS = `
+:root { color-scheme: light; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d1d1f; margin: 2rem auto; max-width: 1200px; padding: 0 1rem; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; }
+h2 { font-size: 1.2rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; margin-top: 2rem; }
+h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
+.meta { color: #555; margin-top: 0; }
+.headline { font-size: 1.05rem; font-weight: 600; }
+.charts { display: flex; flex-wrap: wrap; gap: 2rem; }
+figure { margin: 0; }
+figcaption { font-weight: 600; margin-bottom: .3rem; }
+.chart text { font-size: 12px; fill: #1d1d1f; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
+th, td { border: 1px solid #ddd; padding: .3rem .45rem; text-align: left; vertical-align: top; }
+th { background: #f4f4f6; }
+td.num { text-align: right; white-space: nowrap; }
+#credential-table { font-size: 13px; }
+#credential-table code { word-break: break-all; }
+#severity-windows { width: auto; min-width: 24rem; }
+code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; background: #f4f4f6; padding: 0 .2rem; border-radius: 3px; }
+.sev { font-weight: 700; text-transform: uppercase; font-size: 11px; padding: .05rem .35rem; border-radius: 3px; color: #fff; white-space: nowrap; }
+.sev-critical { background: ${SEVERITY_COLOR.critical}; } .sev-high { background: ${SEVERITY_COLOR.high}; }
+.sev-medium { background: ${SEVERITY_COLOR.medium}; } .sev-low { background: ${SEVERITY_COLOR.low}; } .sev-info { background: ${SEVERITY_COLOR.info}; }
+.overdue { color: ${SEVERITY_COLOR.critical}; font-weight: 600; }
+.checklist { list-style: none; padding-left: .2rem; }
+.checklist li { margin: .2rem 0; }
+article { border: 1px solid #e3e3e8; border-radius: 6px; padding: .2rem 1rem .6rem; margin: .8rem 0; page-break-inside: avoid; }
+@media print { body { margin: 0; max-width: none; } .charts { gap: 1rem; } }
+`;
+
+export function renderRotationHtml(r: RotationReport, tool: { version: string }): string {
+  const severityChart = barChart(
+    "chart-severity",
+    "Credentials by severity",
+    r.bySeverity.map((s) => ({ label: s.severity, count: s.count, color: SEVERITY_COLOR[s.severity] })),
+  );
+  const ageChart = barChart(
+    "chart-age",
+    "Credentials by age since first exposure",
+    r.byAgeBand.map((b) => ({ label: b.band, count: b.count, color: AGE_COLOR })),
+  );
+  const rows = r.items.map(
+    (i, n) => `<tr data-severity="${i.severity}" data-state="${i.state}">
+<td class="num">${n + 1}</td><td><code class="redacted">${esc(i.redacted)}</code><br>${esc(i.title)}</td><td>${esc(i.provider)}</td>
+<td><span class="sev sev-${i.severity}">${i.severity}</span></td><td>${day(i.date)}</td><td><code>${esc(commitText(i))}</code></td><td>${esc(i.author ?? "—")}</td>
+<td class="num">${i.days} days</td><td>${windowText(i)}</td><td${i.state === "overdue" ? ' class="overdue"' : ""}>${esc(statusText(i))}</td>
+<td>${i.presentAtHead ? "yes" : "no"}</td><td>${i.revokeUrl ? `<a href="${esc(i.revokeUrl)}" title="${esc(i.revokeUrl)}">${esc(linkText(i.revokeUrl))}</a>` : "—"}</td><td>${i.tags.map((t) => `<code>${esc(t)}</code>`).join(" ")}</td></tr>`,
+  );
+  const articles = r.items.map(
+    (i, n) => `<article id="credential-${n + 1}">
+<h3>${n + 1}. ${esc(i.title)}: <code class="redacted">${esc(i.redacted)}</code> <span class="sev sev-${i.severity}">${i.severity}</span> <span${i.state === "overdue" ? ' class="overdue"' : ""}>${esc(statusText(i))}</span></h3>
+<p>Found: ${esc(foundText(i))}. Rule <code>${esc(i.ruleId)}</code>; value hash <code>${esc(i.hashPrefix)}</code>…</p>
+<ul class="checklist">
+${responseChecklist(i)
+  .map((s) => `<li><label><input type="checkbox"> <strong>${esc(s.step)}</strong>: ${esc(s.detail)}</label></li>`)
+  .join("\n")}
+</ul>
+</article>`,
+  );
+  const controls = r.tags.map((t) => {
+    const k = complianceTag(t);
+    return `<tr><td><code>${esc(t)}</code></td><td>${k ? esc(k.framework) : "—"}</td><td>${k ? esc(k.title) : "(custom tag)"}</td></tr>`;
+  });
+  const severityRows = r.bySeverity.map((s) => `<tr><td><span class="sev sev-${s.severity}">${s.severity}</span></td><td>${rotateWithin(s.severity)}</td><td class="num">${s.count}</td></tr>`);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${TITLE}: ${esc(r.repository)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header>
+<h1>${TITLE}</h1>
+<p class="meta">Repository <code>${esc(r.repository)}</code> · exposure measured to ${day(r.asOf)} (UTC) · keyfence ${esc(tool.version)}. Values are redacted; the hash prefix (SHA-256 of the value) identifies a credential across reports without revealing it.</p>
+</header>
+<section id="summary">
+<h2>Summary</h2>
+<p class="headline">${esc(headline(r))}</p>
+<div class="charts">
+<figure><figcaption>By severity</figcaption>${severityChart}</figure>
+<figure><figcaption>By age since first exposure</figcaption>${ageChart}</figure>
+</div>
+<table id="severity-windows"><thead><tr><th>severity</th><th>rotate within</th><th>credentials</th></tr></thead><tbody>${severityRows.join("")}</tbody></table>
+</section>
+${
+  r.items.length
+    ? `<section id="credentials">
+<h2>Credentials</h2>
+<table id="credential-table">
+<thead><tr><th>#</th><th>credential</th><th>provider</th><th>severity</th><th>first exposed</th><th>commit</th><th>author</th><th>age</th><th>window</th><th>status</th><th>at HEAD</th><th>revoke / rotate</th><th>controls</th></tr></thead>
+<tbody>
+${rows.join("\n")}
+</tbody>
+</table>
+</section>
+<section id="checklists">
+<h2>Response checklist per credential</h2>
+<p>For each leaked key, in this order. Rewriting history does not end an exposure (clones keep the objects): revoking the key does.</p>
+${articles.join("\n")}
+</section>`
+    : ""
+}
+${
+  controls.length
+    ? `<section id="controls">
+<h2>Controls referenced</h2>
+<table><thead><tr><th>tag</th><th>framework</th><th>requirement</th></tr></thead><tbody>${controls.join("")}</tbody></table>
+</section>`
+    : ""
+}
+</body>
+</html>
+`;
+}

@@ -1,0 +1,59 @@
+// The rotation report as Markdown: renders on GitHub/GitLab, pastes into a ticket, diffs in review.
+import { complianceTag } from "../../compliance/tags.js";
+import { responseChecklist } from "./checklist.js";
+import { TITLE, commitText, day, foundText, headline, rotateWithin, statusText, windowText } from "./wording.js";
+import type { RotationReport } from "./model.js";
+
+/** Table cells and inline text: no pipe, newline or HTML from a path or author name gets through. */
+function md(text: string): string {
+  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\r\n]+/g, " ");
+}
+
+function code(text: string): string {
+  const clean = text.replace(/[\r\n]+/g, " ");
+  const fence = clean.includes("`") ? "``" : "`";
+  return `${fence}${fence.length > 1 ? " " : ""}${clean}${fence.length > 1 ? " " : ""}${fence}`;
+}
+
+export function renderRotationMarkdown(r: RotationReport, tool: { version: string }): string {
+  const out: string[] = [];
+  out.push(`# ${TITLE}`, "");
+  out.push(`Repository: ${code(r.repository)} · exposure measured to ${day(r.asOf)} (UTC) · keyfence ${tool.version}`, "");
+  out.push("Values are redacted; the hash prefix (SHA-256 of the value) identifies a credential across reports without revealing it.", "");
+  out.push("## Summary", "", headline(r), "");
+  out.push("| severity | rotate within | credentials |", "| --- | --- | ---: |");
+  for (const s of r.bySeverity) out.push(`| ${s.severity} | ${rotateWithin(s.severity)} | ${s.count} |`);
+  out.push("", "| age since first exposure | credentials |", "| --- | ---: |");
+  for (const b of r.byAgeBand) out.push(`| ${b.band} | ${b.count} |`);
+  out.push("");
+  if (r.items.length) {
+    out.push("## Credentials", "");
+    out.push("| # | credential | provider | severity | first exposed | commit | author | age | window | status | at HEAD | controls |");
+    out.push("| ---: | --- | --- | --- | --- | --- | --- | ---: | --- | --- | --- | --- |");
+    r.items.forEach((i, n) => {
+      out.push(
+        `| ${n + 1} | ${code(i.redacted)} ${md(i.title)} | ${md(i.provider)} | ${i.severity} | ${day(i.date)} | ${code(commitText(i))} | ${md(i.author ?? "—")} | ${i.days} days | ${windowText(i)} | ${statusText(i)} | ${i.presentAtHead ? "yes" : "no"} | ${i.tags.map(md).join(", ")} |`,
+      );
+    });
+    out.push("", "## Response checklist per credential", "");
+    out.push("For each leaked key, in this order. Rewriting history does not end an exposure (clones keep the objects): revoking the key does.", "");
+    r.items.forEach((i, n) => {
+      out.push(`### ${n + 1}. ${md(i.title)}: ${code(i.redacted)} (${i.severity}, ${statusText(i)})`, "");
+      out.push(`- Found: ${md(foundText(i))}.`);
+      out.push(`- Rule ${code(i.ruleId)}; value hash ${code(i.hashPrefix)}…`);
+      if (i.revokeUrl) out.push(`- Revoke/rotate page: <${i.revokeUrl}>`);
+      out.push("");
+      for (const s of responseChecklist(i)) out.push(`- [ ] **${s.step}**: ${md(s.detail)}`);
+      out.push("");
+    });
+  }
+  if (r.tags.length) {
+    out.push("## Controls referenced", "", "| tag | framework | requirement |", "| --- | --- | --- |");
+    for (const t of r.tags) {
+      const known = complianceTag(t);
+      out.push(`| ${code(t)} | ${known ? md(known.framework) : "—"} | ${known ? md(known.title) : "(custom tag)"} |`);
+    }
+    out.push("");
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,183 @@
+// `keyfence report` on a real temporary repository: Markdown and HTML from a history scan and from a
+// saved history JSON, bad input refused in one line, and the HTML page rendered by headless Chromium.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { createScanner } from "../src/scanner.js";
+import { revealSecret } from "../src/engine/secret-store.js";
+import { positive } from "./helpers/secrets.js";
+import { TempRepo, cleanupTempDirs, cli, cliProcess, tempDir } from "./helpers/git-repo.js";
+
+afterAll(cleanupTempDirs);
+
+const AS_OF = "2025-03-31";
+const scanner = createScanner();
+
+/** The raw value a generated example holds, to assert it is printed nowhere. */
+function rawOf(text: string): string {
+  const [f] = scanner.scanBuffer(text, { path: "x.env" });
+  return revealSecret(f!)!;
+}
+
+function exposedRepo() {
+  const repo = TempRepo.init();
+  const stripe = positive("stripe-secret-key-live", 0, "report");
+  const aws = positive("aws-access-key-id", 0, "report");
+  const sandbox = positive("stripe-secret-key-test", 0, "report");
+  // Critical, first exposed 2024-01-20, still at HEAD, added twice.
+  const first = repo.commitFile("config/pay.env", `${stripe}\n`, "add key", "2024-01-20T12:00:00Z");
+  repo.commitFile("copy/pay.env", `${stripe}\n`, "copy key", "2024-06-01T12:00:00Z");
+  // Medium, added and removed: only in history.
+  repo.commitFile("aws.txt", `${aws}\n`, "aws", "2025-02-15T12:00:00Z");
+  repo.git("rm", "-q", "aws.txt");
+  repo.commit("remove aws", "2025-02-16T12:00:00Z");
+  // Low (sandbox), recent, still at HEAD.
+  repo.commitFile("test/stripe.env", `${sandbox}\n`, "sandbox", "2025-03-20T12:00:00Z");
+  return { repo, first, secrets: [rawOf(stripe), rawOf(aws), rawOf(sandbox)] };
+}
+
+function noSecret(text: string, secrets: string[]): void {
+  for (const s of secrets) expect(text).not.toContain(s);
+}
+
+describe("keyfence report (Markdown)", () => {
+  it("lists each exposed credential with first exposure, age against its window, presence at HEAD, revoke page, checklist and controls", async () => {
+    const { repo, first, secrets } = exposedRepo();
+    const r = await cli(["report", "--as-of", AS_OF, "--repository", "payments-api"], repo.dir, repo.env);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const md = r.stdout;
+    expect(md).toContain("Repository: `payments-api` · exposure measured to 2025-03-31 (UTC)");
+    expect(md).toContain("3 credentials exposed in the repository's history; 1 overdue for rotation; 2 still present at HEAD.");
+    expect(md).toContain("| critical | 30 days | 1 |");
+    expect(md).toContain("| ≥ 365 days | 1 |");
+    expect(md).toContain("| 30–59 days | 1 |");
+    expect(md).toContain("| < 30 days | 1 |");
+    const rows = md.split("\n").filter((l) => /^\| \d+ \| `/.test(l));
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatch(new RegExp(`^\\| 1 \\| \`sk_live_•+\\w{4}\` Stripe live secret key \\| Stripe \\| critical \\| 2024-01-20 \\| \`${first.slice(0, 12)}\` \\| Ada Dev &lt;ada@example.test&gt; \\| 436 days \\| 30 days \\| overdue by 406 days \\| yes \\| PCI-DSS-4.0-8.6.2, PCI-DSS-4.0-8.6.3, SOC2-CC6.1, CWE-798 \\|$`));
+    expect(rows[1]).toMatch(/AWS access key id \| AWS \| medium \| 2025-02-15 .* \| 44 days \| 90 days \| rotate within 46 more days \| no \|/);
+    expect(rows[2]).toMatch(/Stripe test-mode secret key \| Stripe \| low \| 2025-03-20 .* \| 11 days \| 180 days \| rotate within 169 more days \| yes \|/);
+    expect(md).toContain("- Found: config/pay.env:1, first added in commit");
+    expect(md).toContain("; added 2 times; still present at HEAD.");
+    expect(md).toContain("- Revoke/rotate page: <https://dashboard.stripe.com/apikeys>");
+    for (const step of ["Revoke", "Replace", "Deploy", "Verify", "Log"]) expect(md.split(`- [ ] **${step}**:`)).toHaveLength(4);
+    expect(md).toContain("| `PCI-DSS-4.0-8.6.2` | PCI DSS v4.0 | Credentials of application and system accounts are not hard-coded");
+    noSecret(md, secrets);
+  });
+
+  it("from a saved `keyfence history --format json` (even one written with --show-secrets): same report, no secret", async () => {
+    const { repo, secrets } = exposedRepo();
+    const saved = await cli(["history", "--format", "json", "--show-secrets"], repo.dir, repo.env);
+    expect(saved.stdout).toContain(secrets[0]);
+    writeFileSync(join(repo.dir, "history.json"), saved.stdout);
+    const fromFile = await cli(["report", "--from", "history.json", "--as-of", AS_OF, "--repository", "payments-api"], repo.dir, repo.env);
+    const direct = await cli(["report", "--as-of", AS_OF, "--repository", "payments-api"], repo.dir, repo.env);
+    expect(fromFile.code).toBe(0);
+    expect(fromFile.stdout).toBe(direct.stdout);
+    noSecret(fromFile.stdout, secrets);
+    const html = await cli(["report", "--from", "history.json", "--format", "html", "--as-of", AS_OF], repo.dir, repo.env);
+    noSecret(html.stdout, secrets);
+  });
+
+  it("bad input: one line naming the file (and line, and finding), exit 2, no output file", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "broken.json"), '{ "findings": [\n');
+    writeFileSync(join(dir, "partial.json"), JSON.stringify({ findings: [{ ruleId: "stripe-secret-key-live", title: "t", provider: "Stripe", severity: "critical", redacted: "sk_live_••••", secretHash: "a".repeat(64), path: "a.env", line: 1, tags: [] }] }, null, 2));
+    for (const [file, pattern] of [
+      ["broken.json", /^keyfence: .*broken\.json:\d+: malformed JSON: .*\n$/],
+      ["partial.json", /^keyfence: .*partial\.json:3: finding 1 \(stripe-secret-key-live\): missing required key "exposure" in "findings\.0"\n$/],
+      ["missing.json", /^keyfence: .*missing\.json: file not found\n$/],
+    ] as const) {
+      const r = cliProcess(["report", "--from", file, "--format", "html", "--output", "out.html"], dir, process.env);
+      expect(r.code, file).toBe(2);
+      expect(r.stderr).toMatch(pattern);
+      expect(existsSync(join(dir, "out.html"))).toBe(false);
+    }
+    expect(cliProcess(["report", "--format", "pdf"], dir, process.env).stderr).toBe('keyfence: --format: unknown format "pdf" (use markdown or html)\n');
+    expect(cliProcess(["report", "--as-of", "last week"], dir, process.env).stderr).toBe('keyfence: --as-of: "last week" is not a date (use YYYY-MM-DD)\n');
+    expect(cliProcess(["report"], dir, process.env).stderr).toMatch(/not a git repository/);
+  });
+});
+
+/** Debian's chromium (or CHROMIUM=path): the HTML test runs only where a browser is installed. */
+function findChromium(): string | undefined {
+  for (const c of [process.env.CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"]) if (c && existsSync(c)) return c;
+  const which = spawnSync("sh", ["-c", "command -v chromium"], { encoding: "utf8" });
+  return which.status === 0 ? which.stdout.trim() : undefined;
+}
+
+const CHROMIUM = findChromium();
+const chromiumTitle = CHROMIUM
+  ? "renders in headless Chromium: credential rows, both charts with their bars, the checklists; nothing external, no secret"
+  : "SKIPPED: Chromium not installed (apt-get install -y chromium, or set CHROMIUM=/path/to/chromium): HTML report rendering not checked";
+
+function chromium(args: string[]): { stdout: string; stderr: string; status: number | null } {
+  const profile = mkdtempSync(join(tmpdir(), "kf-chromium-"));
+  try {
+    const r = spawnSync(
+      CHROMIUM!,
+      ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", `--user-data-dir=${profile}`, ...args],
+      { encoding: "utf8", timeout: 90_000, maxBuffer: 32 * 1024 * 1024 },
+    );
+    return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+describe("keyfence report (HTML)", () => {
+  it("is one self-contained page: inline CSS and SVG, no script, no external asset", async () => {
+    const { repo, secrets } = exposedRepo();
+    const r = await cli(["report", "--format", "html", "--as-of", AS_OF, "--output", "report.html"], repo.dir, repo.env);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("keyfence report: 3 credentials, 1 overdue, 2 at HEAD. Report written to report.html.\n");
+    const html = readFileSync(join(repo.dir, "report.html"), "utf8");
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
+    expect(html).not.toMatch(/\ssrc=/i);
+    expect(html).toContain("default-src 'none'");
+    noSecret(html, secrets);
+  });
+
+  it.skipIf(!CHROMIUM)(chromiumTitle, async () => {
+    const { repo, secrets } = exposedRepo();
+    // A file name with markup must arrive as text, not as an element.
+    repo.commitFile("<i>late.env", `${positive("stripe-secret-key-live", 1, "late")}\n`, "late", "2025-03-30T12:00:00Z");
+    const r = await cli(["report", "--format", "html", "--as-of", AS_OF, "--output", "report.html"], repo.dir, repo.env);
+    expect(r.code).toBe(0);
+    const url = pathToFileURL(join(repo.dir, "report.html")).href;
+    const dump = chromium(["--dump-dom", url]);
+    expect(dump.status, dump.stderr).toBe(0);
+    const dom = dump.stdout;
+    expect(dom).toContain("<h1>Credential exposure and rotation report</h1>");
+    const rows = dom.match(/<tr data-severity="(\w+)" data-state="([\w ]+)">/g) ?? [];
+    expect(rows).toEqual([
+      '<tr data-severity="critical" data-state="overdue">',
+      '<tr data-severity="critical" data-state="due">',
+      '<tr data-severity="medium" data-state="due">',
+      '<tr data-severity="low" data-state="due">',
+    ]);
+    const bars = (id: string) => {
+      const svg = new RegExp(`<svg id="${id}"[\\s\\S]*?</svg>`).exec(dom)?.[0] ?? "";
+      return [...svg.matchAll(/<g class="row" data-label="([^"]+)" data-count="(\d+)">/g)].map((m) => [m[1], Number(m[2])]);
+    };
+    expect(bars("chart-severity")).toEqual([["critical", 2], ["high", 0], ["medium", 1], ["low", 1]]);
+    expect(bars("chart-age")).toEqual([["&lt; 30 days", 2], ["30–59 days", 1], ["60–89 days", 0], ["90–179 days", 0], ["180–364 days", 0], ["≥ 365 days", 1]]);
+    expect((dom.match(/<rect class="bar"/g) ?? []).length).toBe(10);
+    expect((dom.match(/<article id="credential-\d+">/g) ?? []).length).toBe(4);
+    expect((dom.match(/<input type="checkbox">/g) ?? []).length).toBe(20);
+    expect(dom).toContain("Found: &lt;i&gt;late.env:1");
+    expect(dom).not.toContain("<i>late");
+    noSecret(dom, secrets);
+    // And it paints: a screenshot of a real page is far larger than a blank one.
+    const png = join(repo.dir, "report.png");
+    const shot = chromium(["--window-size=1280,1600", `--screenshot=${png}`, url]);
+    expect(shot.status, shot.stderr).toBe(0);
+    expect(readFileSync(png).subarray(1, 4).toString("latin1")).toBe("PNG");
+    expect(statSync(png).size).toBeGreaterThan(50_000);
+  }, 180_000);
+});
