@@ -165,6 +165,14 @@ function decodeUtf16(data: Buffer, kind: "utf16le" | "utf16be"): Buffer {
   return Buffer.from(text, "utf8");
 }
 
+/** A file read whole, as the engine should see it: binary, UTF-16 decoded to UTF-8, or as is. */
+export function wholeFileContent(data: Buffer): FileContent {
+  const kind = classify(data);
+  if (kind === "binary") return { kind: "binary" };
+  if (kind !== "utf8") return { kind: "buffer", data: decodeUtf16(data.length % 2 ? data.subarray(0, -1) : data, kind) };
+  return { kind: "buffer", data };
+}
+
 /** Opens a file for scanning: small files whole, large ones as a stream of 1 MiB chunks. */
 export async function readForScan(entry: FileEntry): Promise<FileContent> {
   if (entry.size <= WHOLE_READ_LIMIT) {
@@ -175,10 +183,7 @@ export async function readForScan(entry: FileEntry): Promise<FileContent> {
     } finally {
       await fh.close();
     }
-    const kind = classify(data);
-    if (kind === "binary") return { kind: "binary" };
-    if (kind !== "utf8") return { kind: "buffer", data: decodeUtf16(data.length % 2 ? data.subarray(0, -1) : data, kind) };
-    return { kind: "buffer", data };
+    return wholeFileContent(data);
   }
   const stream = createReadStream(entry.abs, { highWaterMark: 1024 * 1024 });
   const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
