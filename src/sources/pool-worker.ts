@@ -1,12 +1,11 @@
 // A pool worker: reads the files it is sent and scans them with its own engine (compiled once, from
 // the rules the main thread passed in). Findings go back with their secrets beside them, as a
 // separate field, because the main thread's secret store (a WeakMap) cannot see across threads.
-import { readFileSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { Engine } from "../engine/engine.js";
 import { revealSecret } from "../engine/secret-store.js";
-import { readForScan, wholeFileContent, WHOLE_READ_LIMIT, type FileContent, type FileEntry } from "./files.js";
-import { scanFileContent, type FileNotice } from "./file-scan.js";
+import { EntryReader, scanFileContent, type FileNotice } from "./file-scan.js";
+import type { FileEntry } from "./files.js";
 import type { SessionOptions } from "../engine/session.js";
 import type { Finding, Rule } from "../types.js";
 
@@ -30,21 +29,9 @@ export interface PoolFileResult {
 
 export type PoolResponse = { id: number; results: PoolFileResult[] } | { id: number; error: string };
 
-/**
- * Small files are read synchronously: this thread has nothing else to do meanwhile, and one
- * blocking read costs far less than the four promise round trips of an asynchronous one.
- */
-async function read(entry: FileEntry): Promise<FileContent | Error> {
-  try {
-    return entry.size <= WHOLE_READ_LIMIT ? wholeFileContent(readFileSync(entry.abs)) : await readForScan(entry);
-  } catch (err) {
-    return err instanceof Error ? err : new Error(String(err));
-  }
-}
-
-async function scanEntry(engine: Engine, entry: FileEntry): Promise<PoolFileResult> {
+async function scanEntry(engine: Engine, reader: EntryReader, entry: FileEntry): Promise<PoolFileResult> {
   const events: WireEvent[] = [];
-  for await (const ev of scanFileContent(engine, entry.rel, await read(entry))) {
+  for await (const ev of scanFileContent(engine, entry.rel, await reader.read(entry))) {
     events.push("notice" in ev ? ev : { finding: ev.finding, secret: revealSecret(ev.finding) ?? "" });
   }
   return { events };
@@ -54,15 +41,20 @@ const port = parentPort;
 if (port) {
   const init = workerData as PoolInit;
   const engine = new Engine(init.rules, init.session);
-  port.on("message", async (req: PoolRequest) => {
-    let response: PoolResponse;
-    try {
-      const results: PoolFileResult[] = [];
-      for (const entry of req.files) results.push(await scanEntry(engine, entry));
-      response = { id: req.id, results };
-    } catch (err) {
-      response = { id: req.id, error: err instanceof Error ? err.message : String(err) };
-    }
-    port.postMessage(response);
+  const reader = new EntryReader();
+  // Requests are handled strictly one after another: the reader's buffer holds one file at a time.
+  let queue = Promise.resolve();
+  port.on("message", (req: PoolRequest) => {
+    queue = queue.then(async () => {
+      let response: PoolResponse;
+      try {
+        const results: PoolFileResult[] = [];
+        for (const entry of req.files) results.push(await scanEntry(engine, reader, entry));
+        response = { id: req.id, results };
+      } catch (err) {
+        response = { id: req.id, error: err instanceof Error ? err.message : String(err) };
+      }
+      port.postMessage(response);
+    });
   });
 }

@@ -7,8 +7,8 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { attachSecret } from "../engine/secret-store.js";
-import { readForScan, type FileEntry } from "./files.js";
-import { scanFileContent, type FileScanEvent } from "./file-scan.js";
+import { EntryReader, scanFileContent, type FileScanEvent } from "./file-scan.js";
+import type { FileEntry } from "./files.js";
 import type { Engine } from "../engine/engine.js";
 import type { PoolFileResult, PoolInit, PoolRequest, PoolResponse } from "./pool-worker.js";
 
@@ -198,9 +198,9 @@ export async function* scanEntries(engine: Engine, entries: AsyncIterable<FileEn
     }
   }
   if (!usePool(jobs, { files: head.length, bytes, complete: done }, { minFiles, minBytes })) {
-    for await (const [entry, content] of inOrder(concat(head, it), 4, readForScan)) {
-      yield { entry, events: scanFileContent(engine, entry.rel, content) };
-    }
+    // The caller drains each file's events before asking for the next, so one reader serves them all.
+    const reader = new EntryReader();
+    for await (const entry of concat(head, it)) yield { entry, events: scanFileContent(engine, entry.rel, await reader.read(entry)) };
     return;
   }
   const pool = new FilePool(jobs, options.init);
