@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { bigFile, historyRepo, npmTree, scaledTree, stagedRepo, treeStats } from "./lib/corpus.mjs";
 import { compare, hasGnuTime, runOnce } from "./lib/measure.mjs";
-import { ripgrepPatterns } from "./lib/rg-patterns.mjs";
+import { ripgrepKeywordPattern, ripgrepPatterns } from "./lib/rg-patterns.mjs";
 import { writeStressPack } from "./lib/stress-pack.mjs";
 import { renderReport } from "./lib/report.mjs";
 import { summariseProfile } from "./lib/profile.mjs";
@@ -26,6 +26,7 @@ const SPECS = {
     history: { express: "4.21.1", commander: "12.1.0", semver: "7.6.3", yargs: "17.7.2", debug: "4.3.7", uuid: "11.0.3", chalk: "5.3.0", async: "3.2.6", axios: "1.7.7", ws: "8.18.0", glob: "11.0.0", lodash: "4.17.21", moment: "2.30.1", mocha: "10.8.2", underscore: "1.13.7", minimist: "1.2.8", "body-parser": "1.20.3" },
     runs: 5,
     secretlintRuns: 3,
+    timeoutMs: 180_000,
     latencyRuns: 15,
     scaling: [
       { label: "50 MB tree", kind: "tree", bytes: 50e6 },
@@ -38,6 +39,7 @@ const SPECS = {
     history: { semver: "7.6.3", debug: "4.3.7", chalk: "5.3.0", uuid: "11.0.3", minimist: "1.2.8" },
     runs: 3,
     secretlintRuns: 1,
+    timeoutMs: 60_000,
     latencyRuns: 7,
     scaling: [
       { label: "50 MB tree", kind: "tree", bytes: 50e6 },
@@ -100,15 +102,17 @@ function keyfenceSummary(args, cwd) {
 
 function rgPatternsFile(name, configFile) {
   const rules = JSON.parse(
-    execFileSync(process.execPath, ["--input-type=module", "-e", `import { rulesForConfig, loadConfigFile } from ${JSON.stringify(join(ROOT, "dist", "index.js"))}; const c = process.argv[1] ? loadConfigFile(process.argv[1]).config : {}; console.log(JSON.stringify(rulesForConfig(c).map((r) => ({ id: r.id, regex: r.regex }))));`, configFile ?? ""], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }),
+    execFileSync(process.execPath, ["--input-type=module", "-e", `import { rulesForConfig, loadConfigFile } from ${JSON.stringify(join(ROOT, "dist", "index.js"))}; const c = process.argv[1] ? loadConfigFile(process.argv[1]).config : {}; console.log(JSON.stringify(rulesForConfig(c).map((r) => ({ id: r.id, regex: r.regex, keywords: r.keywords, keywordsCaseInsensitive: r.keywordsCaseInsensitive }))));`, configFile ?? ""], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }),
   );
   const { patterns, skipped } = ripgrepPatterns(rules);
   const file = join(work, `${name}.rg-patterns`);
   writeFileSync(file, patterns.join("\n") + "\n");
-  return { file, rules: rules.length, exported: patterns.length, skipped };
+  const keywordsFile = join(work, `${name}.rg-keywords`);
+  writeFileSync(keywordsFile, ripgrepKeywordPattern(rules) + "\n");
+  return { file, keywordsFile, rules: rules.length, exported: patterns.length, skipped };
 }
 
-const rgTool = (name, patterns, target, extra = []) => ({ name, cmd: "rg", args: ["--no-config", "--no-ignore", "--hidden", "--no-messages", "-c", "-f", patterns, ...extra, target] });
+const rgTool = (name, patterns, target, extra = []) => ({ name, cmd: "rg", args: ["--no-config", "--no-ignore", "--hidden", "--no-messages", "-c", "-f", patterns, ...extra, target], timeoutMs: spec.timeoutMs });
 
 const results = { mode, date: new Date().toISOString(), machine: machine(), sections: {} };
 
@@ -156,12 +160,12 @@ function treeComparison(label, patterns, configArgs, withSecretlint) {
   const tools = [
     { name: "keyfence", ...kf(scanArgs(treeDir, configArgs)) },
     { name: "keyfence --jobs 1", ...kf(scanArgs(treeDir, [...configArgs, "--jobs", "1"])) },
-    rgTool("ripgrep", patterns.file, treeDir),
-    rgTool("ripgrep -j1", patterns.file, treeDir, ["-j1"]),
+    rgTool("ripgrep, rule regexes", patterns.file, treeDir),
+    rgTool("ripgrep, keywords only", patterns.keywordsFile, treeDir),
   ];
   if (withSecretlint) {
     const sl = secretlintBin();
-    tools.push({ name: "secretlint", cmd: sl.bin, args: ["--secretlintrc", sl.rc, "--no-gitignore", "--format", "compact", "**/*"], cwd: treeDir, runs: spec.secretlintRuns, warmup: false });
+    tools.push({ name: "secretlint", cmd: sl.bin, args: ["--secretlintrc", sl.rc, "--no-gitignore", "--format", "compact", "**/*"], cwd: treeDir, runs: spec.secretlintRuns, warmup: false, timeoutMs: spec.timeoutMs });
   }
   log(`${label}: ${counts.files} files, ${(counts.bytes / 1e6).toFixed(1)} MB`);
   return { label, counts, corpus: treeSize, timings: compare(tools, spec.runs) };
@@ -200,7 +204,7 @@ if (want("scaling")) {
     log(`scaling: ${s.label}`);
     const extra = s.kind === "file" ? ["--max-file-size", "4g"] : [];
     const counts = keyfenceSummary(scanArgs(target, extra));
-    const timings = compare([{ name: "keyfence", ...kf(scanArgs(target, extra)) }, rgTool("ripgrep", builtinPatterns.file, target)], Math.min(spec.runs, 3));
+    const timings = compare([{ name: "keyfence", ...kf(scanArgs(target, extra)) }, rgTool("ripgrep, rule regexes", builtinPatterns.file, target)], Math.min(spec.runs, 3));
     rows.push({ label: s.label, counts, timings });
   }
   results.sections.scaling = rows;

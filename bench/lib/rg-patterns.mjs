@@ -32,3 +32,24 @@ export function ripgrepPatterns(rules, rg = "rg") {
   }
   return { patterns, skipped };
 }
+
+function escapeLiteral(text) {
+  return text.replace(/[\\^$.*+?()[\]{}|#&~-]/g, "\\$&");
+}
+
+/**
+ * Only the rules' keywords, as one alternation: the literal search that is keyfence's first stage
+ * (its prefilter), so ripgrep's time for it is a floor for reading the tree and finding candidates.
+ */
+export function ripgrepKeywordPattern(rules) {
+  const seen = new Set();
+  const parts = [];
+  for (const r of rules) {
+    for (const k of r.keywords) {
+      const p = r.keywordsCaseInsensitive ? `(?i:${escapeLiteral(k)})` : escapeLiteral(k);
+      if (!seen.has(p)) parts.push(p);
+      seen.add(p);
+    }
+  }
+  return parts.join("|");
+}

@@ -26,6 +26,30 @@ export interface KeywordEntry {
   rules: number[];
 }
 
+export interface KeywordBytes {
+  /** UTF-8 bytes; lower-cased when `folded`. */
+  bytes: Buffer;
+  folded: boolean;
+}
+
+/** ASCII lower case of a byte; other bytes unchanged. */
+export function lowerByte(b: number): number {
+  return b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
+}
+
+function indexByLastByte(keywords: readonly { text: string; folded: boolean }[]): Map<number, KeywordBytes[]> {
+  const out = new Map<number, KeywordBytes[]>();
+  for (const k of keywords) {
+    const bytes = Buffer.from(k.text);
+    const last = lowerByte(bytes[bytes.length - 1]!);
+    const list = out.get(last) ?? [];
+    list.push({ bytes, folded: k.folded });
+    out.set(last, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => b.bytes.length - a.bytes.length);
+  return out;
+}
+
 export interface RuleSet {
   rules: CompiledRule[];
   /** Alternation of every keyword, longest first, so the longest keyword at a position wins. */
@@ -36,6 +60,8 @@ export interface RuleSet {
   folded: Map<string, number[]>;
   /** Every keyword (in its matching form), for finding shorter keywords hidden inside a longer hit. */
   keywords: { text: string; folded: boolean; rules: number[] }[];
+  /** Keywords by the (ASCII lower-cased) byte they end with, longest first: finds which one a hit is. */
+  keywordsByLastByte: Map<number, KeywordBytes[]>;
   maxKeywordLength: number;
   maxBefore: number;
   /** Matched keyword text → rules, filled as hits are seen. */
@@ -134,6 +160,7 @@ export function compileRuleSet(rules: readonly Rule[]): RuleSet {
     exact,
     folded,
     keywords,
+    keywordsByLastByte: indexByLastByte(keywords),
     maxKeywordLength: Math.max(1, ...keywords.map((k) => Buffer.byteLength(k.text))),
     maxBefore: Math.max(0, ...compiled.map((c) => c.rule.window.before)),
     hitMemo: new Map(),
