@@ -1,6 +1,7 @@
 // createScanner: the public entry point that wires rules → engine → policy over any source.
 // It holds no global state: two scanners with different rules can run side by side.
 import { Engine } from "./engine/engine.js";
+import { compileRule } from "./engine/compile.js";
 import { loadBuiltinRules, loadRulePacks } from "./rules/load.js";
 import { createPolicy, type Policy } from "./policy/policy.js";
 import { walkPaths, type FileSourceOptions, type SourceNotice } from "./sources/files.js";
@@ -54,6 +55,8 @@ function targetOf(t: Partial<ScanTarget> | undefined): ScanTarget {
 export function createScanner(options: ScannerOptions = {}): Scanner {
   const config = options.config ?? {};
   const rules = options.rules ? [...options.rules] : rulesForConfig(config);
+  // Rule sets compile regexes on first use; rules handed in directly are checked here, up front.
+  if (options.rules) rules.forEach(compileRule);
   const stopwords = (config.allowlist?.stopwords ?? []).map((s) => s.toLowerCase());
   // Pool workers build their engines from the same rules and options (they must be structured-cloneable).
   const session = { stopwords };

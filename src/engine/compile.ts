@@ -95,7 +95,8 @@ function groupsOf(pattern: string): { count: number; named: boolean } {
   return { count, named };
 }
 
-export function compileRule(rule: Rule, index: number): CompiledRule {
+/** The regexes of a rule: what costs time to compile (about a millisecond a rule, twice for the group probe). */
+function compileRegexes(rule: Rule): Pick<CompiledRule, "re" | "secretGroup" | "allow"> {
   const where = { file: rule.origin.file, line: rule.origin.line, subject: `rule ${rule.id}` };
   const re = compilePattern(rule.regex, "gd", where);
   const groups = groupsOf(rule.regex);
@@ -103,16 +104,43 @@ export function compileRule(rule: Rule, index: number): CompiledRule {
     throw new KeyfenceError("regex has no capture group for the secret: name it (?P<secret>…) or use group 1", where);
   }
   const allow = rule.allowlist.regexes.map((p) => compilePattern(p, "", { ...where, subject: `rule ${rule.id} allowlist` }));
-  const prefixes = rule.keywordsCaseInsensitive ? [] : [...rule.keywords].sort((a, b) => b.length - a.length);
+  return { re, secretGroup: groups.named ? "secret" : 1, allow };
+}
+
+function compileRest(rule: Rule, index: number): Omit<CompiledRule, "re" | "secretGroup" | "allow"> {
   return {
     rule,
     index,
-    re,
-    secretGroup: groups.named ? "secret" : 1,
-    allow,
     stopwords: rule.allowlist.stopwords.map((s) => s.toLowerCase()),
     pathAllowed: rule.allowlist.paths.length ? picomatch(rule.allowlist.paths, { dot: true }) : undefined,
-    prefixes,
+    prefixes: rule.keywordsCaseInsensitive ? [] : [...rule.keywords].sort((a, b) => b.length - a.length),
+  };
+}
+
+/** Compiles everything now, so that a bad regex is reported where the rule is loaded. */
+export function compileRule(rule: Rule, index: number): CompiledRule {
+  return { ...compileRest(rule, index), ...compileRegexes(rule) };
+}
+
+/**
+ * The same, with the regexes compiled when the rule first runs. Rules reach a rule set already
+ * checked (packs by compileRule at load or at build time, API rules by createScanner), and most rules
+ * never run on a given input: compiling 160 of them up front cost more than Node's own start-up.
+ */
+function compileRuleLazily(rule: Rule, index: number): CompiledRule {
+  let regexes: Pick<CompiledRule, "re" | "secretGroup" | "allow"> | undefined;
+  const get = () => (regexes ??= compileRegexes(rule));
+  return {
+    ...compileRest(rule, index),
+    get re() {
+      return get().re;
+    },
+    get secretGroup() {
+      return get().secretGroup;
+    },
+    get allow() {
+      return get().allow;
+    },
   };
 }
 
@@ -135,7 +163,7 @@ export function assertUniqueIds(rules: readonly Rule[]): void {
 
 export function compileRuleSet(rules: readonly Rule[]): RuleSet {
   assertUniqueIds(rules);
-  const compiled = rules.map(compileRule);
+  const compiled = rules.map(compileRuleLazily);
   const exact = new Map<string, number[]>();
   const folded = new Map<string, number[]>();
   for (const c of compiled) {
