@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [--work DIR] [--out FILE] [--only SECTIONS]`
+// `npm run bench [-- --quick] [--work DIR] [--out FILE] [--only SECTIONS] [--timeout SECONDS]`
 // Builds the corpora (bench/lib/corpus.mjs), times keyfence against ripgrep and secretlint in the same
 // run (bench/lib/measure.mjs), and writes the tables to docs/benchmarks.md (a quick run writes to the
 // work folder unless --out is given). Sections: startup, tree, stress, precommit, history, scaling, profile.
@@ -56,10 +56,11 @@ const { values } = parseArgs({
     work: { type: "string", default: join(tmpdir(), "keyfence-bench") },
     out: { type: "string" },
     only: { type: "string" },
+    timeout: { type: "string" },
   },
 });
 const mode = values.quick ? "quick" : "full";
-const spec = SPECS[mode];
+const spec = { ...SPECS[mode], ...(values.timeout && { timeoutMs: Number(values.timeout) * 1000 }) };
 const work = resolve(values.work);
 const only = values.only ? new Set(values.only.split(",")) : undefined;
 const want = (section) => !only || only.has(section);

@@ -1,11 +1,11 @@
 // Files and folders: walk (fast-glob, .gitignore honoured, symlinks never followed), filter
 // (include/exclude globs, size, binary), read (whole for small files, streamed for large ones).
 import { lstat, open, stat } from "node:fs/promises";
-import { createReadStream } from "node:fs";
+import { createReadStream, readdirSync, statSync } from "node:fs";
 import { basename, relative, resolve, sep } from "node:path";
 import type FastGlob from "fast-glob";
 import picomatch from "picomatch";
-import { gitignoreRules, pruningGlobs } from "./gitignore.js";
+import { gitignoreRules, pruningGlobs, type IgnoreRules } from "./gitignore.js";
 import { KeyfenceError } from "../errors.js";
 
 export interface FileSourceOptions {
@@ -50,7 +50,18 @@ function toPosix(p: string): string {
   return sep === "/" ? p : p.split(sep).join("/");
 }
 
-/** Walks `root` (a folder) and yields the files to scan, in a stable (sorted) order. */
+/** What the walk knows of an entry without a stat call (a Dirent, from readdir or fast-glob). */
+interface EntryKind {
+  isDirectory(): boolean;
+  isFile(): boolean;
+  isSymbolicLink(): boolean;
+}
+
+/**
+ * Walks `root` (a folder) and yields the files to scan, in a stable (sorted) order. The walk goes one
+ * top-level entry at a time, in the order a sort of all paths gives (a folder sorts as its name and
+ * "/"), so the first files reach the scanner while the rest of the tree is still being walked.
+ */
 export async function* walkFolder(root: string, options: FileSourceOptions, notices: SourceNotice[]): AsyncGenerator<FileEntry> {
   const useGitignore = options.gitignore !== false;
   const include = options.include?.length ? picomatch([...options.include], { dot: true }) : undefined;
@@ -59,49 +70,62 @@ export async function* walkFolder(root: string, options: FileSourceOptions, noti
   const fg = (await import("fast-glob")).default as typeof FastGlob;
   const prune = useGitignore ? pruningGlobs(root) : [];
   const ignoreGlobs = [...ALWAYS_EXCLUDED, ...prune];
-  const gitignores = useGitignore ? await fg("**/.gitignore", { cwd: root, dot: true, ignore: ignoreGlobs, followSymbolicLinks: false, suppressErrors: true }) : [];
-  const rules = useGitignore ? gitignoreRules(root, gitignores) : undefined;
-  const entries = await fg("**", {
-    cwd: root,
-    dot: true,
-    onlyFiles: false,
-    objectMode: true,
-    // Sizes come from the walk's own (concurrent) lstat calls: one awaited stat per file was most of a walk's time.
-    stats: true,
-    followSymbolicLinks: false,
-    suppressErrors: true,
-    ignore: ignoreGlobs,
-  });
-  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const globOptions = { cwd: root, dot: true, followSymbolicLinks: false, suppressErrors: true, ignore: ignoreGlobs };
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  for (const e of entries) {
-    const rel = e.path;
-    if (e.dirent.isDirectory()) continue;
-    if (rules?.ignores(rel)) continue;
-    if (include && !include(rel)) continue;
-    if (exclude?.(rel)) continue;
-    if (e.dirent.isSymbolicLink()) {
+  const rootRules = useGitignore ? gitignoreRules(root, [".gitignore"]) : undefined;
+
+  function accept(rel: string, dirent: EntryKind, rules: IgnoreRules | undefined): FileEntry | undefined {
+    if (dirent.isDirectory()) return undefined;
+    if (rules?.ignores(rel)) return undefined;
+    if (include && !include(rel)) return undefined;
+    if (exclude?.(rel)) return undefined;
+    if (dirent.isSymbolicLink()) {
       // Links are never followed: a link inside the tree points at a file scanned under its own
       // name; a link out of the tree or in a loop is not ours to read.
       notices.push({ path: rel, reason: "symbolic link not followed", incomplete: false });
-      continue;
+      return undefined;
     }
-    if (!e.dirent.isFile()) continue;
+    if (!dirent.isFile()) return undefined;
     const abs = resolve(root, rel);
     const ext = basename(rel).split(".").pop()?.toLowerCase() ?? "";
-    if (BINARY_EXTENSIONS.has(ext)) continue;
+    if (BINARY_EXTENSIONS.has(ext)) return undefined;
     let size: number;
     try {
-      size = e.stats?.size ?? (await stat(abs)).size;
+      // Synchronous: one awaited stat per file was most of a walk's time (fast-glob's own `stats`
+      // option, concurrent but callback-driven, still cost twice this).
+      size = statSync(abs).size;
     } catch (err) {
       notices.push({ path: rel, reason: `cannot stat (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true });
-      continue;
+      return undefined;
     }
     if (size > maxSize) {
       notices.push({ path: rel, reason: `skipped: ${size} bytes is over the maximum file size of ${maxSize}`, incomplete: false });
+      return undefined;
+    }
+    return { abs, rel, size };
+  }
+
+  const top = readdirSync(root, { withFileTypes: true })
+    .map((d) => ({ d, key: d.isDirectory() ? `${d.name}/` : d.name }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const { d } of top) {
+    // A .git folder, or the .git file of a worktree or submodule, is never scanned.
+    if (d.name === ".git") continue;
+    if (!d.isDirectory()) {
+      const entry = accept(d.name, d, rootRules);
+      if (entry) yield entry;
       continue;
     }
-    yield { abs, rel, size };
+    if (rootRules?.ignores(d.name, true)) continue;
+    const base = fg.escapePath(d.name);
+    // Only the root's .gitignore and those inside this folder can apply below it.
+    const rules = useGitignore ? gitignoreRules(root, [".gitignore", ...(await fg(`${base}/**/.gitignore`, globOptions))]) : undefined;
+    const entries = await fg(`${base}/**`, { ...globOptions, onlyFiles: false, objectMode: true });
+    entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    for (const e of entries) {
+      const entry = accept(e.path, e.dirent, rules);
+      if (entry) yield entry;
+    }
   }
 }
 
