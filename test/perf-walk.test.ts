@@ -1,0 +1,53 @@
+// The walk streams one top-level entry at a time (so workers start before the tree is walked); its
+// order must still be that of a sort of all paths, and .gitignore files below the root still apply.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { walkFolder, type SourceNotice } from "../src/sources/files.js";
+
+let root: string;
+const files = [
+  "a.js", "a/b.js", "a/b/c.js", "a-b/x.js", "a0.txt", "@scope/pkg/index.js", "[brackets]/(parens)/f.js",
+  "B.md", "b/z.js", "sub/keep.js", "sub/drop.log", "sub/deep/drop.log", "z/y/x/w.js", ".hidden/h.js",
+];
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), "keyfence-walk-"));
+  for (const f of files) {
+    mkdirSync(join(root, f, ".."), { recursive: true });
+    writeFileSync(join(root, f), "x\n");
+  }
+  writeFileSync(join(root, "sub", ".gitignore"), "*.log\n");
+  writeFileSync(join(root, ".gitignore"), "z/\n");
+  // A worktree's .git is a file; it is never scanned, nor is a .git folder below the root.
+  writeFileSync(join(root, ".git"), "gitdir: elsewhere\n");
+  mkdirSync(join(root, "a", ".git"), { recursive: true });
+  writeFileSync(join(root, "a", ".git", "config"), "x\n");
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function walk(gitignore: boolean): Promise<string[]> {
+  const notices: SourceNotice[] = [];
+  const out: string[] = [];
+  for await (const e of walkFolder(root, { gitignore }, notices)) out.push(e.rel);
+  return out;
+}
+
+describe("folder walk", () => {
+  it("yields files in the order of a sort of all their paths", async () => {
+    const got = await walk(false);
+    const expected = [...files, "sub/.gitignore", ".gitignore"].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    expect(got).toEqual(expected);
+  });
+
+  it("applies the root's and nested .gitignore files", async () => {
+    const got = await walk(true);
+    expect(got).toContain("sub/keep.js");
+    expect(got).not.toContain("sub/drop.log");
+    expect(got).not.toContain("sub/deep/drop.log");
+    expect(got.some((p) => p.startsWith("z/"))).toBe(false);
+    expect(got).toEqual([...got].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+});
