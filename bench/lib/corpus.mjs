@@ -135,7 +135,8 @@ export async function historyRepo(work, name, packages) {
         const folder = join(repo, "packages", q.pkg);
         rmSync(folder, { recursive: true, force: true });
         mkdirSync(folder, { recursive: true });
-        execFileSync("tar", ["-xzf", join(tarballs, tarballName(`${q.pkg}@${v}`)), "-C", folder, "--strip-components=1", "--no-same-owner", "--no-same-permissions"]);
+        // npm's own tar headers carry keywords GNU tar does not know; it warns for each file.
+        execFileSync("tar", ["--warning=no-unknown-keyword", "-xzf", join(tarballs, tarballName(`${q.pkg}@${v}`)), "-C", folder, "--strip-components=1", "--no-same-owner", "--no-same-permissions"], { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 * 1024 * 1024 });
         const date = new Date(Date.UTC(2015, 0, 1) + n * 3600_000).toISOString();
         const env = { ...process.env, GIT_AUTHOR_NAME: "bench", GIT_AUTHOR_EMAIL: "bench@keyfence.invalid", GIT_COMMITTER_NAME: "bench", GIT_COMMITTER_EMAIL: "bench@keyfence.invalid", GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
         execFileSync("git", ["add", "-A", "packages"], { cwd: repo, env });
