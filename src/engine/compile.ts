@@ -1,7 +1,7 @@
 // Turns rules into the engine's runtime form: one RE2 per rule (byte offsets on Buffers), and one
 // literal-alternation RE2 over every keyword, the prefilter that decides where rules run at all.
 import RE2 from "re2";
-import picomatch from "picomatch";
+import { picomatch } from "../deferred-imports.js";
 import { KeyfenceError } from "../errors.js";
 import type { Rule } from "../types.js";
 

@@ -4,7 +4,7 @@ import { lstat, open, stat } from "node:fs/promises";
 import { createReadStream, readdirSync, statSync } from "node:fs";
 import { basename, relative, resolve, sep } from "node:path";
 import type FastGlob from "fast-glob";
-import picomatch from "picomatch";
+import { picomatch } from "../deferred-imports.js";
 import { gitignoreRules, pruningGlobs, type IgnoreRules } from "./gitignore.js";
 import { KeyfenceError } from "../errors.js";
 
@@ -119,8 +119,10 @@ export async function* walkFolder(root: string, options: FileSourceOptions, noti
     if (rootRules?.ignores(d.name, true)) continue;
     const base = fg.escapePath(d.name);
     // Only the root's .gitignore and those inside this folder can apply below it.
-    const rules = useGitignore ? gitignoreRules(root, [".gitignore", ...(await fg(`${base}/**/.gitignore`, globOptions))]) : undefined;
-    const entries = await fg(`${base}/**`, { ...globOptions, onlyFiles: false, objectMode: true });
+    // Synchronous: fast-glob's asynchronous walk is a chain of callbacks on this thread, which slowed
+    // to a crawl while worker threads kept the cores busy; blocking per folder starves nobody.
+    const rules = useGitignore ? gitignoreRules(root, [".gitignore", ...fg.sync(`${base}/**/.gitignore`, globOptions)]) : undefined;
+    const entries = fg.sync(`${base}/**`, { ...globOptions, onlyFiles: false, objectMode: true });
     entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     for (const e of entries) {
       const entry = accept(e.path, e.dirent, rules);

@@ -3,7 +3,8 @@
 // globs so that huge ignored folders (node_modules, build output) are pruned instead of walked.
 import { readFileSync } from "node:fs";
 import { join, posix } from "node:path";
-import ignore, { type Ignore } from "ignore";
+import type { Ignore } from "ignore";
+import { ignore } from "../deferred-imports.js";
 
 export interface IgnoreRules {
   /** True when `rel` (posix, relative to the root) is ignored by some .gitignore above it. */

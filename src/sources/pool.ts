@@ -10,7 +10,7 @@ import { attachSecret } from "../engine/secret-store.js";
 import { EntryReader, scanFileContent, type FileScanEvent } from "./file-scan.js";
 import type { FileEntry } from "./files.js";
 import type { Engine } from "../engine/engine.js";
-import type { PoolFileResult, PoolInit, PoolRequest, PoolResponse } from "./pool-worker.js";
+import type { PoolFileEvents, PoolInit, PoolRequest, PoolResponse } from "./pool-worker.js";
 
 /** Below both of these, the walk's files are scanned on the calling thread. */
 export const POOL_MIN_FILES = 256;
@@ -18,8 +18,12 @@ export const POOL_MIN_BYTES = 8 * 1024 * 1024;
 /** A batch closes at this many files or bytes: large enough to amortise a message, small enough to balance. */
 const BATCH_FILES = 64;
 const BATCH_BYTES = 1024 * 1024;
-/** Batches sent ahead of the one whose results are due next, per worker. */
-const AHEAD_PER_WORKER = 4;
+/**
+ * Batches sent ahead of the one whose results are due next, per worker: results are taken in walk
+ * order, so a worker that finished its batches waits while the head batch (say, one large file) is
+ * still running elsewhere, unless it has more queued. Waiting results are small (findings only).
+ */
+const AHEAD_PER_WORKER = 16;
 
 /** One worker thread per available core: the main thread only walks and reports. */
 export function defaultJobs(): number {
@@ -33,7 +37,8 @@ function workerScript(): URL {
 }
 
 interface Waiting {
-  resolve: (results: PoolFileResult[]) => void;
+  files: number;
+  resolve: (results: PoolFileEvents[]) => void;
   reject: (err: Error) => void;
   slot: Slot;
 }
@@ -63,8 +68,13 @@ export class FilePool {
       if (!w) return;
       this.waiting.delete(msg.id);
       slot.busy--;
-      if ("error" in msg) w.reject(new Error(`scan worker: ${msg.error}`));
-      else w.resolve(msg.results);
+      if ("error" in msg) {
+        w.reject(new Error(`scan worker: ${msg.error}`));
+        return;
+      }
+      const byFile: PoolFileEvents[] = Array.from({ length: w.files }, () => []);
+      for (const [i, events] of msg.results) byFile[i] = events;
+      w.resolve(byFile);
     });
     worker.on("error", (err) => this.fail(err));
     worker.on("exit", (code) => {
@@ -81,13 +91,13 @@ export class FilePool {
   }
 
   /** Scans `files` on the least busy worker; results in the order of `files`. */
-  scan(files: FileEntry[]): Promise<PoolFileResult[]> {
+  scan(files: FileEntry[]): Promise<PoolFileEvents[]> {
     if (this.failure) return Promise.reject(this.failure);
     const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
     slot.busy++;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject, slot });
+      this.waiting.set(id, { files: files.length, resolve, reject, slot });
       const req: PoolRequest = { id, files: files.map(({ abs, rel, size }) => ({ abs, rel, size })) };
       slot.worker.postMessage(req);
     });
@@ -151,8 +161,8 @@ async function* batchesOf(entries: AsyncIterable<FileEntry>): AsyncGenerator<Fil
   if (batch.length) yield batch;
 }
 
-function* eventsOf(result: PoolFileResult): Generator<FileScanEvent> {
-  for (const ev of result.events) {
+function* eventsOf(events: PoolFileEvents): Generator<FileScanEvent> {
+  for (const ev of events) {
     if ("notice" in ev) {
       yield ev;
       continue;
