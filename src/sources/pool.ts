@@ -40,7 +40,6 @@ interface Waiting {
   files: number;
   resolve: (results: PoolFileEvents[]) => void;
   reject: (err: Error) => void;
-  slot: Slot;
 }
 
 interface Slot {
@@ -52,6 +51,7 @@ interface Slot {
 export class FilePool {
   private readonly slots: Slot[];
   private readonly waiting = new Map<number, Waiting>();
+  private readonly queued: { files: FileEntry[]; resolve: Waiting["resolve"]; reject: Waiting["reject"] }[] = [];
   private nextId = 0;
   private failure: Error | undefined;
   private closing = false;
@@ -68,6 +68,7 @@ export class FilePool {
       if (!w) return;
       this.waiting.delete(msg.id);
       slot.busy--;
+      this.pump();
       if ("error" in msg) {
         w.reject(new Error(`scan worker: ${msg.error}`));
         return;
@@ -86,21 +87,35 @@ export class FilePool {
   /** Fails every batch in flight: a scan with a lost worker is incomplete, and must not look complete. */
   private fail(err: Error): void {
     this.failure ??= err;
-    for (const w of this.waiting.values()) w.reject(this.failure);
+    for (const w of [...this.waiting.values(), ...this.queued]) w.reject(this.failure);
     this.waiting.clear();
+    this.queued.length = 0;
   }
 
-  /** Scans `files` on the least busy worker; results in the order of `files`. */
+  /** Scans `files` on the next worker to be free; results in the order of `files`. */
   scan(files: FileEntry[]): Promise<PoolFileEvents[]> {
     if (this.failure) return Promise.reject(this.failure);
-    const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
-    slot.busy++;
-    const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { files: files.length, resolve, reject, slot });
-      const req: PoolRequest = { id, files: files.map(({ abs, rel, size }) => ({ abs, rel, size })) };
-      slot.worker.postMessage(req);
+      this.queued.push({ files, resolve, reject });
+      this.pump();
     });
+  }
+
+  /**
+   * Hands queued batches to workers with fewer than two in hand (one running, one ready), so that
+   * a worker never waits for a message and never holds work another worker could take at the end.
+   */
+  private pump(): void {
+    for (const slot of this.slots) {
+      while (slot.busy < 2 && this.queued.length) {
+        const { files, resolve, reject } = this.queued.shift()!;
+        const id = this.nextId++;
+        slot.busy++;
+        this.waiting.set(id, { files: files.length, resolve, reject });
+        const req: PoolRequest = { id, files: files.map(({ abs, rel, size }) => ({ abs, rel, size })) };
+        slot.worker.postMessage(req);
+      }
+    }
   }
 
   async close(): Promise<void> {
