@@ -1,3 +1,5 @@
+import { isAbsolute, relative } from "node:path";
+
 // One error type for every "bad input" condition: it renders as a single line that names the file
 // (and line, and rule or key) at fault, and the CLI maps it to exit code 2.
 
@@ -27,4 +29,11 @@ export class KeyfenceError extends Error {
     const subject = this.subject ? `${this.subject}: ` : "";
     return `${loc}${subject}${this.message}`.replace(/\s*[\r\n]+\s*/g, " ");
   }
+}
+
+/** How a file is named in messages: relative to the working folder when inside it, else as given. */
+export function displayPath(file: string): string {
+  if (!isAbsolute(file)) return file;
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
 }

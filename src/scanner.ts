@@ -38,6 +38,13 @@ export interface Scanner {
   scanStream(chunks: AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array | string>, target?: Partial<ScanTarget>): AsyncGenerator<Finding>;
   /** Findings in files and folders (folders walked with .gitignore honoured). */
   scanFiles(paths: readonly string[], options?: ScanFilesOptions): AsyncGenerator<Finding>;
+  /** A push-style session (findings after policy), for sources that own a read loop such as git pipes. */
+  session(target: Partial<ScanTarget>, emit: (f: Finding) => void): ScannerSession;
+}
+
+export interface ScannerSession {
+  push(chunk: Buffer): void;
+  end(): void;
 }
 
 /** Resolves which rules a configuration asks for. */
@@ -62,20 +69,24 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const session = { stopwords };
   const engine = new Engine(rules, session);
   const policy = createPolicy(config, { failOn: options.failOn });
-  const keep = (f: Finding): Finding | undefined => policy.apply(f);
+  const keep = (f: Finding): Finding[] => policy.apply(f);
 
   return {
     rules,
     policy,
     scanBuffer(data, target) {
       const buf = typeof data === "string" ? Buffer.from(data) : data;
-      return engine.scanBuffer(buf, targetOf(target)).flatMap((f) => keep(f) ?? []);
+      return engine.scanBuffer(buf, targetOf(target)).flatMap(keep);
     },
     async *scanStream(chunks, target) {
       for await (const f of engine.scanStream(chunks, targetOf(target))) {
-        const out = keep(f);
-        if (out) yield out;
+        yield* keep(f);
       }
+    },
+    session(target, emit) {
+      return engine.session(targetOf(target), (f) => {
+        for (const out of keep(f)) emit(out);
+      });
     },
     async *scanFiles(paths, opts = {}) {
       const cwd = opts.cwd ?? process.cwd();
@@ -100,8 +111,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
             opts.onNotice?.({ path: entry.rel, ...ev.notice });
             continue;
           }
-          const out = keep(ev.finding);
-          if (out) yield out;
+          yield* keep(ev.finding);
         }
       }
       flushNotices();

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import type { Document, Node } from "yaml";
-import { KeyfenceError } from "./errors.js";
+import { KeyfenceError, displayPath } from "./errors.js";
 
 // Loaded on first use: a plain scan validates no document (built-in packs come from the build-time
 // JSON cache), and loading these two costs about 60 ms of every start-up.
@@ -87,9 +87,11 @@ export function loadDocument<T>(
   schema: object,
   options: { text?: string; subjectOf?: (value: unknown, path: (string | number)[]) => string | undefined } = {},
 ): LoadedDocument<T> {
+  const path = file;
+  file = displayPath(file);
   let text: string;
   try {
-    text = options.text ?? readFileSync(file, "utf8");
+    text = options.text ?? readFileSync(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new KeyfenceError(code === "ENOENT" ? "file not found" : `cannot read file (${code ?? "error"})`, { file });
@@ -102,7 +104,14 @@ export function loadDocument<T>(
     const reason = parseError.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
     throw new KeyfenceError(`malformed ${/\.json$/i.test(file) ? "JSON" : "YAML"}: ${reason}`, { file, line });
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // Unresolved aliases and alias bombs surface here, after parsing succeeded.
+    const reason = (err instanceof Error ? err.message : String(err)).split("\n")[0];
+    throw new KeyfenceError(`malformed ${/\.json$/i.test(file) ? "JSON" : "YAML"}: ${reason}`, { file });
+  }
   const lineAt = (path: readonly (string | number)[]): number | undefined => {
     const node = nodeAt(doc, path);
     return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;

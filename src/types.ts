@@ -17,7 +17,7 @@ export const ROTATION_DAYS: Readonly<Record<Severity, number | undefined>> = {
 /** Which environment a credential belongs to, read from the token itself or its surroundings. */
 export type Environment = "live" | "sandbox" | "unknown";
 
-export type ValidatorName = "luhn" | "iban" | "crc32-base62";
+export type ValidatorName = "luhn" | "iban" | "crc32-base62" | "pan" | "aws-key-id" | "braintree" | "jwt" | "uuid" | "random";
 
 /** A rule as written in a pack (after defaults are applied), before compilation. */
 export interface Rule {
@@ -48,6 +48,10 @@ export interface Rule {
   tags: string[];
   /** Generic rules yield to provider rules that report the same secret. */
   generic: boolean;
+  /** The matched text is encoded: decode it, check the decoded value and scan it with the other rules. */
+  decode?: RuleDecode;
+  /** For tokens without an environment marker: nearby text or the file name that tells the environment. */
+  context?: RuleContext;
   examples: RuleExamples;
   /** Where the rule was defined, for error messages. */
   origin: RuleOrigin;
@@ -60,6 +64,33 @@ export interface RuleAllowlist {
   stopwords: string[];
   /** Globs (picomatch) of paths where this rule never reports. */
   paths: string[];
+}
+
+/** How a decoder rule's secret is encoded. */
+export type DecodeKind = "base64" | "url" | "concat";
+
+export interface RuleDecode {
+  as: DecodeKind;
+  /**
+   * RE2 pattern the decoded value must contain for the rule to report it itself, when no other
+   * rule finds a credential inside the decoded value.
+   */
+  require?: string;
+  /** When false, the rule reports only what other rules find inside the decoded value. */
+  reportSelf: boolean;
+  /** Words used in findings to say where the value was hidden, e.g. "a Kubernetes Secret value". */
+  where: string;
+}
+
+export interface RuleContext {
+  /** RE2 patterns (case-insensitive) near the secret that mark a sandbox/test credential. */
+  sandbox: string[];
+  /** RE2 patterns (case-insensitive) near the secret that mark a production credential. */
+  live: string[];
+  /** Bytes either side of the secret searched for those patterns (within the rule's window). */
+  radius: number;
+  /** Severity of the finding when the context says sandbox (default low). */
+  sandboxSeverity: Severity;
 }
 
 export interface Remediation {
@@ -98,8 +129,9 @@ export interface Finding {
   endLine: number;
   /** 1-based column just past the secret's last character. */
   endColumn: number;
-  /** Byte offset of the secret in its input. */
+  /** Byte offsets of the secret in its input: [offset, endOffset). */
   offset: number;
+  endOffset: number;
   commit?: string;
   author?: string;
   date?: string;
@@ -115,6 +147,13 @@ export interface Finding {
   revokeUrl?: string;
   rotateDays?: number;
   tags: string[];
+  /**
+   * How the environment was decided: from the token's own marker or the rule, or inferred from
+   * nearby text or the file name (the message then says what it saw).
+   */
+  environmentSource?: "token" | "context" | "path";
+  /** Set when the secret was found by decoding the text at this position (e.g. "base64"). */
+  encoding?: string;
 }
 
 /** A scan's input location, given to the engine so findings can name it. */

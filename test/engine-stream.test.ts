@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Engine } from "../src/engine/engine.js";
 import { BUILTIN, allPositives, positive } from "./helpers/secrets.js";
+import { chunked } from "./helpers/chunks.js";
 import type { Finding } from "../src/types.js";
 
 const engine = new Engine(BUILTIN);
@@ -10,14 +11,7 @@ const eager = new Engine(BUILTIN, { compactAt: 1 });
 const key = (f: Finding) => `${f.ruleId}@${f.offset}:${f.line}:${f.column}-${f.endLine}:${f.endColumn}#${f.secretHash}`;
 
 async function streamed(data: Buffer, cuts: number[], using = eager): Promise<string[]> {
-  const bounds = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let prev = 0;
-  for (const b of bounds) {
-    chunks.push(data.subarray(prev, b));
-    prev = b;
-  }
-  chunks.push(data.subarray(prev));
+  const chunks = chunked(data, cuts);
   const out: string[] = [];
   for await (const f of using.scanStream(chunks, { path: "p" })) out.push(key(f));
   return out;
@@ -56,6 +50,16 @@ describe("streaming equals whole-buffer scanning", () => {
     for (let cut = 0; cut <= data.length; cut++) expect(await streamed(data, [cut])).toEqual(whole);
     // One byte at a time.
     expect(await streamed(data, Array.from({ length: data.length }, (_, i) => i))).toEqual(whole);
+  });
+
+  it("a long keyword cut by a chunk boundary is found even when a shorter one follows in the same chunk", async () => {
+    // Regression found by fuzzing: "klarna_test_api_" cut after "klarna_test_", with "test_" (another
+    // rule's keyword) complete inside the first chunk, used to move the search past the long one.
+    const text = positive("klarna-api-key-test", 1, "#cut");
+    const data = Buffer.from(text);
+    const whole = engine.scanBuffer(data, { path: "p" }).map(key);
+    expect(whole).toHaveLength(1);
+    for (let cut = 0; cut <= 40; cut++) expect(await streamed(data, [cut], engine)).toEqual(whole);
   });
 
   it("keeps memory to a window: a multi-megabyte stream with a secret at the end", async () => {

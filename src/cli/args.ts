@@ -25,18 +25,25 @@ export const SCAN_OPTIONS = {
   "report-info": { type: "boolean" },
   "no-color": { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
+  baseline: { type: "string" },
+  "sarif-category": { type: "string" },
+  "audit-log": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const satisfies OptionSpec;
 
 export const SCAN_OPTIONS_HELP = `Output and policy:
-  -f, --format FORMAT     text (default), json, sarif
+  -f, --format FORMAT     text (default), json, sarif, gitlab, github-annotations, github-summary
   -o, --output FILE       write the report to FILE (atomically) instead of stdout
-  -c, --config FILE       configuration file (default: keyfence.config.{json,yaml,yml} in the current folder)
+  -c, --config FILE       configuration file (default: the nearest keyfence.config.* or package.json "keyfence"
+                          from here up to the repository root)
       --fail-on SEVERITY  lowest severity that blocks: critical, high, medium (default), low, info, never
       --report-info       also report info findings (public-by-design keys such as publishable keys)
       --show-secrets      print raw secret values in text and JSON output (never in SARIF); use with care
       --no-color          no ANSI colours (also: NO_COLOR=1)
   -q, --quiet             no summary on stderr when writing to a file
+      --baseline FILE     report only findings not accepted in FILE (see 'keyfence baseline')
+      --sarif-category ID SARIF runAutomationDetails.id (code scanning keeps categories apart)
+      --audit-log FILE    append one JSON line per run and per decision (who, what, when, where, why)
   -h, --help              this help
 
 Exit codes: 0 nothing at or above --fail-on; 1 blocking findings; 2 usage, configuration or runtime

@@ -4,6 +4,7 @@ import { COMMANDS } from "./commands/index.js";
 import { processIO, type CliIO } from "./io.js";
 import { KeyfenceError } from "../errors.js";
 import { VERSION } from "../version.js";
+import { scrubSecrets } from "./scrub.js";
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -20,7 +21,7 @@ Exit codes: 0 nothing blocking; 1 blocking findings; 2 usage, configuration or r
 
 /** Control characters (a file name with a newline, an escape sequence) must not break the one-line rule. */
 function oneLine(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f]/g, (c) => (c === "\n" ? "\\n" : c === "\t" ? "\\t" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`));
+  return scrubSecrets(text).replace(/[\x00-\x1f\x7f]/g, (c) => (c === "\n" ? "\\n" : c === "\t" ? "\\t" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`));
 }
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
@@ -47,7 +48,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     }
     const message = err instanceof Error ? err.message : String(err);
     io.stderr.write(`keyfence: internal error: ${oneLine(message)} (please report it; nothing was approved)\n`);
-    if (io.env.KEYFENCE_DEBUG && err instanceof Error && err.stack) io.stderr.write(err.stack + "\n");
+    if (io.env.KEYFENCE_DEBUG && err instanceof Error && err.stack) io.stderr.write(scrubSecrets(err.stack) + "\n");
     return 2;
   }
 }

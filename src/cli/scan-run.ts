@@ -1,6 +1,9 @@
 // The part every scanning command shares: configuration → scanner → findings → report → exit code.
 // Commands differ only in where the findings come from (files, stdin, the index, commits).
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { spawnSync } from "node:child_process";
+import { appendAuditLog, auditContext, auditRecords, bypassReason } from "../audit/audit-log.js";
+import { scrubSecrets } from "./scrub.js";
 import { resolveConfig, type Config, type FailOn } from "../config/config.js";
 import { createScanner, type Scanner } from "../scanner.js";
 import { REPORTERS, type ScanReport } from "../report/index.js";
@@ -8,6 +11,7 @@ import { summaryLine } from "../report/text.js";
 import { KeyfenceError } from "../errors.js";
 import { TOOL } from "../version.js";
 import { isSeverity } from "../policy/severity.js";
+import { BaselineFilter, existsUnder, loadBaseline, pathUnder } from "../policy/baseline.js";
 import { writeFileAtomic } from "./output.js";
 import { useColor, type CliIO } from "./io.js";
 import type { Finding } from "../types.js";
@@ -22,6 +26,9 @@ export interface ScanFlags {
   "report-info"?: boolean;
   "no-color"?: boolean;
   quiet?: boolean;
+  baseline?: string;
+  "sarif-category"?: string;
+  "audit-log"?: string;
 }
 
 export interface PreparedScan {
@@ -29,10 +36,12 @@ export interface PreparedScan {
   config: Config;
   format: string;
   failOn: FailOn;
+  /** Set when a baseline (--baseline or the `baseline` config key) filters the findings. */
+  baseline?: BaselineFilter;
 }
 
 /** Validates flags and configuration before any scanning starts, so bad input fails fast. */
-export function prepareScan(flags: ScanFlags, io: CliIO): PreparedScan {
+export function prepareScan(flags: ScanFlags, io: CliIO, options: { useBaseline?: boolean } = {}): PreparedScan {
   const format = flags.format ?? "text";
   if (!REPORTERS[format]) throw new KeyfenceError(`unknown format "${format}" (use one of: ${Object.keys(REPORTERS).join(", ")})`, { subject: "--format" });
   const failOnFlag = flags["fail-on"];
@@ -42,25 +51,38 @@ export function prepareScan(flags: ScanFlags, io: CliIO): PreparedScan {
   const { config } = resolveConfig(io.cwd, flags.config && resolve(io.cwd, flags.config));
   const effective: Config = flags["report-info"] ? { ...config, reportInfo: true } : config;
   const scanner = createScanner({ config: effective, failOn: failOnFlag as FailOn | undefined });
-  return { scanner, config: effective, format, failOn: scanner.policy.failOn };
+  const baselineFile = options.useBaseline === false ? undefined : flags.baseline ? resolve(io.cwd, flags.baseline) : config.baseline;
+  const baseline = baselineFile ? new BaselineFilter(baselineFile, loadBaseline(baselineFile), { exists: existsUnder(io.cwd), selfPath: pathUnder(io.cwd, baselineFile) }) : undefined;
+  return { scanner, config: effective, format, failOn: scanner.policy.failOn, ...(baseline && { baseline }) };
 }
 
 export interface ScanRun {
   findings: AsyncIterable<Finding>;
   notices: SourceNotice[];
   stats: { files: number; bytes: number };
+  /** Folder finding paths are relative to (default: the current folder); read once findings are consumed. */
+  root?: string;
+  /** The command line as the audit trail records it, e.g. "staged". */
+  command?: string;
+  /** The pre-commit hook honours a deliberate, reasoned KEYFENCE_BYPASS; other commands do not. */
+  allowBypass?: boolean;
 }
 
 /** Collects a run's findings, renders the chosen format, writes it, and returns the exit code. */
-export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: ScanFlags, io: CliIO): Promise<number> {
+export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: ScanFlags, io: CliIO, extraOutputs?: (report: ScanReport) => void): Promise<number> {
   const started = Date.now();
+  // A bypass without a reason is refused before any work is done.
+  const bypass = run.allowBypass ? bypassReason(io.env) : undefined;
   const findings: Finding[] = [];
-  for await (const f of run.findings) findings.push(f);
+  for await (const f of run.findings) {
+    const kept = prepared.baseline ? prepared.baseline.apply(f) : f;
+    if (kept) findings.push(kept);
+  }
   const blocking = new Set(findings.filter((f) => prepared.scanner.policy.blocks(f)).map((f) => f.fingerprint));
   const incomplete = run.notices.some((n) => n.incomplete);
   const report: ScanReport = {
     tool: TOOL,
-    root: io.cwd,
+    root: run.root ?? io.cwd,
     findings,
     rules: prepared.scanner.rules,
     notices: run.notices,
@@ -68,7 +90,9 @@ export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: Sc
     blocking,
     incomplete,
     stats: { ...run.stats, durationMs: Date.now() - started },
+    ...(flags["sarif-category"] && { category: flags["sarif-category"] }),
   };
+  extraOutputs?.(report);
   const showSecrets = flags["show-secrets"] === true;
   const color = !flags["no-color"] && !flags.output && useColor(io);
   const rendered = REPORTERS[prepared.format]!(report, { showSecrets, color });
@@ -78,8 +102,29 @@ export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: Sc
   } else {
     io.stdout.write(rendered);
   }
-  if (blocking.size > 0) return 1;
-  return incomplete ? 2 : 0;
+  const b = prepared.baseline;
+  if (b && !flags.quiet) io.stderr.write(`keyfence: baseline ${b.file}: ${b.accepted} accepted, ${b.expired} expired (reported again).\n`);
+  let code = blocking.size > 0 ? 1 : incomplete ? 2 : 0;
+  const reason = bypass && scrubSecrets(bypass);
+  if (reason && code !== 0) {
+    io.stderr.write(`keyfence: BYPASSED (${reason}): ${blocking.size} blocking finding(s) let through and recorded in the audit log; rotate them anyway.\n`);
+    code = 0;
+  }
+  const auditFile = flags["audit-log"] ?? prepared.config.auditLog ?? (reason ? defaultAuditLog(run.root ?? io.cwd) : undefined);
+  if (auditFile) {
+    const records = auditRecords(
+      { command: run.command ?? "scan", findings, blocking, exitCode: code, ...(reason && { bypassReason: reason }), ...(prepared.baseline && { baselined: prepared.baseline.acceptedEntries }) },
+      auditContext(run.root ?? io.cwd, io.env),
+    );
+    appendAuditLog(auditFile, io.cwd, records);
+  }
+  return code;
+}
+
+/** Where a bypass is recorded when no audit log is configured: inside the repository's git folder. */
+function defaultAuditLog(cwd: string): string {
+  const r = spawnSync("git", ["rev-parse", "--absolute-git-dir"], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  return r.status === 0 ? join(r.stdout.trim(), "keyfence-audit.jsonl") : join(cwd, ".keyfence-audit.jsonl");
 }
 
 /** Prints a source notice to stderr as it happens: deliberate skips only in verbose mode. */

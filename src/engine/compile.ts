@@ -87,9 +87,15 @@ export function compilePattern(pattern: string, flags: string, where: { file?: s
 }
 
 /** Number of capture groups and whether a group named `secret` exists. */
-function groupsOf(pattern: string): { count: number; named: boolean } {
+function groupsOf(pattern: string, where: { file?: string; line?: number; subject?: string }): { count: number; named: boolean } {
   // Matching the empty alternative yields an array with one slot per group.
-  const probe = new RE2(`(?:${pattern})|`, "d").exec("");
+  let probe: RegExpExecArray | null;
+  try {
+    probe = new RE2(`(?:${pattern})|`, "d").exec("");
+  } catch {
+    // Only text that changes meaning when wrapped (an unterminated \Q…) gets here.
+    throw new KeyfenceError("invalid regex: it cannot be wrapped in a group (an unterminated \\Q…\\E quote?)", where);
+  }
   const count = probe ? probe.length - 1 : 0;
   const named = !!probe?.groups && "secret" in probe.groups;
   return { count, named };
@@ -99,7 +105,7 @@ function groupsOf(pattern: string): { count: number; named: boolean } {
 function compileRegexes(rule: Rule): Pick<CompiledRule, "re" | "secretGroup" | "allow"> {
   const where = { file: rule.origin.file, line: rule.origin.line, subject: `rule ${rule.id}` };
   const re = compilePattern(rule.regex, "gd", where);
-  const groups = groupsOf(rule.regex);
+  const groups = groupsOf(rule.regex, where);
   if (!groups.named && groups.count === 0) {
     throw new KeyfenceError("regex has no capture group for the secret: name it (?P<secret>…) or use group 1", where);
   }

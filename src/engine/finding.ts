@@ -5,6 +5,7 @@ import { ROTATION_DAYS, type Finding, type ScanTarget } from "../types.js";
 
 export interface Span {
   offset: number;
+  endOffset: number;
   line: number;
   column: number;
   endLine: number;

@@ -80,7 +80,9 @@ export function findKeywordHits(
       pos = m.index;
       length = (m[0] as unknown as Buffer).length;
     }
-    if (!final && pos > horizon) return { hits, resumeAt: pos };
+    // Past the horizon a longer keyword may still be cut off by the end of the data — including one
+    // that starts before this hit — so everything from the horizon on is searched again next time.
+    if (!final && pos > horizon) return { hits, resumeAt: Math.max(from, horizon + 1) };
     hits.push({ pos, length, rules: rulesAt(set, data.toString("utf8", pos, pos + length)) });
     // Restart just after the hit's start: a keyword may begin inside a longer one.
     searchFrom = pos + 1;

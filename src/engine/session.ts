@@ -13,6 +13,10 @@ import { shannonEntropy } from "./entropy.js";
 import { VALIDATORS } from "./validators.js";
 import { isPlaceholder } from "./placeholders.js";
 import { buildFinding } from "./finding.js";
+import { applyContext } from "./context.js";
+import { decodeValue, innerRuleSet } from "./decoders.js";
+import { compileRuleExtras } from "./rule-extras.js";
+import { INLINE_LOOKAHEAD, INLINE_LOOKBACK, inlineAllowed } from "./inline-allow.js";
 import type { Finding, ScanTarget } from "../types.js";
 
 /** A merged window never grows past this; dense keyword input is cut into windows of this size. */
@@ -29,6 +33,10 @@ interface Candidate {
   start: number;
   end: number;
   finding: Finding;
+  /** Found by a decoder rule inside encoded text; plain matches of the same rule there yield to it. */
+  decoded?: boolean;
+  /** A decoder rule decoded this text and found a placeholder: generic rules must not report it either. Never emitted. */
+  veto?: boolean;
 }
 
 export interface SessionOptions {
@@ -121,7 +129,8 @@ export class ScanSession {
     let i = 0;
     for (; i < this.closed.length; i++) {
       const iv = this.closed[i]!;
-      if (!eof && iv.end > this.total) break;
+      // Run a window only once the bytes an inline allow may sit in (rest of the line) are here too.
+      if (!eof && iv.end + INLINE_LOOKAHEAD > this.total) break;
       this.runWindow(iv, Math.min(iv.end, this.total));
     }
     this.closed = this.closed.slice(i);
@@ -143,8 +152,17 @@ export class ScanSession {
       const start = iv.start + span[0];
       const stop = iv.start + span[1];
       if (start < (this.lastEnd.get(iv.rule) ?? -1)) continue;
-      const finding = this.judge(c, slice.subarray(span[0], span[1]), start, stop);
-      if (finding) {
+      if (c.rule.decode) {
+        // Hook: decoder rules (decoders.ts) report what is inside the encoded text.
+        const found = this.judgeDecoded(c, slice, span[0], span[1], start, stop);
+        if (found.length) this.lastEnd.set(iv.rule, stop);
+        this.candidates.push(...found);
+        continue;
+      }
+      const finding = this.judge(c, slice.subarray(span[0], span[1]), start, stop, slice, span[0], span[1]);
+      if (finding === "allowed") {
+        this.candidates.push({ rule: c, start, end: stop, finding: undefined as unknown as Finding, veto: true });
+      } else if (finding) {
         this.lastEnd.set(iv.rule, stop);
         this.candidates.push({ rule: c, start, end: stop, finding });
       }
@@ -152,7 +170,11 @@ export class ScanSession {
   }
 
   /** Cheapest checks first: entropy, checksum, placeholders, allowlist; then position and finding. */
-  private judge(c: CompiledRule, bytes: Buffer, start: number, stop: number): Finding | undefined {
+  /**
+   * A finding, undefined when the value is not this credential, or "allowed" when an inline
+   * directive accepts it — which also keeps generic rules from reporting the same value.
+   */
+  private judge(c: CompiledRule, bytes: Buffer, start: number, stop: number, window: Buffer, from: number, to: number): Finding | "allowed" | undefined {
     const rule = c.rule;
     let entropy: number | undefined;
     if (rule.entropy !== undefined) {
@@ -164,9 +186,55 @@ export class ScanSession {
     const stop2 = c.stopwords.length && this.options.stopwords?.length ? [...c.stopwords, ...this.options.stopwords] : c.stopwords.length ? c.stopwords : (this.options.stopwords ?? []);
     if (isPlaceholder(secret, stop2)) return undefined;
     for (const a of c.allow) if (a.test(secret)) return undefined;
-    const from = this.lines.locate(start, this.data, this.base);
-    const to = this.lines.locate(stop, this.data, this.base);
-    return buildFinding(c, secret, this.target, { offset: start, line: from.line, column: from.column, endLine: to.line, endColumn: to.column }, entropy);
+    const viewFrom = Math.max(this.base, start - INLINE_LOOKBACK);
+    const view = this.data.subarray(viewFrom - this.base, Math.min(this.total, stop + INLINE_LOOKAHEAD) - this.base);
+    if (inlineAllowed(view, start - viewFrom, stop - viewFrom, rule.id)) return "allowed";
+    const at = this.lines.locate(start, this.data, this.base);
+    const end = this.lines.locate(stop, this.data, this.base);
+    const finding = buildFinding(c, secret, this.target, { offset: start, endOffset: stop, line: at.line, column: at.column, endLine: end.line, endColumn: end.column }, entropy);
+    // Hook: tokens without an environment marker take it from nearby text or the file name (context.ts).
+    if (rule.context) applyContext(rule, finding, window, from, to, this.target.path);
+    return finding;
+  }
+
+  /**
+   * A decoder rule's match: decode it, let every other rule scan the decoded value, and place what
+   * they find at the encoded text. With nothing inside, the rule reports the decoded value itself
+   * when its own checks (and `require`) pass.
+   */
+  private judgeDecoded(c: CompiledRule, window: Buffer, from: number, to: number, start: number, stop: number): Candidate[] {
+    const decode = c.rule.decode!;
+    const decoded = decodeValue(decode.as, window.subarray(from, to));
+    if (!decoded) return [];
+    const inner = innerRuleSet(this.set);
+    const found: Finding[] = [];
+    if (inner.rules.length) {
+      const s = new ScanSession(inner, this.target, (f) => found.push(f), this.options);
+      s.push(decoded);
+      s.end();
+    }
+    const note = ` — ${decode.as}-decoded from ${decode.where}`;
+    if (found.length) {
+      const at = this.lines.locate(start, this.data, this.base);
+      const end = this.lines.locate(stop, this.data, this.base);
+      const byId = new Map(inner.rules.map((r) => [r.rule.id, r]));
+      return found.map((f) => {
+        Object.assign(f, { offset: start, endOffset: stop, line: at.line, column: at.column, endLine: end.line, endColumn: end.column, encoding: decode.as });
+        f.message += note;
+        return { rule: byId.get(f.ruleId)!, start, end: stop, finding: f, decoded: true };
+      });
+    }
+    if (!decode.reportSelf) return [];
+    const require = compileRuleExtras(c.rule).require;
+    const finding = require && !require.test(decoded) ? undefined : this.judge(c, decoded, start, stop, window, from, to);
+    if (finding === "allowed") return [{ rule: c, start, end: stop, finding: undefined as unknown as Finding, veto: true }];
+    if (!finding) {
+      // The encoded text is known to hold no credential (e.g. base64 of "changeme").
+      return isPlaceholder(decoded.toString("utf8"), c.stopwords) ? [{ rule: c, start, end: stop, finding: undefined as unknown as Finding, veto: true }] : [];
+    }
+    finding.encoding = decode.as;
+    finding.message += note;
+    return [{ rule: c, start, end: stop, finding }];
   }
 
   /** The lowest offset at which any future candidate can still start. */
@@ -202,8 +270,9 @@ export class ScanSession {
   private trim(): void {
     // At the end nothing is read again; compacting would only count lines nobody asks for.
     if (this.ended) return;
-    // Keep what a future window or keyword search may still need; drop the rest.
-    let keepFrom = Math.min(this.horizon(), this.hitFrom);
+    // Keep what a future window or keyword search may still need, and the bytes before it where
+    // an inline allow may sit; drop the rest.
+    let keepFrom = Math.min(this.horizon(), this.hitFrom) - INLINE_LOOKBACK;
     keepFrom = Math.max(this.base, Math.min(keepFrom, this.total));
     if (keepFrom - this.base < (this.options.compactAt ?? 64 * 1024)) return;
     this.lines.forget(keepFrom, this.data, this.base);
@@ -214,10 +283,16 @@ export class ScanSession {
 
 /** Within one group of overlapping secrets: generic rules yield to specific ones; one finding per span. */
 function resolve(group: Candidate[]): Finding[] {
-  const specific = group.filter((c) => !c.rule.rule.generic);
+  const vetoes = group.filter((c) => c.veto);
+  const specific = group.filter((c) => !c.rule.rule.generic && !c.veto);
   const out: Candidate[] = [];
+  const decoded = group.filter((c) => c.decoded);
   for (const c of group) {
+    if (c.veto) continue;
+    if (c.rule.rule.generic && vetoes.some((v) => v.start < c.end && c.start < v.end)) continue;
     if (c.rule.rule.generic && specific.some((s) => s.start < c.end && c.start < s.end)) continue;
+    // A piece of a split key matched on its own is the same secret the decoder reassembled.
+    if (!c.decoded && decoded.some((d) => d.finding.ruleId === c.finding.ruleId && d.start < c.end && c.start < d.end)) continue;
     if (out.some((o) => o.start === c.start && o.end === c.end)) continue;
     out.push(c);
   }

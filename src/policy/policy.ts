@@ -7,13 +7,17 @@ import { ROTATION_DAYS } from "../types.js";
 import { remediationText } from "../engine/finding.js";
 import { deriveFinding } from "../engine/secret-store.js";
 import { blocks } from "./severity.js";
+import { environmentCheck } from "./environment.js";
 
 export const DEFAULT_FAIL_ON: FailOn = "medium";
 
 export interface Policy {
   failOn: FailOn;
-  /** The finding as it should be reported, or undefined when policy suppresses it. */
-  apply(f: Finding): Finding | undefined;
+  /**
+   * What to report for one engine finding: nothing (suppressed), the finding as policy shapes it,
+   * and any control findings it gives rise to (environment separation).
+   */
+  apply(f: Finding): Finding[];
   blocks(f: Finding): boolean;
 }
 
@@ -23,20 +27,25 @@ export function createPolicy(config: Config, overrides: { failOn?: FailOn } = {}
   const safeHashes = new Set(config.allowlist?.secretHashes ?? []);
   const severity = config.severity ?? {};
   const reportInfo = config.reportInfo ?? false;
+  const separation = environmentCheck(config.environments);
+  const shape = (f: Finding): Finding | undefined => {
+    const override = severity[f.ruleId];
+    const out =
+      override && override !== f.severity
+        ? // The rotation window follows the severity, so the advice is rebuilt with it.
+          deriveFinding(f, { severity: override, rotateDays: ROTATION_DAYS[override], remediation: remediationText(ROTATION_DAYS[override], f.revokeUrl, undefined) })
+        : f;
+    return out.severity === "info" && !reportInfo ? undefined : out;
+  };
   return {
     failOn,
     apply(f) {
-      if (allowedPath?.(f.path)) return undefined;
-      if (safeHashes.has(f.secretHash)) return undefined;
-      const override = severity[f.ruleId];
-      let out = f;
-      if (override && override !== f.severity) {
-        // The rotation window follows the severity, so the advice is rebuilt with it.
-        const rotateDays = ROTATION_DAYS[override];
-        out = deriveFinding(f, { severity: override, rotateDays, remediation: remediationText(rotateDays, f.revokeUrl, undefined) });
-      }
-      if (out.severity === "info" && !reportInfo) return undefined;
-      return out;
+      if (allowedPath?.(f.path)) return [];
+      if (safeHashes.has(f.secretHash)) return [];
+      const own = shape(f);
+      // Control findings are judged on the credential as found, and can be re-graded like any rule.
+      const controls = separation(f).flatMap((c) => shape(c) ?? []);
+      return own ? [own, ...controls] : controls;
     },
     blocks: (f) => blocks(f.severity, failOn),
   };

@@ -17,6 +17,8 @@ export interface ScanReport {
   /** Files that could not be scanned (permissions, vanished): the result is not the whole truth. */
   incomplete: boolean;
   stats: { files: number; bytes: number; durationMs: number };
+  /** SARIF analysis category (runAutomationDetails.id), e.g. "keyfence/pull-request". */
+  category?: string;
 }
 
 export interface ReportOptions {

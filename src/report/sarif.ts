@@ -122,6 +122,7 @@ export const sarifReporter: Reporter = (report) => {
         },
         originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(report.root.endsWith("/") ? report.root : report.root + "/").href } },
         columnKind: "utf16CodeUnits",
+        ...(report.category && { automationDetails: { id: report.category.endsWith("/") ? report.category : `${report.category}/` } }),
         invocations: [
           {
             executionSuccessful: !report.incomplete,

@@ -2,7 +2,7 @@
 // seeded PRNG at test time, so the repository holds no credential-shaped literals and every run
 // (and every fuzz seed) exercises fresh but reproducible values.
 import { crc32 } from "node:zlib";
-import { base62 } from "../engine/validators.js";
+import { base62, luhnSum } from "../engine/validators.js";
 import { KeyfenceError } from "../errors.js";
 
 const ALPHABETS: Record<string, string> = {
@@ -20,7 +20,10 @@ const ALPHABETS: Record<string, string> = {
   base32lower: "abcdefghijklmnopqrstuvwxyz234567",
 };
 
-export const TEMPLATE_KINDS = [...Object.keys(ALPHABETS), "crc32-base62", "luhn", "iban", "uuid"] as const;
+export const TEMPLATE_KINDS = [...Object.keys(ALPHABETS), "crc32-base62", "luhn", "iban", "uuid", "aws-key-id", "jwt"] as const;
+
+/** Encodings applied after generation: `{{base64(text with {{…}} inside)}}`. */
+export const TEMPLATE_ENCODINGS = ["base64", "base64url", "url"] as const;
 
 /** mulberry32 over a 32-bit seed derived from a string (FNV-1a). Not for cryptography. */
 export function seededRandom(seed: string): () => number {
@@ -45,22 +48,8 @@ function pick(rand: () => number, alphabet: string, n: number): string {
 }
 
 function luhnComplete(partial: string): string {
-  // Append the digit that makes the whole number pass Luhn.
-  for (let d = 0; d <= 9; d++) {
-    const candidate = partial + d;
-    let sum = 0;
-    let dbl = false;
-    for (let i = candidate.length - 1; i >= 0; i--) {
-      let v = candidate.charCodeAt(i) - 48;
-      if (dbl) {
-        v *= 2;
-        if (v > 9) v -= 9;
-      }
-      sum += v;
-      dbl = !dbl;
-    }
-    if (sum % 10 === 0) return candidate;
-  }
+  // The check digit that makes the whole number pass Luhn.
+  for (let d = 0; d <= 9; d++) if (luhnSum(partial + d) % 10 === 0) return partial + d;
   throw new Error("unreachable");
 }
 
@@ -92,6 +81,23 @@ function generate(spec: string, rand: () => number): string {
       const len = Number(args[1] ?? 22);
       return ibanWithCheck(country, pick(rand, ALPHABETS.digits!, len - 4));
     }
+    case "aws-key-id": {
+      // aws-key-id:PREFIX — 16 base32 characters whose leading 48 bits carry a 12-digit account id.
+      const prefix = args[0] ?? "AKIA";
+      const account = BigInt(Math.floor(rand() * 1e12));
+      const top = BigInt(Math.floor(rand() * 2)) << 47n;
+      let bits = top | (account << 7n) | BigInt(Math.floor(rand() * 128));
+      bits = (bits << 32n) | BigInt(Math.floor(rand() * 2 ** 32));
+      let body = "";
+      for (let i = 15; i >= 0; i--) body += ALPHABETS.base32![Number((bits >> BigInt(i * 5)) & 31n)];
+      return prefix + body;
+    }
+    case "jwt": {
+      const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+      const header = b64({ alg: "HS256", typ: "JWT" });
+      const payload = b64({ sub: pick(rand, ALPHABETS.lowernum!, 12), iat: 1700000000 + Math.floor(rand() * 1e7), scope: "payments" });
+      return `${header}.${payload}.${pick(rand, ALPHABETS.base64url!, 43)}`;
+    }
     case "uuid": {
       const h = pick(rand, ALPHABETS.hex!, 32);
       return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
@@ -102,8 +108,20 @@ function generate(spec: string, rand: () => number): string {
 
 const TEMPLATE = /\{\{([A-Za-z0-9:_-]+)\}\}/g;
 
-/** Expands every `{{kind:args}}` in an example string with values drawn from `seed`. */
+const ENCODING = /\{\{(base64|base64url|url)\((.*?)\)\}\}/gs;
+
+function encode(kind: string, text: string): string {
+  if (kind === "url") return encodeURIComponent(text);
+  return Buffer.from(text).toString(kind === "base64url" ? "base64url" : "base64");
+}
+
+/**
+ * Expands every `{{kind:args}}` in an example string with values drawn from `seed`, then applies
+ * `{{base64(…)}}`, `{{base64url(…)}}` and `{{url(…)}}` to the expanded text inside them (so an
+ * example can hide a generated token the way a Kubernetes manifest or a connection string does).
+ */
 export function expandExample(template: string, seed: string): string {
   const rand = seededRandom(seed);
-  return template.replace(TEMPLATE, (_m, spec: string) => generate(spec, rand));
+  const plain = template.replace(TEMPLATE, (_m, spec: string) => generate(spec, rand));
+  return plain.replace(ENCODING, (_m, kind: string, text: string) => encode(kind, text.replace(/\\n/g, "\n")));
 }

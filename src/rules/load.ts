@@ -1,14 +1,15 @@
 // Rule packs: YAML files, one provider each, validated against schema/rule-pack.schema.json and
 // compiled once so that every regex, capture group and duplicate id is checked at load time.
 import { readdirSync, statSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { loadDocument } from "../schema-document.js";
-import { KeyfenceError } from "../errors.js";
+import { KeyfenceError, displayPath } from "../errors.js";
 import { assertUniqueIds, compileRule, DEFAULT_WINDOW } from "../engine/compile.js";
 import { readBuiltinCache } from "./builtin-cache.js";
-import type { Environment, Rule, Severity, ValidatorName } from "../types.js";
+import type { DecodeKind, Environment, Rule, Severity, ValidatorName } from "../types.js";
+import { compileRuleExtras } from "../engine/rule-extras.js";
 
 const require = createRequire(import.meta.url);
 export const RULE_PACK_SCHEMA = require("../../schema/rule-pack.schema.json") as object;
@@ -34,6 +35,8 @@ export interface RuleSpec {
   allowlist?: { regexes?: string[]; stopwords?: string[]; paths?: string[] };
   remediation?: { rotateDays?: number; revokeUrl?: string; advice?: string };
   tags?: string[];
+  decode?: { as: DecodeKind; require?: string; reportSelf?: boolean; where?: string };
+  context?: { sandbox?: string[]; live?: string[]; radius?: number; sandboxSeverity?: Severity };
   examples: { match: string[]; noMatch: string[] };
 }
 
@@ -67,20 +70,31 @@ export function ruleFromSpec(spec: RuleSpec, pack: { provider: string; family: s
     remediation: { ...spec.remediation },
     tags: spec.tags ?? [],
     generic: spec.generic ?? false,
+    ...(spec.decode && {
+      decode: {
+        as: spec.decode.as,
+        ...(spec.decode.require !== undefined && { require: spec.decode.require }),
+        reportSelf: spec.decode.reportSelf ?? true,
+        where: spec.decode.where ?? `${spec.decode.as}-encoded text`,
+      },
+    }),
+    ...(spec.context && {
+      context: {
+        sandbox: spec.context.sandbox ?? [],
+        live: spec.context.live ?? [],
+        radius: spec.context.radius ?? 512,
+        sandboxSeverity: spec.context.sandboxSeverity ?? "low",
+      },
+    }),
     examples: spec.examples,
     origin,
   };
 }
 
-function displayPath(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith("..") ? rel : file;
-}
-
 /** Loads one pack file; every rule is compiled here so errors name the file, line and rule id. */
 export function loadRulePack(file: string, options: { text?: string } = {}): Rule[] {
   const shown = displayPath(file);
-  const doc = loadDocument<PackSpec>(shown, RULE_PACK_SCHEMA, {
+  const doc = loadDocument<PackSpec>(file, RULE_PACK_SCHEMA, {
     ...options,
     subjectOf: (value, path) => {
       if (path[0] !== "rules" || typeof path[1] !== "number") return undefined;
@@ -91,7 +105,10 @@ export function loadRulePack(file: string, options: { text?: string } = {}): Rul
   const pack = doc.value;
   const family = pack.family ?? basename(dirname(file));
   const rules = pack.rules.map((spec, i) => ruleFromSpec(spec, { provider: pack.provider, family }, { file: shown, line: doc.lineAt(["rules", i]) }));
-  for (const [i, r] of rules.entries()) compileRule(r, i);
+  for (const [i, r] of rules.entries()) {
+    compileRule(r, i);
+    compileRuleExtras(r);
+  }
   return rules;
 }
 

@@ -19,6 +19,8 @@ export type FileScanEvent = { finding: Finding } | { notice: FileNotice };
  * asynchronous read (open, stat, read, close), or a fresh allocation per file, were most of the time
  * of a scan of many small files. A content read here is valid until the next read.
  */
+const REUSED_BUFFER_LIMIT = 1024 * 1024;
+
 export class EntryReader {
   private buf = Buffer.allocUnsafe(64 * 1024);
 
@@ -33,7 +35,10 @@ export class EntryReader {
   private readSmall(entry: FileEntry): Buffer {
     // One byte more than the walk saw: a short read is the end of the file, a full one means it grew.
     const want = entry.size + 1;
-    if (this.buf.length < want) this.buf = Buffer.allocUnsafe(Math.min(WHOLE_READ_LIMIT + 1, Math.max(want, this.buf.length * 2)));
+    // The few files above this get a buffer of their own: a reused one would keep its largest size
+    // in every thread for the rest of the scan.
+    if (want > REUSED_BUFFER_LIMIT) return readFileSync(entry.abs);
+    if (this.buf.length < want) this.buf = Buffer.allocUnsafe(Math.min(REUSED_BUFFER_LIMIT, Math.max(want, this.buf.length * 2)));
     const fd = openSync(entry.abs, "r");
     let got: number;
     try {

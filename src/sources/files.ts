@@ -1,11 +1,10 @@
-// Files and folders: walk (fast-glob, .gitignore honoured, symlinks never followed), filter
+// Files and folders: walk (.gitignore honoured, symlinks never followed), filter
 // (include/exclude globs, size, binary), read (whole for small files, streamed for large ones).
 import { lstat, open, stat } from "node:fs/promises";
-import { createReadStream, readdirSync, statSync } from "node:fs";
-import { basename, relative, resolve, sep } from "node:path";
-import type FastGlob from "fast-glob";
+import { createReadStream, readdirSync, statSync, type Dirent } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
 import { picomatch } from "../deferred-imports.js";
-import { gitignoreRules, pruningGlobs, type IgnoreRules } from "./gitignore.js";
+import { ignoreLayerFor, isIgnored, type IgnoreLayer } from "./gitignore.js";
 import { KeyfenceError } from "../errors.js";
 
 export interface FileSourceOptions {
@@ -39,8 +38,6 @@ export interface SourceNotice {
 
 export const DEFAULT_MAX_FILE_SIZE = 50 * 1024 * 1024;
 
-const ALWAYS_EXCLUDED = ["**/.git/**", ".git/**"];
-
 // Formats that cannot hold text credentials (PKCS#12 and keystores are handled by rules on their names).
 const BINARY_EXTENSIONS = new Set(
   "png jpg jpeg gif bmp ico webp tiff psd mp3 mp4 mov avi mkv webm wav flac ogg zip gz tgz bz2 xz 7z rar jar war ear class so dll dylib exe bin o a lib woff woff2 ttf otf eot pdf doc docx xls xlsx ppt pptx sqlite db pyc wasm node".split(" "),
@@ -50,85 +47,67 @@ function toPosix(p: string): string {
   return sep === "/" ? p : p.split(sep).join("/");
 }
 
-/** What the walk knows of an entry without a stat call (a Dirent, from readdir or fast-glob). */
-interface EntryKind {
-  isDirectory(): boolean;
-  isFile(): boolean;
-  isSymbolicLink(): boolean;
-}
-
 /**
- * Walks `root` (a folder) and yields the files to scan, in a stable (sorted) order. The walk goes one
- * top-level entry at a time, in the order a sort of all paths gives (a folder sorts as its name and
- * "/"), so the first files reach the scanner while the rest of the tree is still being walked.
+ * Walks `root` (a folder) depth-first in byte order of names and yields the files to scan. Our own
+ * small walker rather than a glob library: glob matchers drop legal names (a newline in a file
+ * name), and only a walker can prune a folder that a nested .gitignore excludes.
  */
 export async function* walkFolder(root: string, options: FileSourceOptions, notices: SourceNotice[]): AsyncGenerator<FileEntry> {
   const useGitignore = options.gitignore !== false;
   const include = options.include?.length ? picomatch([...options.include], { dot: true }) : undefined;
   const exclude = options.exclude?.length ? picomatch([...options.exclude], { dot: true }) : undefined;
-  // Loaded on first walk: scanning named files (a pre-commit) need not pay for it at start-up.
-  const fg = (await import("fast-glob")).default as typeof FastGlob;
-  const prune = useGitignore ? pruningGlobs(root) : [];
-  const ignoreGlobs = [...ALWAYS_EXCLUDED, ...prune];
-  const globOptions = { cwd: root, dot: true, followSymbolicLinks: false, suppressErrors: true, ignore: ignoreGlobs };
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const rootRules = useGitignore ? gitignoreRules(root, [".gitignore"]) : undefined;
 
-  function accept(rel: string, dirent: EntryKind, rules: IgnoreRules | undefined): FileEntry | undefined {
-    if (dirent.isDirectory()) return undefined;
-    if (rules?.ignores(rel)) return undefined;
-    if (include && !include(rel)) return undefined;
-    if (exclude?.(rel)) return undefined;
-    if (dirent.isSymbolicLink()) {
-      // Links are never followed: a link inside the tree points at a file scanned under its own
-      // name; a link out of the tree or in a loop is not ours to read.
-      notices.push({ path: rel, reason: "symbolic link not followed", incomplete: false });
-      return undefined;
-    }
-    if (!dirent.isFile()) return undefined;
-    const abs = resolve(root, rel);
-    const ext = basename(rel).split(".").pop()?.toLowerCase() ?? "";
-    if (BINARY_EXTENSIONS.has(ext)) return undefined;
-    let size: number;
+  async function* walk(relDir: string, layers: readonly IgnoreLayer[]): AsyncGenerator<FileEntry> {
+    let names: Dirent[];
     try {
-      // Synchronous: one awaited stat per file was most of a walk's time (fast-glob's own `stats`
-      // option, concurrent but callback-driven, still cost twice this).
-      size = statSync(abs).size;
+      // Synchronous, like the stat below: an awaited call per folder and per file was most of a walk's
+      // time, and crawled while worker threads kept the cores busy; blocking here starves nobody.
+      names = readdirSync(join(root, relDir), { withFileTypes: true });
     } catch (err) {
-      notices.push({ path: rel, reason: `cannot stat (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true });
-      return undefined;
+      notices.push({ path: relDir || ".", reason: `cannot read folder (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true });
+      return;
     }
-    if (size > maxSize) {
-      notices.push({ path: rel, reason: `skipped: ${size} bytes is over the maximum file size of ${maxSize}`, incomplete: false });
-      return undefined;
+    names.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+    const own = useGitignore ? ignoreLayerFor(root, relDir, relDir === "") : undefined;
+    const active = own ? [...layers, own] : layers;
+    for (const d of names) {
+      const rel = relDir ? `${relDir}/${d.name}` : d.name;
+      // A .git folder, or the .git file of a worktree or submodule, is never scanned.
+      if (d.name === ".git") continue;
+      if (d.isDirectory()) {
+        if (isIgnored(active, rel, true) || exclude?.(rel) || exclude?.(`${rel}/`)) continue;
+        yield* walk(rel, active);
+        continue;
+      }
+      if (isIgnored(active, rel, false)) continue;
+      if (include && !include(rel)) continue;
+      if (exclude?.(rel)) continue;
+      if (d.isSymbolicLink()) {
+        // Links are never followed: a link inside the tree points at a file scanned under its own
+        // name; a link out of the tree or in a loop is not ours to read.
+        notices.push({ path: rel, reason: "symbolic link not followed", incomplete: false });
+        continue;
+      }
+      if (!d.isFile()) continue;
+      const ext = d.name.includes(".") ? d.name.split(".").pop()!.toLowerCase() : "";
+      if (BINARY_EXTENSIONS.has(ext)) continue;
+      const abs = join(root, rel);
+      let size: number;
+      try {
+        size = statSync(abs).size;
+      } catch (err) {
+        notices.push({ path: rel, reason: `cannot stat (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true });
+        continue;
+      }
+      if (size > maxSize) {
+        notices.push({ path: rel, reason: `skipped: ${size} bytes is over the maximum file size of ${maxSize}`, incomplete: false });
+        continue;
+      }
+      yield { abs, rel, size };
     }
-    return { abs, rel, size };
   }
-
-  const top = readdirSync(root, { withFileTypes: true })
-    .map((d) => ({ d, key: d.isDirectory() ? `${d.name}/` : d.name }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  for (const { d } of top) {
-    // A .git folder, or the .git file of a worktree or submodule, is never scanned.
-    if (d.name === ".git") continue;
-    if (!d.isDirectory()) {
-      const entry = accept(d.name, d, rootRules);
-      if (entry) yield entry;
-      continue;
-    }
-    if (rootRules?.ignores(d.name, true)) continue;
-    const base = fg.escapePath(d.name);
-    // Only the root's .gitignore and those inside this folder can apply below it.
-    // Synchronous: fast-glob's asynchronous walk is a chain of callbacks on this thread, which slowed
-    // to a crawl while worker threads kept the cores busy; blocking per folder starves nobody.
-    const rules = useGitignore ? gitignoreRules(root, [".gitignore", ...fg.sync(`${base}/**/.gitignore`, globOptions)]) : undefined;
-    const entries = fg.sync(`${base}/**`, { ...globOptions, onlyFiles: false, objectMode: true });
-    entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    for (const e of entries) {
-      const entry = accept(e.path, e.dirent, rules);
-      if (entry) yield entry;
-    }
-  }
+  yield* walk("", []);
 }
 
 /** Posix path relative to `cwd`, or the absolute path when the file lies outside it. */
@@ -185,7 +164,7 @@ export function classify(head: Buffer): "utf8" | "utf16le" | "utf16be" | "binary
   return head.subarray(0, n).includes(0) ? "binary" : "utf8";
 }
 
-function decodeUtf16(data: Buffer, kind: "utf16le" | "utf16be"): Buffer {
+export function decodeUtf16(data: Buffer, kind: "utf16le" | "utf16be"): Buffer {
   const body = data.subarray(2);
   const text = kind === "utf16le" ? body.toString("utf16le") : Buffer.from(body).swap16().toString("utf16le");
   return Buffer.from(text, "utf8");

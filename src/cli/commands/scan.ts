@@ -101,6 +101,6 @@ export const scanCommand: Command = {
         });
       }
     }
-    return finishScan(prepared, { findings: findings(), notices, stats }, values, io);
+    return finishScan(prepared, { findings: findings(), notices, stats, command: "scan" }, values, io);
   },
 };

@@ -1,0 +1,63 @@
+// Scores findings against the corpus labels: a label is found when a finding of one of its rules
+// overlaps its span; a finding that overlaps no label, or overlaps one with the wrong rule, is a
+// false positive. Recall by class and by rule, precision overall. No secret value is ever printed.
+import type { Finding } from "../../dist/types.js";
+import type { CorpusFile } from "./corpus.js";
+import type { Class } from "./kinds.js";
+
+export interface Score {
+  labels: number;
+  findings: number;
+  truePositives: number;
+  falsePositives: { path: string; ruleId: string; redacted: string; line: number; why: string }[];
+  /** Unlabelled info findings (public-by-design keys beside the planted ones): filtered by policy, not counted. */
+  unlabelledInfo: number;
+  missed: { path: string; rules: string[]; how: string }[];
+  byClass: Map<Class, { found: number; total: number }>;
+  byRule: Map<string, { found: number; total: number }>;
+}
+
+export function score(files: readonly CorpusFile[], findingsOf: (f: CorpusFile) => Finding[]): Score {
+  const s: Score = { labels: 0, findings: 0, truePositives: 0, falsePositives: [], unlabelledInfo: 0, missed: [], byClass: new Map(), byRule: new Map() };
+  const bump = <K>(m: Map<K, { found: number; total: number }>, k: K, found: boolean) => {
+    const e = m.get(k) ?? { found: 0, total: 0 };
+    e.total++;
+    if (found) e.found++;
+    m.set(k, e);
+  };
+  for (const file of files) {
+    const findings = findingsOf(file);
+    s.findings += findings.length;
+    const used = new Set<Finding>();
+    for (const label of file.labels) {
+      s.labels++;
+      const hit = findings.find((f) => label.rules.includes(f.ruleId) && overlaps(f, file.text, label));
+      if (hit) {
+        used.add(hit);
+        // Further findings of accepted rules on the same span are the same secret, not noise.
+        for (const f of findings) if (label.rules.includes(f.ruleId) && overlaps(f, file.text, label)) used.add(f);
+        s.truePositives++;
+      } else {
+        s.missed.push({ path: file.path, rules: label.rules, how: label.how });
+      }
+      bump(s.byClass, label.cls, !!hit);
+      bump(s.byRule, label.rules[0]!, !!hit);
+    }
+    for (const f of findings) {
+      if (used.has(f)) continue;
+      const wrong = file.labels.find((l) => overlaps(f, file.text, l));
+      if (!wrong && f.severity === "info") {
+        s.unlabelledInfo++;
+        continue;
+      }
+      s.falsePositives.push({ path: file.path, ruleId: f.ruleId, redacted: f.redacted, line: f.line, why: wrong ? `overlaps a ${wrong.rules[0]} label (wrong provider)` : "no label here" });
+    }
+  }
+  return s;
+}
+
+function overlaps(f: Finding, _text: string, l: { start: number; end: number }): boolean {
+  // A finding's end offset is not carried; its start must fall inside the labelled span or the
+  // label must start inside the finding's line range, which the offset check covers for tokens.
+  return f.offset >= l.start && f.offset < l.end || (f.offset <= l.start && f.offset + Math.max(1, f.endColumn - f.column) > l.start && f.line === f.endLine);
+}

@@ -1,0 +1,65 @@
+// The body of `keyfence ci`: plan the range, scan it, filter by policy and baseline, report, and
+// write the CI outputs. The commit source is passed in (the git layer's scanGitRange), so this
+// module knows nothing of how commits are read.
+import { SCAN_OPTIONS } from "../cli/args.js";
+import { finishScan, noticePrinter, prepareScan, type ScanFlags } from "../cli/scan-run.js";
+import type { CliIO } from "../cli/io.js";
+import type { Scanner } from "../scanner.js";
+import type { Finding } from "../types.js";
+import type { SourceNotice } from "../sources/files.js";
+import { planFromEnvironment } from "./environment.js";
+import { writeCiOutputs } from "./outputs.js";
+import { revisionRange } from "./plan.js";
+
+/** Options of `keyfence ci`, on top of every scanning command's. */
+export const CI_OPTIONS = {
+  ...SCAN_OPTIONS,
+  range: { type: "string" },
+  sarif: { type: "string" },
+  "gitlab-report": { type: "string" },
+  "no-annotations": { type: "boolean" },
+} as const;
+
+export const CI_OPTIONS_HELP = `CI:
+      --range A..B        scan these commits instead of what the CI environment says
+      --sarif FILE        also write SARIF to FILE (for github/codeql-action/upload-sarif)
+      --gitlab-report FILE  also write GitLab's secret-detection report (default on GitLab CI:
+                          gl-secret-detection-report.json)
+      --no-annotations    no GitHub workflow-command annotations (default on GitHub Actions)`;
+
+export interface CiFlags extends ScanFlags {
+  range?: string;
+  sarif?: string;
+  "gitlab-report"?: string;
+  "no-annotations"?: boolean;
+}
+
+/** Reads the commits of `range` ("A..B", "B", or "C^!") and yields their findings (the git source's contract). */
+export type RangeScanner = (
+  scanner: Scanner,
+  target: { cwd: string; range: string; stats: { files: number; bytes: number } },
+  onNotice: (n: SourceNotice) => void,
+) => AsyncIterable<Finding>;
+
+export async function runCi(flags: CiFlags, io: CliIO, scanRange: RangeScanner): Promise<number> {
+  // Configuration and baseline are checked before git is asked anything: bad input fails first.
+  const prepared = prepareScan(flags, io);
+  const plan = planFromEnvironment(io.env, io.cwd, { ...(flags.range && { range: flags.range }) });
+  io.stderr.write(`keyfence ci: ${plan.description}\n`);
+  const range = revisionRange(plan);
+  const notices: SourceNotice[] = [];
+  const stats = { files: 0, bytes: 0 };
+  const findings = range ? scanRange(prepared.scanner, { cwd: io.cwd, range, stats }, noticePrinter(io, notices)) : (async function* () {})();
+  return finishScan(prepared, { findings, notices, stats, command: "ci" }, flags, io, (report) =>
+    writeCiOutputs(report, {
+      provider: plan.provider,
+      env: io.env,
+      cwd: io.cwd,
+      stdout: io.stdout,
+      ...(flags.sarif && { sarif: flags.sarif }),
+      ...(flags["sarif-category"] && { category: flags["sarif-category"] }),
+      ...(flags["gitlab-report"] && { gitlab: flags["gitlab-report"] }),
+      ...(flags["no-annotations"] && { annotations: false }),
+    }),
+  );
+}

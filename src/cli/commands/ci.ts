@@ -1,0 +1,47 @@
+import { CI_OPTIONS, CI_OPTIONS_HELP, runCi, type RangeScanner } from "../../ci/run.js";
+import { scanGitRange, type GitScanSummary } from "../../sources/git/index.js";
+import { SCAN_OPTIONS_HELP, parse } from "../args.js";
+import type { CliIO } from "../io.js";
+import type { Command } from "../command.js";
+
+const USAGE = `Usage: keyfence ci [options]
+
+Scans exactly the change under review. GitHub Actions: a pull request's base..head from the event
+payload, a push's before..after (new branches and force pushes handled). GitLab CI: the merge request's
+diff base..head, or the pushed range. Elsewhere: --range A..B, or the last commit. A shallow clone that
+lacks those commits fails with a message saying how to fetch them (fetch-depth: 0 / GIT_DEPTH: 0).
+Writes annotations on GitHub, the step summary, SARIF and GitLab's report as asked.
+
+${CI_OPTIONS_HELP}
+
+${SCAN_OPTIONS_HELP}`;
+
+/** The git source behind `ci`: each secret once, at the first commit of the range that added it. */
+const scanRange: RangeScanner = async function* (scanner, { cwd, range, stats }, onNotice) {
+  const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
+  const seen = new Set<string>();
+  try {
+    for await (const f of scanGitRange(scanner, { cwd, range }, onNotice, summary)) {
+      if (seen.has(f.fingerprint)) continue;
+      seen.add(f.fingerprint);
+      yield f;
+    }
+  } finally {
+    stats.files = summary.files;
+    stats.bytes = summary.bytes;
+  }
+};
+
+export const ciCommand: Command = {
+  name: "ci",
+  summary: "scan the change under review in GitHub Actions, GitLab CI, or --range",
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values } = parse("ci", args, CI_OPTIONS, false);
+    if (values.help) {
+      io.stdout.write(USAGE + "\n");
+      return 0;
+    }
+    return runCi(values, io, scanRange);
+  },
+};

@@ -1,0 +1,84 @@
+import { KeyfenceError } from "../../errors.js";
+import { scanGitRange, type GitScanSummary } from "../../sources/git/index.js";
+import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
+import { finishScan, prepareScan } from "../scan-run.js";
+import type { CliIO } from "../io.js";
+import type { Command } from "../command.js";
+import type { Finding } from "../../types.js";
+import type { SourceNotice } from "../../sources/files.js";
+
+const OPTIONS = {
+  ...SCAN_OPTIONS,
+  range: { type: "string" },
+  since: { type: "string" },
+  all: { type: "boolean" },
+  "first-parent": { type: "boolean" },
+} as const;
+
+const USAGE = `Usage: keyfence git (--range A..B | --since DATE | --all) [options]
+
+Scans the lines added by every commit in a range (a pull request: --range origin/main..HEAD), the
+commits since a date on HEAD (--since 2024-01-01; combine with --range or --all), or every ref (--all).
+Each finding names its commit, author, date and path; a secret added and removed again inside the
+range is still reported, once, at the first commit that added it.
+
+Commits:
+      --range A..B        commits reachable from B but not from A (also A...B, or one revision)
+      --since DATE        only commits after DATE (anything 'git log --since' accepts)
+      --all               every branch, tag and other ref
+      --first-parent      follow only first parents and diff each merge against its first parent
+                          (default: merges report only lines no parent had; see 'Merge commits' in docs/git.md)
+
+${SCAN_OPTIONS_HELP}`;
+
+/**
+ * Git sources report only repository-level conditions (shallow or partial clone, a walk cut short by
+ * a missing object): each one matters to the reader, so each is printed, not only incomplete ones.
+ */
+export function gitNoticePrinter(io: CliIO, notices: SourceNotice[]): (n: SourceNotice) => void {
+  return (n) => {
+    notices.push(n);
+    io.stderr.write(`keyfence: warning: ${n.path}: ${n.reason}\n`);
+  };
+}
+
+export const gitCommand: Command = {
+  name: "git",
+  summary: "scan the lines added by the commits of a range (--range A..B, --since DATE, --all)",
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values } = parse("git", args, OPTIONS, false);
+    if (values.help) {
+      io.stdout.write(USAGE + "\n");
+      return 0;
+    }
+    if (values.range === undefined && values.since === undefined && !values.all) {
+      throw new KeyfenceError("say which commits: --range A..B, --since DATE or --all (see 'keyfence git --help')", { subject: "keyfence git" });
+    }
+    if (values.range !== undefined && values.all) throw new KeyfenceError("--range and --all cannot be combined", { subject: "keyfence git" });
+    const prepared = prepareScan(values, io);
+    const { config, scanner } = prepared;
+    const notices: SourceNotice[] = [];
+    const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
+    async function* findings(): AsyncGenerator<Finding> {
+      const seen = new Set<string>();
+      const options = {
+        cwd: io.cwd,
+        env: io.env,
+        ...(values.range !== undefined && { range: values.range }),
+        ...(values.since !== undefined && { since: values.since }),
+        ...(values.all && { all: true }),
+        ...(values["first-parent"] && { firstParent: true }),
+        include: config.include,
+        exclude: config.exclude,
+      };
+      // Oldest commit first: the first occurrence of a fingerprint is the commit that introduced it.
+      for await (const f of scanGitRange(scanner, options, gitNoticePrinter(io, notices), summary)) {
+        if (seen.has(f.fingerprint)) continue;
+        seen.add(f.fingerprint);
+        yield f;
+      }
+    }
+    return finishScan(prepared, { findings: findings(), notices, stats: summary, command: "git" }, values, io);
+  },
+};

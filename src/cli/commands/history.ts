@@ -1,0 +1,74 @@
+import { scanHistory, type GitScanSummary } from "../../sources/git/index.js";
+import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
+import { finishScan, prepareScan } from "../scan-run.js";
+import { gitNoticePrinter } from "./git.js";
+import type { CliIO } from "../io.js";
+import type { Command } from "../command.js";
+import type { Finding } from "../../types.js";
+import type { SourceNotice } from "../../sources/files.js";
+
+const OPTIONS = {
+  ...SCAN_OPTIONS,
+  since: { type: "string" },
+  "no-progress": { type: "boolean" },
+} as const;
+
+const USAGE = `Usage: keyfence history [options]
+
+Scans every commit of every ref (branches, tags, remotes, stash) and reports each credential once:
+the commit that first added it, its author and date, whether HEAD still holds it, and how long it
+has been exposed against the rotation window of its severity, e.g.
+  "exposed 412 days; critical credentials must be rotated within 30; still present at HEAD".
+Most urgent first. Shallow and partial clones are scanned as far as their objects go, with a warning.
+
+      --since DATE        only commits after DATE (then "first commit" means the first one in that window)
+      --no-progress       no progress line on stderr (it is shown only on a terminal anyway)
+
+${SCAN_OPTIONS_HELP}`;
+
+function megabytes(n: number): string {
+  return `${(n / 1048576).toFixed(1)} MB`;
+}
+
+export const historyCommand: Command = {
+  name: "history",
+  summary: "every credential in the history of all refs, with first commit and exposure age",
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values } = parse("history", args, OPTIONS, false);
+    if (values.help) {
+      io.stdout.write(USAGE + "\n");
+      return 0;
+    }
+    const prepared = prepareScan(values, io);
+    const { config, scanner } = prepared;
+    const notices: SourceNotice[] = [];
+    const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
+    const progress = io.stderr.isTTY === true && !values["no-progress"] && !values.quiet;
+    let last = 0;
+    const onCommit = progress
+      ? (_c: unknown, s: GitScanSummary) => {
+          const t = Date.now();
+          if (t - last < 100) return;
+          last = t;
+          io.stderr.write(`\r\x1b[Kkeyfence history: ${s.commits} commits, ${megabytes(s.bytes)} of added lines scanned`);
+        }
+      : undefined;
+    async function* findings(): AsyncGenerator<Finding> {
+      const options = {
+        cwd: io.cwd,
+        env: io.env,
+        ...(values.since !== undefined && { since: values.since }),
+        include: config.include,
+        exclude: config.exclude,
+        ...(onCommit && { onCommit }),
+      };
+      try {
+        yield* scanHistory(scanner, options, gitNoticePrinter(io, notices), summary);
+      } finally {
+        if (progress) io.stderr.write(`\r\x1b[Kkeyfence history: ${summary.commits} commits, ${megabytes(summary.bytes)} of added lines scanned.\n`);
+      }
+    }
+    return finishScan(prepared, { findings: findings(), notices, stats: summary, command: "history" }, values, io);
+  },
+};

@@ -1,0 +1,76 @@
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { relative } from "node:path";
+import { installHook, uninstallHook, type HookResult } from "../../hooks/install.js";
+import { parse } from "../args.js";
+import type { CliIO } from "../io.js";
+import type { Command } from "../command.js";
+
+const OPTIONS = { help: { type: "boolean", short: "h" } } as const;
+
+const INSTALL_USAGE = `Usage: keyfence install
+
+Adds 'keyfence staged' to the repository's pre-commit hook:
+  - with husky (core.hooksPath .husky/_, or a .husky folder and husky in package.json): one line at the
+    end of .husky/pre-commit;
+  - otherwise: a hook script in the folder git runs hooks from (core.hooksPath respected). An existing
+    hook is kept as pre-commit.keyfence-chained and still runs, first.
+Running it again changes nothing; 'keyfence uninstall' restores the previous files exactly.`;
+
+const UNINSTALL_USAGE = `Usage: keyfence uninstall
+
+Removes what 'keyfence install' added: the marked line in .husky/pre-commit, or the hook script (the
+hook it replaced, if any, is put back).`;
+
+/** bin/keyfence.js of this installation, so a hook can still find keyfence when it is not on PATH. */
+function launcher(): string | undefined {
+  try {
+    return realpathSync(fileURLToPath(new URL("../../../bin/keyfence.js", import.meta.url)));
+  } catch {
+    return undefined;
+  }
+}
+
+const SAY: Record<HookResult["action"], string> = {
+  installed: "installed the pre-commit hook in",
+  chained: "installed the pre-commit hook (the existing hook still runs first, from pre-commit.keyfence-chained) in",
+  "already-installed": "the pre-commit hook already runs keyfence:",
+  removed: "removed the pre-commit hook from",
+  restored: "removed the pre-commit hook and restored the previous one:",
+  "not-installed": "no keyfence pre-commit hook to remove in",
+};
+
+function report(io: CliIO, r: HookResult): number {
+  const where = relative(io.cwd, r.file) || r.file;
+  io.stdout.write(`keyfence: ${SAY[r.action]} ${where.startsWith("..") ? r.file : where}${r.kind === "husky" ? " (husky)" : ""}\n`);
+  return 0;
+}
+
+export const installCommand: Command = {
+  name: "install",
+  summary: "add the pre-commit hook to this repository (husky when present)",
+  usage: INSTALL_USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values } = parse("install", args, OPTIONS, false);
+    if (values.help) {
+      io.stdout.write(INSTALL_USAGE + "\n");
+      return 0;
+    }
+    const bin = launcher();
+    return report(io, await installHook({ cwd: io.cwd, env: io.env, ...(bin && { launcher: bin }) }));
+  },
+};
+
+export const uninstallCommand: Command = {
+  name: "uninstall",
+  summary: "remove the pre-commit hook that 'keyfence install' added",
+  usage: UNINSTALL_USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values } = parse("uninstall", args, OPTIONS, false);
+    if (values.help) {
+      io.stdout.write(UNINSTALL_USAGE + "\n");
+      return 0;
+    }
+    return report(io, await uninstallHook({ cwd: io.cwd, env: io.env }));
+  },
+};

@@ -1,0 +1,67 @@
+import { KeyfenceError } from "../../errors.js";
+import { blockMessage, FAIL_CLOSED_HINT } from "../../hooks/block-message.js";
+import { scanStaged, type StagedSummary } from "../../sources/git/index.js";
+import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
+import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
+import type { CliIO } from "../io.js";
+import type { Command } from "../command.js";
+import type { Finding } from "../../types.js";
+import type { SourceNotice } from "../../sources/files.js";
+
+const USAGE = `Usage: keyfence staged [options]
+
+Scans what 'git commit' would record: the index, not the working tree (a partially staged file is
+judged by its staged content). Only lines this commit adds are reported; a secret already committed
+on an untouched line does not block. Works before the first commit, with renames, and with any file
+name. This is what the pre-commit hook runs (see 'keyfence install').
+
+${SCAN_OPTIONS_HELP}
+
+If keyfence cannot check the index (not a repository, bad configuration, internal error) it exits 2,
+so a hook fails closed: the commit is blocked until the problem is fixed or bypassed with
+'git commit --no-verify'.`;
+
+export const stagedCommand: Command = {
+  name: "staged",
+  summary: "scan the lines the next commit adds (the git index); used by the pre-commit hook",
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    try {
+      const { values } = parse("staged", args, SCAN_OPTIONS, false);
+      if (values.help) {
+        io.stdout.write(USAGE + "\n");
+        return 0;
+      }
+      const prepared = prepareScan(values, io);
+      const { config, scanner } = prepared;
+      const notices: SourceNotice[] = [];
+      const summary: StagedSummary = { files: 0, bytes: 0 };
+      const blocking: Finding[] = [];
+      async function* findings(): AsyncGenerator<Finding> {
+        const options = { cwd: io.cwd, env: io.env, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize };
+        for await (const f of scanStaged(scanner, options, noticePrinter(io, notices), summary)) {
+          if (scanner.policy.blocks(f)) blocking.push(f);
+          yield f;
+        }
+      }
+      const run = {
+        findings: findings(),
+        notices,
+        stats: summary,
+        command: "staged",
+        allowBypass: true,
+        get root() {
+          return summary.root;
+        },
+      };
+      const code = await finishScan(prepared, run, values, io);
+      const accepted = prepared.baseline?.acceptedEntries;
+      if (code === 1 && !values.quiet) io.stderr.write(blockMessage(blocking.filter((f) => !accepted?.has(f.fingerprint))));
+      return code;
+    } catch (err) {
+      // Fail closed, and say so: in a hook, this exit code is what stops the commit.
+      if (err instanceof KeyfenceError) throw new KeyfenceError(`${err.message}; ${FAIL_CLOSED_HINT}`, { file: err.file, line: err.line, subject: err.subject });
+      throw new KeyfenceError(`internal error: ${err instanceof Error ? err.message : String(err)} (please report it); ${FAIL_CLOSED_HINT}`);
+    }
+  },
+};

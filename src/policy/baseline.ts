@@ -1,0 +1,203 @@
+// Baselines: findings a reviewer accepted, so later scans report only what is new. Entries are keyed
+// on what survives ordinary work — the rule, the path and the secret's hash — never on lines or
+// commit SHAs, so line moves, reformatting, rebases and squash merges leave them valid. A file that
+// was renamed keeps its entries: an entry whose path no longer exists matches the same rule and
+// secret at any path (a copy beside a still-existing original is a new exposure and is reported).
+// The file holds hashes and redacted forms only; an entry can carry who accepted it, why, a ticket
+// and an expiry, after which the finding blocks again.
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, relative, sep } from "node:path";
+import { loadDocument } from "../schema-document.js";
+import { fingerprintOf } from "../engine/redact.js";
+import { deriveFinding } from "../engine/secret-store.js";
+import { KeyfenceError } from "../errors.js";
+import type { Finding, Severity } from "../types.js";
+
+const require = createRequire(import.meta.url);
+export const BASELINE_SCHEMA = require("../../schema/baseline.schema.json") as object;
+
+export const DEFAULT_BASELINE_FILE = ".keyfence-baseline.json";
+
+export interface BaselineEntry {
+  fingerprint: string;
+  ruleId: string;
+  path: string;
+  secretHash: string;
+  redacted?: string;
+  severity?: Severity;
+  /** YYYY-MM-DD (UTC). */
+  added: string;
+  reviewer?: string;
+  reason?: string;
+  ticket?: string;
+  /** Last day (YYYY-MM-DD, UTC) the acceptance holds. */
+  expires?: string;
+}
+
+export interface Baseline {
+  version: 1;
+  entries: BaselineEntry[];
+}
+
+/** Who accepted new entries, why, and until when: copied onto entries that `create`/`update` add. */
+export type EntryReview = Pick<BaselineEntry, "reviewer" | "reason" | "ticket" | "expires">;
+
+/** A day as YYYY-MM-DD in UTC: the unit expiries are written in. */
+export function dayOf(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+export function loadBaseline(file: string): Baseline {
+  const doc = loadDocument<Baseline>(file, BASELINE_SCHEMA, {
+    subjectOf: (value, path) => {
+      const entry = path[0] === "entries" && typeof path[1] === "number" ? (value as Baseline).entries?.[path[1]] : undefined;
+      return entry && typeof entry.fingerprint === "string" ? `entry ${entry.fingerprint}` : undefined;
+    },
+  });
+  const seen = new Set<string>();
+  doc.value.entries.forEach((e, i) => {
+    const where = { file, line: doc.lineAt(["entries", i]), subject: `entry ${e.fingerprint}` };
+    // A fingerprint that does not follow from its fields means a hand edit went wrong.
+    if (fingerprintOf(e.ruleId, e.path, e.secretHash) !== e.fingerprint) throw new KeyfenceError("fingerprint does not match ruleId, path and secretHash", where);
+    if (seen.has(e.fingerprint)) throw new KeyfenceError("duplicate entry", where);
+    seen.add(e.fingerprint);
+  });
+  return doc.value;
+}
+
+/** The file's text: entries in a stable order, so reviews see small diffs. */
+export function serializeBaseline(baseline: Baseline): string {
+  const entries = [...baseline.entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.ruleId.localeCompare(b.ruleId) || a.fingerprint.localeCompare(b.fingerprint)));
+  const ordered = entries.map((e) => ({
+    fingerprint: e.fingerprint,
+    ruleId: e.ruleId,
+    path: e.path,
+    secretHash: e.secretHash,
+    ...(e.redacted !== undefined && { redacted: e.redacted }),
+    ...(e.severity !== undefined && { severity: e.severity }),
+    added: e.added,
+    ...(e.reviewer !== undefined && { reviewer: e.reviewer }),
+    ...(e.reason !== undefined && { reason: e.reason }),
+    ...(e.ticket !== undefined && { ticket: e.ticket }),
+    ...(e.expires !== undefined && { expires: e.expires }),
+  }));
+  return JSON.stringify({ version: 1, entries: ordered }, null, 2) + "\n";
+}
+
+export function entryFor(f: Finding, review: EntryReview, today: string): BaselineEntry {
+  if (f.path.startsWith("/") || f.path.split("/").includes("..")) {
+    throw new KeyfenceError(`finding path "${f.path}" is outside the scan root; run keyfence from the repository root`, { subject: "baseline" });
+  }
+  return { fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path, secretHash: f.secretHash, redacted: f.redacted, severity: f.severity, added: today, ...review };
+}
+
+export type Verdict =
+  /** Not in the baseline: report it. */
+  | { kind: "new" }
+  /** Accepted by an entry that still holds. */
+  | { kind: "accepted"; entry: BaselineEntry; renamedFrom?: string }
+  /** Was accepted, but the acceptance expired: report it again. */
+  | { kind: "expired"; entry: BaselineEntry };
+
+export interface BaselineMatchOptions {
+  /** Today, for expiries (default: now). */
+  today?: string;
+  /** Whether a path (relative to the scan root) still exists; decides rename matching. */
+  exists?: (path: string) => boolean;
+}
+
+/** Matches findings against a baseline and remembers which entries were seen. */
+export class BaselineMatcher {
+  private readonly byFingerprint = new Map<string, BaselineEntry>();
+  /** Entries whose path is gone, by rule + secret hash: candidates for a rename. */
+  private readonly orphaned = new Map<string, BaselineEntry[]>();
+  private readonly seen = new Set<BaselineEntry>();
+  readonly today: string;
+
+  constructor(
+    readonly baseline: Baseline,
+    options: BaselineMatchOptions = {},
+  ) {
+    this.today = options.today ?? dayOf(new Date());
+    const exists = options.exists ?? (() => true);
+    for (const e of baseline.entries) {
+      this.byFingerprint.set(e.fingerprint, e);
+      if (!exists(e.path)) {
+        const k = `${e.ruleId}\0${e.secretHash}`;
+        this.orphaned.set(k, [...(this.orphaned.get(k) ?? []), e]);
+      }
+    }
+  }
+
+  judge(f: Finding): Verdict {
+    let entry = this.byFingerprint.get(f.fingerprint);
+    let renamedFrom: string | undefined;
+    if (!entry) {
+      entry = this.orphaned.get(`${f.ruleId}\0${f.secretHash}`)?.[0];
+      renamedFrom = entry?.path;
+    }
+    if (!entry) return { kind: "new" };
+    this.seen.add(entry);
+    if (entry.expires !== undefined && entry.expires < this.today) return { kind: "expired", entry };
+    return renamedFrom === undefined ? { kind: "accepted", entry } : { kind: "accepted", entry, renamedFrom };
+  }
+
+  /** Entries no finding matched: the secret is gone (or was not in what was scanned). */
+  stale(): BaselineEntry[] {
+    return this.baseline.entries.filter((e) => !this.seen.has(e));
+  }
+}
+
+/** The baseline file's path as a finding under `root` would name it. */
+export function pathUnder(root: string, file: string): string {
+  return relative(root, file).split(sep).join("/");
+}
+
+/** `exists` for paths relative to a scan root on disk. */
+export function existsUnder(root: string): (path: string) => boolean {
+  return (p) => p === "-" || existsSync(join(root, p));
+}
+
+/** The finding as reported when its acceptance ran out: the fix line says so first. */
+export function markExpired(f: Finding, entry: BaselineEntry): Finding {
+  const by = [entry.reviewer && `by ${entry.reviewer}`, entry.ticket && `ticket ${entry.ticket}`].filter(Boolean).join(", ");
+  return deriveFinding(f, { remediation: `Baseline acceptance expired on ${entry.expires}${by ? ` (${by})` : ""}. ${f.remediation}` });
+}
+
+/** Filters a scan's findings through a baseline, keeping counts for the summary. */
+export class BaselineFilter {
+  readonly matcher: BaselineMatcher;
+  accepted = 0;
+  expired = 0;
+  /** Fingerprint → the entry that accepted it, for the audit trail's "why". */
+  readonly acceptedEntries = new Map<string, BaselineEntry>();
+
+  constructor(
+    readonly file: string,
+    baseline: Baseline,
+    options: BaselineMatchOptions & { selfPath?: string } = {},
+  ) {
+    this.matcher = new BaselineMatcher(baseline, options);
+    this.selfPath = options.selfPath;
+  }
+
+  /** The baseline's own path as findings name it: its hashes look like secrets to generic rules. */
+  private readonly selfPath: string | undefined;
+
+  /** The finding to report, or undefined when the baseline accepts it. */
+  apply(f: Finding): Finding | undefined {
+    if (f.path === this.selfPath) return undefined;
+    const v = this.matcher.judge(f);
+    if (v.kind === "accepted") {
+      this.accepted++;
+      this.acceptedEntries.set(f.fingerprint, v.entry);
+      return undefined;
+    }
+    if (v.kind === "expired") {
+      this.expired++;
+      return markExpired(f, v.entry);
+    }
+    return f;
+  }
+}

@@ -1,0 +1,144 @@
+// A push parser for the unified and combined (`--cc`) patches that `git diff` and `git log -p` print.
+// It reports, per file, the lines the change adds with their line numbers in the new file; it keeps
+// no file content. Commit headers are recognised by a leading NUL, which no patch line can start with
+// (the log format we ask for begins with %x00).
+import { headerPath } from "./quoted-path.js";
+
+export interface CommitInfo {
+  commit: string;
+  parents: string[];
+  /** "Name <email>". */
+  author: string;
+  /** Author date, ISO 8601 with offset. */
+  date: string;
+}
+
+export interface FileHeader {
+  /** Path in the new tree, relative to the repository root, `/`-separated. */
+  path: string;
+  /** Object id of the new blob when git printed one (`--full-index` makes it complete). */
+  blob?: string;
+}
+
+export interface PatchEvents {
+  commit?(info: CommitInfo): void;
+  /** A file with at least one hunk starts; `added` calls for it follow. */
+  fileStart(file: FileHeader): void;
+  /** A line in the new file that no parent has: `line` excludes the diff prefix and the "\n". */
+  added(line: Buffer, lineNumber: number): void;
+  fileEnd(): void;
+}
+
+/** The `--format` for `git log` that this parser understands. */
+export const LOG_FORMAT = "--format=%x00%H%x00%P%x00%aN <%aE>%x00%aI";
+
+const DIFF = Buffer.from("diff ");
+const PLUS3 = Buffer.from("+++ ");
+const INDEX = Buffer.from("index ");
+
+function startsWith(line: Buffer, prefix: Buffer): boolean {
+  return line.length >= prefix.length && line.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
+}
+
+export class PatchParser {
+  /** Inside a file's header (between `diff …` and its first hunk). */
+  private header: { path?: string; blob?: string; deleted: boolean } | undefined;
+  private inFile = false;
+  /** Number of parent columns in the current hunk (1 for plain diffs, n for `--cc` of n parents). */
+  private columns = 1;
+  private inHunk = false;
+  private next = 0;
+
+  constructor(private readonly on: PatchEvents) {}
+
+  line(line: Buffer): void {
+    const c = line[0];
+    if (this.inHunk) {
+      // Hunk bodies hold only lines starting with '+', '-', ' ' or '\' ("\ No newline at end of file").
+      if (c === 0x2b || c === 0x2d || c === 0x20) {
+        this.hunkLine(line);
+        return;
+      }
+      if (c === 0x5c) return;
+      this.inHunk = false;
+    }
+    if (c === 0) {
+      this.endFile();
+      this.header = undefined;
+      this.on.commit?.(parseCommit(line));
+      return;
+    }
+    if (c === 0x64 /* d */ && startsWith(line, DIFF)) {
+      this.endFile();
+      this.header = { deleted: false };
+      return;
+    }
+    if (c === 0x40 /* @ */) {
+      this.hunkHeader(line);
+      return;
+    }
+    const h = this.header;
+    if (!h) return;
+    if (c === 0x2b && startsWith(line, PLUS3)) {
+      const field = line.subarray(4);
+      if (field.toString("latin1") === "/dev/null") h.deleted = true;
+      else h.path = headerPath(field, "b/");
+      return;
+    }
+    if (c === 0x69 && startsWith(line, INDEX)) {
+      // "index <old>..<new> <mode>" or, for merges, "index <p1>,<p2>..<new>".
+      const m = /\.\.([0-9a-f]+)/.exec(line.toString("latin1"));
+      if (m) h.blob = m[1];
+    }
+  }
+
+  /** Call at the end of input. */
+  end(): void {
+    this.endFile();
+    this.header = undefined;
+  }
+
+  private hunkHeader(line: Buffer): void {
+    let at = 0;
+    while (line[at] === 0x40) at++;
+    const text = line.toString("latin1");
+    // "@@ -a,b +c,d @@" or, for n parents, n+1 '@' and n "-" ranges.
+    const m = / \+(\d+)(?:,(\d+))? @/.exec(text);
+    if (at < 2 || !m) return;
+    this.columns = at - 1;
+    this.next = Number(m[1]);
+    if (m[2] === "0") return; // a pure deletion adds nothing
+    this.inHunk = true;
+    if (!this.inFile) {
+      const h = this.header;
+      if (!h || h.deleted || h.path === undefined) return void (this.inHunk = false);
+      this.inFile = true;
+      this.on.fileStart({ path: h.path, ...(h.blob !== undefined && { blob: h.blob }) });
+    }
+  }
+
+  private hunkLine(line: Buffer): void {
+    const n = this.columns;
+    let added = true;
+    for (let i = 0; i < n; i++) {
+      const p = line[i];
+      if (p === 0x2d) return; // removed relative to some parent: not in the new file
+      if (p !== 0x2b) added = false;
+    }
+    if (added) this.on.added(line.subarray(n), this.next);
+    this.next++;
+  }
+
+  private endFile(): void {
+    this.inHunk = false;
+    if (this.inFile) {
+      this.inFile = false;
+      this.on.fileEnd();
+    }
+  }
+}
+
+function parseCommit(line: Buffer): CommitInfo {
+  const [, commit = "", parents = "", author = "", date = ""] = line.toString("utf8").split("\0");
+  return { commit, parents: parents ? parents.split(" ") : [], author, date };
+}

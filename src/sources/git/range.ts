@@ -1,0 +1,135 @@
+// Commits as a source: `git log -p` streamed through the patch parser, only added lines scanned.
+//
+// Merge commits are read as dense combined diffs (`--cc`): a merge reports only lines that none of
+// its parents has (conflict resolutions, "evil merges"). Lines a merge brings in from a side branch
+// are reported at the side-branch commit that added them, which the walk visits too — so nothing
+// is reported twice and nothing is attributed to whoever pressed "merge". `firstParent` instead
+// walks the first-parent chain and diffs each merge against its first parent, which attributes a
+// merged branch's content to the merge (the view of a branch that only receives merges).
+import { KeyfenceError } from "../../errors.js";
+import type { Scanner } from "../../scanner.js";
+import type { SourceNotice } from "../../sources/files.js";
+import type { Finding } from "../../types.js";
+import { AddedLineScanner, type AddedLineStats, type PathFilter } from "./added-lines.js";
+import { LineSplitter } from "./line-splitter.js";
+import { LOG_FORMAT, PatchParser, type CommitInfo } from "./patch-parser.js";
+import { startGit, GitFailure } from "./process.js";
+import { asUserError, isPartialClone, openRepo } from "./repo.js";
+
+export interface GitRangeOptions extends PathFilter {
+  /** Folder inside the repository (default: process.cwd()). */
+  cwd?: string;
+  /** Revision range as git understands it: `A..B`, `A...B`, or one revision (all its ancestors). */
+  range?: string;
+  /** Only commits after this date (any format `git log --since` accepts). */
+  since?: string;
+  /** Every ref (branches, tags, remotes, stash) instead of a range. */
+  all?: boolean;
+  /** Walk the first-parent chain and diff merges against their first parent (see above). */
+  firstParent?: boolean;
+  /** Detect renames so that a moved file is not reported as added (default true). */
+  renames?: boolean;
+  /** Environment for git (default: process.env), e.g. to pass GIT_DIR. */
+  env?: NodeJS.ProcessEnv;
+  /** Called as each commit starts, with running totals. */
+  onCommit?: (commit: CommitInfo, stats: AddedLineStats) => void;
+}
+
+export interface GitScanSummary {
+  commits: number;
+  files: number;
+  bytes: number;
+  binary: number;
+}
+
+/** The `git log` arguments for a range scan (exported for the benchmark, which times git alone). */
+export function logArgs(options: GitRangeOptions): string[] {
+  if (options.range !== undefined && (options.range === "" || options.range.startsWith("-"))) {
+    throw new KeyfenceError(`invalid revision range "${options.range}"`, { subject: "--range" });
+  }
+  // Only the user's revision goes after --end-of-options, where git cannot take it for an option.
+  const revs = options.range !== undefined ? [options.range] : options.all ? [] : ["HEAD"];
+  const merges = options.firstParent ? ["--first-parent", "-m"] : ["--cc"];
+  return [
+    "log",
+    "-p",
+    "-U0",
+    ...merges,
+    "--text",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--ignore-submodules",
+    options.renames === false ? "--no-renames" : "-M",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+    "--root",
+    "--reverse",
+    "--date-order",
+    LOG_FORMAT,
+    ...(options.since !== undefined ? [`--since=${options.since}`] : []),
+    ...(options.range === undefined && options.all ? ["--all"] : []),
+    "--end-of-options",
+    ...revs,
+    "--",
+  ];
+}
+
+/** git's way of saying an object is not in this repository (partial, shallow or damaged clone). */
+const MISSING_OBJECT = /lazy fetching disabled|unable to read|missing (blob|tree|commit|object)|could not fetch|promisor|bad object|object .* is missing|not our ref/i;
+const BAD_REVISION = /unknown revision|bad revision|ambiguous argument|invalid object name|bad default revision|does not have any commits/i;
+
+/**
+ * Findings in the lines added by every commit of a range, oldest commit first, each carrying its
+ * commit, author and date. Every added occurrence is yielded (a secret added, moved and removed in
+ * the range is yielded for each commit that added it); callers that want one report per secret
+ * deduplicate by fingerprint. A repository with missing objects ends the walk early with an
+ * `incomplete` notice rather than an error.
+ */
+export async function* scanGitRange(scanner: Scanner, options: GitRangeOptions = {}, onNotice?: (n: SourceNotice) => void, summary?: GitScanSummary): AsyncGenerator<Finding> {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env;
+  const args = logArgs(options);
+  const partialP = isPartialClone({ cwd, env });
+  partialP.catch(() => {});
+  const repo = await openRepo({ cwd, env });
+  const where = repo.root ?? repo.gitDir;
+  if (repo.shallow) {
+    onNotice?.({ path: where, reason: "shallow clone: commits beyond the shallow boundary are missing, and each boundary commit shows its whole tree as added (dates are those of the boundary)", incomplete: false });
+  }
+  if (await partialP) {
+    onNotice?.({ path: where, reason: "partial clone: objects that were not downloaded cannot be scanned (keyfence never fetches them); the scan stops at the first missing one", incomplete: false });
+  }
+  const ready: Finding[] = [];
+  const sink = new AddedLineScanner(scanner, (f) => ready.push(f), options, options.onCommit);
+  const parser = new PatchParser(sink);
+  const splitter = new LineSplitter();
+  const onLine = (line: Buffer) => parser.line(line);
+  const proc = startGit(args, { cwd, env });
+  proc.child.stdin.end();
+  let finished = false;
+  try {
+    for await (const chunk of proc.stdout) {
+      splitter.push(chunk, onLine);
+      if (ready.length) yield* ready.splice(0);
+    }
+    splitter.end(onLine);
+    parser.end();
+    if (ready.length) yield* ready.splice(0);
+    const { code, stderr } = await proc.done;
+    finished = true;
+    if (code !== 0) {
+      const failure = new GitFailure(args, code, stderr);
+      if (MISSING_OBJECT.test(stderr)) {
+        onNotice?.({ path: where, reason: `history incomplete after ${sink.stats.commits} commits: ${failure.reason}`, incomplete: true });
+      } else if (BAD_REVISION.test(stderr)) {
+        throw new KeyfenceError(failure.reason, { subject: options.range !== undefined ? `--range ${options.range}` : "git log" });
+      } else {
+        throw asUserError(failure, cwd, "git log");
+      }
+    }
+  } finally {
+    if (!finished) proc.child.kill();
+    if (summary) Object.assign(summary, sink.stats);
+  }
+}
