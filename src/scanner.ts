@@ -1,9 +1,11 @@
 // createScanner: the public entry point that wires rules → engine → policy over any source.
 // It holds no global state: two scanners with different rules can run side by side.
 import { Engine } from "./engine/engine.js";
+import { compileRule } from "./engine/compile.js";
 import { loadBuiltinRules, loadRulePacks } from "./rules/load.js";
 import { createPolicy, type Policy } from "./policy/policy.js";
-import { readForScan, walkPaths, type FileSourceOptions, type SourceNotice } from "./sources/files.js";
+import { walkPaths, type FileSourceOptions, type SourceNotice } from "./sources/files.js";
+import { scanEntries } from "./sources/pool.js";
 import type { Config, FailOn } from "./config/config.js";
 import type { Finding, Rule, ScanTarget } from "./types.js";
 
@@ -21,8 +23,10 @@ export interface ScanFilesOptions extends FileSourceOptions {
   onNotice?: (notice: SourceNotice) => void;
   /** Called for each file that is read for scanning. */
   onFile?: (file: { path: string; size: number }) => void;
-  /** Files read ahead while the engine works on the current one. */
-  readAhead?: number;
+  /** Threads that scan files: 1 scans on the calling thread; default one per core. Small walks never start workers. */
+  jobs?: number;
+  /** Walk size below which no worker is started (default 256 files and 8 MiB); for tests. */
+  pool?: { minFiles?: number; minBytes?: number };
 }
 
 export interface Scanner {
@@ -55,27 +59,15 @@ function targetOf(t: Partial<ScanTarget> | undefined): ScanTarget {
   return { ...t, path: t?.path ?? "-" };
 }
 
-/** Keeps `ahead` reads in flight, yielding results in input order. */
-async function* readAheadInOrder<T, R>(items: AsyncIterable<T>, ahead: number, read: (item: T) => Promise<R>): AsyncGenerator<[T, R | Error]> {
-  const queue: [T, Promise<R | Error>][] = [];
-  for await (const item of items) {
-    queue.push([item, read(item).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))]);
-    if (queue.length >= ahead) {
-      const [it, p] = queue.shift()!;
-      yield [it, await p];
-    }
-  }
-  while (queue.length) {
-    const [it, p] = queue.shift()!;
-    yield [it, await p];
-  }
-}
-
 export function createScanner(options: ScannerOptions = {}): Scanner {
   const config = options.config ?? {};
   const rules = options.rules ? [...options.rules] : rulesForConfig(config);
+  // Rule sets compile regexes on first use; rules handed in directly are checked here, up front.
+  if (options.rules) rules.forEach(compileRule);
   const stopwords = (config.allowlist?.stopwords ?? []).map((s) => s.toLowerCase());
-  const engine = new Engine(rules, { stopwords });
+  // Pool workers build their engines from the same rules and options (they must be structured-cloneable).
+  const session = { stopwords };
+  const engine = new Engine(rules, session);
   const policy = createPolicy(config, { failOn: options.failOn });
   const keep = (f: Finding): Finding[] => policy.apply(f);
 
@@ -109,35 +101,17 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
         maxFileSize: opts.maxFileSize ?? config.maxFileSize,
       };
       const entries = walkPaths(paths, cwd, fileOpts, notices);
-      for await (const [entry, content] of readAheadInOrder(entries, opts.readAhead ?? 4, readForScan)) {
+      // Parallel when the walk is large enough (src/sources/pool.ts); results come back in walk order.
+      const scanned = scanEntries(engine, entries, { jobs: opts.jobs, init: { rules, session }, ...opts.pool });
+      for await (const { entry, events } of scanned) {
         flushNotices();
         opts.onFile?.({ path: entry.rel, size: entry.size });
-        if (content instanceof Error) {
-          const code = (content as NodeJS.ErrnoException).code;
-          opts.onNotice?.({ path: entry.rel, reason: `cannot read (${code ?? content.message})`, incomplete: true });
-          continue;
-        }
-        if (content.kind === "binary") {
-          opts.onNotice?.({ path: entry.rel, reason: "binary file skipped", incomplete: false });
-          continue;
-        }
-        const target = { path: entry.rel };
-        if (content.kind === "buffer") {
-          for (const f of engine.scanBuffer(content.data, target)) {
-            yield* keep(f);
+        for await (const ev of events) {
+          if ("notice" in ev) {
+            opts.onNotice?.({ path: entry.rel, ...ev.notice });
+            continue;
           }
-          continue;
-        }
-        try {
-          const chunks = (async function* () {
-            yield content.head;
-            yield* content.rest;
-          })();
-          for await (const f of engine.scanStream(chunks, target)) {
-            yield* keep(f);
-          }
-        } catch (err) {
-          opts.onNotice?.({ path: entry.rel, reason: `read failed mid-file (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true });
+          yield* keep(ev.finding);
         }
       }
       flushNotices();

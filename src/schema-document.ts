@@ -1,9 +1,19 @@
 // YAML/JSON documents checked against a JSON Schema, with errors that point at the line at fault.
 // Rule packs, configuration and baselines all load through here so they fail the same way.
 import { readFileSync } from "node:fs";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node } from "yaml";
+import { createRequire } from "node:module";
+import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
+import type { Document, Node } from "yaml";
 import { KeyfenceError, displayPath } from "./errors.js";
+
+// Loaded on first use: a plain scan validates no document (built-in packs come from the build-time
+// JSON cache), and loading these two costs about 60 ms of every start-up.
+const require = createRequire(import.meta.url);
+let yamlModule: typeof import("yaml") | undefined;
+const yaml = (): typeof import("yaml") => (yamlModule ??= require("yaml") as typeof import("yaml"));
+const isMap = (n: unknown) => yaml().isMap(n);
+const isSeq = (n: unknown) => yaml().isSeq(n);
+const isScalar = (n: unknown) => yaml().isScalar(n);
 
 export interface LoadedDocument<T> {
   file: string;
@@ -12,13 +22,14 @@ export interface LoadedDocument<T> {
   lineAt(path: readonly (string | number)[]): number | undefined;
 }
 
-const ajv = new Ajv({ allErrors: false, strict: true, useDefaults: false });
+let ajvInstance: Ajv | undefined;
+const ajv = (): Ajv => (ajvInstance ??= new (require("ajv") as typeof import("ajv")).Ajv({ allErrors: false, strict: true, useDefaults: false }));
 const validators = new WeakMap<object, ValidateFunction>();
 
 function validatorFor(schema: object): ValidateFunction {
   let v = validators.get(schema);
   if (!v) {
-    v = ajv.compile(schema);
+    v = ajv().compile(schema);
     validators.set(schema, v);
   }
   return v;
@@ -85,8 +96,8 @@ export function loadDocument<T>(
     const code = (err as NodeJS.ErrnoException).code;
     throw new KeyfenceError(code === "ENOENT" ? "file not found" : `cannot read file (${code ?? "error"})`, { file });
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const parseError = doc.errors[0];
   if (parseError) {
     const line = parseError.linePos?.[0]?.line ?? lineCounter.linePos(parseError.pos[0]).line;

@@ -1,7 +1,7 @@
 // Turns rules into the engine's runtime form: one RE2 per rule (byte offsets on Buffers), and one
 // literal-alternation RE2 over every keyword, the prefilter that decides where rules run at all.
 import RE2 from "re2";
-import picomatch from "picomatch";
+import { picomatch } from "../deferred-imports.js";
 import { KeyfenceError } from "../errors.js";
 import type { Rule } from "../types.js";
 
@@ -26,6 +26,30 @@ export interface KeywordEntry {
   rules: number[];
 }
 
+export interface KeywordBytes {
+  /** UTF-8 bytes; lower-cased when `folded`. */
+  bytes: Buffer;
+  folded: boolean;
+}
+
+/** ASCII lower case of a byte; other bytes unchanged. */
+export function lowerByte(b: number): number {
+  return b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
+}
+
+function indexByLastByte(keywords: readonly { text: string; folded: boolean }[]): Map<number, KeywordBytes[]> {
+  const out = new Map<number, KeywordBytes[]>();
+  for (const k of keywords) {
+    const bytes = Buffer.from(k.text);
+    const last = lowerByte(bytes[bytes.length - 1]!);
+    const list = out.get(last) ?? [];
+    list.push({ bytes, folded: k.folded });
+    out.set(last, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => b.bytes.length - a.bytes.length);
+  return out;
+}
+
 export interface RuleSet {
   rules: CompiledRule[];
   /** Alternation of every keyword, longest first, so the longest keyword at a position wins. */
@@ -36,6 +60,8 @@ export interface RuleSet {
   folded: Map<string, number[]>;
   /** Every keyword (in its matching form), for finding shorter keywords hidden inside a longer hit. */
   keywords: { text: string; folded: boolean; rules: number[] }[];
+  /** Keywords by the (ASCII lower-cased) byte they end with, longest first: finds which one a hit is. */
+  keywordsByLastByte: Map<number, KeywordBytes[]>;
   maxKeywordLength: number;
   maxBefore: number;
   /** Matched keyword text → rules, filled as hits are seen. */
@@ -75,7 +101,8 @@ function groupsOf(pattern: string, where: { file?: string; line?: number; subjec
   return { count, named };
 }
 
-export function compileRule(rule: Rule, index: number): CompiledRule {
+/** The regexes of a rule: what costs time to compile (about a millisecond a rule, twice for the group probe). */
+function compileRegexes(rule: Rule): Pick<CompiledRule, "re" | "secretGroup" | "allow"> {
   const where = { file: rule.origin.file, line: rule.origin.line, subject: `rule ${rule.id}` };
   const re = compilePattern(rule.regex, "gd", where);
   const groups = groupsOf(rule.regex, where);
@@ -83,16 +110,43 @@ export function compileRule(rule: Rule, index: number): CompiledRule {
     throw new KeyfenceError("regex has no capture group for the secret: name it (?P<secret>…) or use group 1", where);
   }
   const allow = rule.allowlist.regexes.map((p) => compilePattern(p, "", { ...where, subject: `rule ${rule.id} allowlist` }));
-  const prefixes = rule.keywordsCaseInsensitive ? [] : [...rule.keywords].sort((a, b) => b.length - a.length);
+  return { re, secretGroup: groups.named ? "secret" : 1, allow };
+}
+
+function compileRest(rule: Rule, index: number): Omit<CompiledRule, "re" | "secretGroup" | "allow"> {
   return {
     rule,
     index,
-    re,
-    secretGroup: groups.named ? "secret" : 1,
-    allow,
     stopwords: rule.allowlist.stopwords.map((s) => s.toLowerCase()),
     pathAllowed: rule.allowlist.paths.length ? picomatch(rule.allowlist.paths, { dot: true }) : undefined,
-    prefixes,
+    prefixes: rule.keywordsCaseInsensitive ? [] : [...rule.keywords].sort((a, b) => b.length - a.length),
+  };
+}
+
+/** Compiles everything now, so that a bad regex is reported where the rule is loaded. */
+export function compileRule(rule: Rule, index: number): CompiledRule {
+  return { ...compileRest(rule, index), ...compileRegexes(rule) };
+}
+
+/**
+ * The same, with the regexes compiled when the rule first runs. Rules reach a rule set already
+ * checked (packs by compileRule at load or at build time, API rules by createScanner), and most rules
+ * never run on a given input: compiling 160 of them up front cost more than Node's own start-up.
+ */
+function compileRuleLazily(rule: Rule, index: number): CompiledRule {
+  let regexes: Pick<CompiledRule, "re" | "secretGroup" | "allow"> | undefined;
+  const get = () => (regexes ??= compileRegexes(rule));
+  return {
+    ...compileRest(rule, index),
+    get re() {
+      return get().re;
+    },
+    get secretGroup() {
+      return get().secretGroup;
+    },
+    get allow() {
+      return get().allow;
+    },
   };
 }
 
@@ -115,7 +169,7 @@ export function assertUniqueIds(rules: readonly Rule[]): void {
 
 export function compileRuleSet(rules: readonly Rule[]): RuleSet {
   assertUniqueIds(rules);
-  const compiled = rules.map(compileRule);
+  const compiled = rules.map(compileRuleLazily);
   const exact = new Map<string, number[]>();
   const folded = new Map<string, number[]>();
   for (const c of compiled) {
@@ -140,6 +194,7 @@ export function compileRuleSet(rules: readonly Rule[]): RuleSet {
     exact,
     folded,
     keywords,
+    keywordsByLastByte: indexByLastByte(keywords),
     maxKeywordLength: Math.max(1, ...keywords.map((k) => Buffer.byteLength(k.text))),
     maxBefore: Math.max(0, ...compiled.map((c) => c.rule.window.before)),
     hitMemo: new Map(),

@@ -14,8 +14,7 @@ export class Engine {
   scanBuffer(data: Buffer, target: ScanTarget): Finding[] {
     const out: Finding[] = [];
     const s = new ScanSession(this.ruleSet, target, (f) => out.push(f), this.options);
-    s.push(data);
-    s.end();
+    s.end(data);
     return out;
   }
 

@@ -1,6 +1,6 @@
 // The prefilter: one RE2 alternation of every rule keyword, run over raw bytes. Everything after it
 // (rule regexes, entropy, checksums) runs only in small windows around the hits it reports.
-import type { RuleSet } from "./compile.js";
+import { lowerByte, type RuleSet } from "./compile.js";
 
 export interface KeywordHit {
   /** Byte offset of the keyword within the searched buffer. */
@@ -31,8 +31,33 @@ function rulesAt(set: RuleSet, text: string): number[] {
 }
 
 /**
+ * Where the keyword that ends at `end` starts, given the search began at `from`; -1 when it cannot
+ * be told from the bytes (a case-insensitive keyword matched through a non-ASCII case variant).
+ * RE2 matches leftmost-first and the alternation lists longer keywords first, so the match is the
+ * longest keyword that ends at `end` and starts at or after `from`.
+ */
+function startOf(set: RuleSet, data: Buffer, from: number, end: number): number {
+  const candidates = set.keywordsByLastByte.get(lowerByte(data[end - 1]!));
+  if (!candidates) return -1;
+  next: for (const k of candidates) {
+    const start = end - k.bytes.length;
+    if (start < from) continue;
+    for (let i = 0; i < k.bytes.length; i++) {
+      const b = data[start + i]!;
+      if ((k.folded ? lowerByte(b) : b) !== k.bytes[i]) continue next;
+    }
+    return start;
+  }
+  return -1;
+}
+
+/**
  * Keyword hits starting in [from, data.length) of `data`. When `final` is false, a hit too close to
  * the end to rule out a longer keyword is not reported; `resumeAt` says where the next search starts.
+ *
+ * Hits are found with `test`, which only moves `lastIndex` to the end of the match: building an
+ * `exec` result for every hit cost as much as the search itself on keyword-dense text (source code
+ * is full of "token" and "password"). The start is recovered from the bytes before the end.
  */
 export function findKeywordHits(
   set: RuleSet,
@@ -43,18 +68,25 @@ export function findKeywordHits(
   const re = set.prefilter;
   const hits: KeywordHit[] = [];
   const horizon = data.length - set.maxKeywordLength;
+  let searchFrom = from;
   re.lastIndex = from;
-  for (;;) {
-    const m = re.exec(data);
-    if (!m) break;
-    const pos = m.index;
+  while (re.test(data)) {
+    const end = re.lastIndex;
+    let pos = startOf(set, data, searchFrom, end);
+    let length = end - pos;
+    if (pos < 0) {
+      re.lastIndex = searchFrom;
+      const m = re.exec(data)!;
+      pos = m.index;
+      length = (m[0] as unknown as Buffer).length;
+    }
     // Past the horizon a longer keyword may still be cut off by the end of the data — including one
     // that starts before this hit — so everything from the horizon on is searched again next time.
     if (!final && pos > horizon) return { hits, resumeAt: Math.max(from, horizon + 1) };
-    const text = (m[0] as unknown as Buffer).toString("utf8");
-    hits.push({ pos, length: (m[0] as unknown as Buffer).length, rules: rulesAt(set, text) });
+    hits.push({ pos, length, rules: rulesAt(set, data.toString("utf8", pos, pos + length)) });
     // Restart just after the hit's start: a keyword may begin inside a longer one.
-    re.lastIndex = pos + 1;
+    searchFrom = pos + 1;
+    re.lastIndex = searchFrom;
   }
   return { hits, resumeAt: final ? data.length : Math.max(from, horizon + 1) };
 }

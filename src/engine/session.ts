@@ -77,8 +77,10 @@ export class ScanSession {
     this.process(false);
   }
 
-  end(): void {
+  /** Ends the input, optionally with its last chunk (a whole buffer is one last chunk: nothing to compact). */
+  end(last?: Buffer): void {
     if (this.ended) return;
+    if (last?.length) this.data = this.data.length === 0 ? last : Buffer.concat([this.data, last]);
     this.ended = true;
     this.process(true);
   }
@@ -266,6 +268,8 @@ export class ScanSession {
   }
 
   private trim(): void {
+    // At the end nothing is read again; compacting would only count lines nobody asks for.
+    if (this.ended) return;
     // Keep what a future window or keyword search may still need, and the bytes before it where
     // an inline allow may sit; drop the rest.
     let keepFrom = Math.min(this.horizon(), this.hitFrom) - INLINE_LOOKBACK;

@@ -1,6 +1,6 @@
 // What to report and what blocks, after the engine has decided what is a credential: path
 // allowlists, known-safe hashes, severity overrides, info filtering and the fail-on threshold.
-import picomatch from "picomatch";
+import { picomatch } from "../deferred-imports.js";
 import type { Config, FailOn } from "../config/config.js";
 import type { Finding } from "../types.js";
 import { ROTATION_DAYS } from "../types.js";

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { loadDocument } from "../schema-document.js";
 import { KeyfenceError, displayPath } from "../errors.js";
 import { assertUniqueIds, compileRule, DEFAULT_WINDOW } from "../engine/compile.js";
+import { readBuiltinCache } from "./builtin-cache.js";
 import type { DecodeKind, Environment, Rule, Severity, ValidatorName } from "../types.js";
 import { compileRuleExtras } from "../engine/rule-extras.js";
 
@@ -138,7 +139,11 @@ export function loadRulePacks(paths: readonly string[]): Rule[] {
   return rules;
 }
 
-/** The packs shipped with keyfence. */
+/** Where `npm run build` serialises the built-in packs (scripts/build-rule-cache.mjs). */
+export const BUILTIN_RULES_CACHE = resolve(dirname(fileURLToPath(import.meta.url)), "../../dist/builtin-rules.json");
+export const RULE_PACK_SCHEMA_FILE = resolve(dirname(fileURLToPath(import.meta.url)), "../../schema/rule-pack.schema.json");
+
+/** The packs shipped with keyfence: from the build-time cache when it matches the packs, else from YAML. */
 export function loadBuiltinRules(): Rule[] {
-  return loadRulePacks([BUILTIN_RULES_DIR]);
+  return readBuiltinCache(BUILTIN_RULES_CACHE, BUILTIN_RULES_DIR, RULE_PACK_SCHEMA_FILE, displayPath) ?? loadRulePacks([BUILTIN_RULES_DIR]);
 }

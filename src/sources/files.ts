@@ -1,9 +1,9 @@
 // Files and folders: walk (.gitignore honoured, symlinks never followed), filter
 // (include/exclude globs, size, binary), read (whole for small files, streamed for large ones).
-import { lstat, open, readdir, stat } from "node:fs/promises";
-import { createReadStream, type Dirent } from "node:fs";
+import { lstat, open, stat } from "node:fs/promises";
+import { createReadStream, readdirSync, statSync, type Dirent } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
-import picomatch from "picomatch";
+import { picomatch } from "../deferred-imports.js";
 import { ignoreLayerFor, isIgnored, type IgnoreLayer } from "./gitignore.js";
 import { KeyfenceError } from "../errors.js";
 
@@ -61,7 +61,9 @@ export async function* walkFolder(root: string, options: FileSourceOptions, noti
   async function* walk(relDir: string, layers: readonly IgnoreLayer[]): AsyncGenerator<FileEntry> {
     let names: Dirent[];
     try {
-      names = await readdir(join(root, relDir), { withFileTypes: true });
+      // Synchronous, like the stat below: an awaited call per folder and per file was most of a walk's
+      // time, and crawled while worker threads kept the cores busy; blocking here starves nobody.
+      names = readdirSync(join(root, relDir), { withFileTypes: true });
     } catch (err) {
       notices.push({ path: relDir || ".", reason: `cannot read folder (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true });
       return;
@@ -71,8 +73,9 @@ export async function* walkFolder(root: string, options: FileSourceOptions, noti
     const active = own ? [...layers, own] : layers;
     for (const d of names) {
       const rel = relDir ? `${relDir}/${d.name}` : d.name;
+      // A .git folder, or the .git file of a worktree or submodule, is never scanned.
+      if (d.name === ".git") continue;
       if (d.isDirectory()) {
-        if (d.name === ".git") continue;
         if (isIgnored(active, rel, true) || exclude?.(rel) || exclude?.(`${rel}/`)) continue;
         yield* walk(rel, active);
         continue;
@@ -92,7 +95,7 @@ export async function* walkFolder(root: string, options: FileSourceOptions, noti
       const abs = join(root, rel);
       let size: number;
       try {
-        size = (await stat(abs)).size;
+        size = statSync(abs).size;
       } catch (err) {
         notices.push({ path: rel, reason: `cannot stat (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true });
         continue;
@@ -167,6 +170,14 @@ export function decodeUtf16(data: Buffer, kind: "utf16le" | "utf16be"): Buffer {
   return Buffer.from(text, "utf8");
 }
 
+/** A file read whole, as the engine should see it: binary, UTF-16 decoded to UTF-8, or as is. */
+export function wholeFileContent(data: Buffer): FileContent {
+  const kind = classify(data);
+  if (kind === "binary") return { kind: "binary" };
+  if (kind !== "utf8") return { kind: "buffer", data: decodeUtf16(data.length % 2 ? data.subarray(0, -1) : data, kind) };
+  return { kind: "buffer", data };
+}
+
 /** Opens a file for scanning: small files whole, large ones as a stream of 1 MiB chunks. */
 export async function readForScan(entry: FileEntry): Promise<FileContent> {
   if (entry.size <= WHOLE_READ_LIMIT) {
@@ -177,10 +188,7 @@ export async function readForScan(entry: FileEntry): Promise<FileContent> {
     } finally {
       await fh.close();
     }
-    const kind = classify(data);
-    if (kind === "binary") return { kind: "binary" };
-    if (kind !== "utf8") return { kind: "buffer", data: decodeUtf16(data.length % 2 ? data.subarray(0, -1) : data, kind) };
-    return { kind: "buffer", data };
+    return wholeFileContent(data);
   }
   const stream = createReadStream(entry.abs, { highWaterMark: 1024 * 1024 });
   const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;

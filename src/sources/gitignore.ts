@@ -3,7 +3,8 @@
 // prunes ignored folders, so a path is only ever checked against the matchers above it.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import ignore, { type Ignore } from "ignore";
+import type { Ignore } from "ignore";
+import { ignore } from "../deferred-imports.js";
 
 export interface IgnoreLayer {
   /** Folder (posix, relative to the walk root; "" for the root) whose .gitignore this is. */

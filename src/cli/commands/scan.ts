@@ -13,6 +13,7 @@ const OPTIONS = {
   "no-gitignore": { type: "boolean" },
   "max-file-size": { type: "string" },
   "stdin-name": { type: "string" },
+  jobs: { type: "string", short: "j" },
 } as const;
 
 const USAGE = `Usage: keyfence scan [paths…] [options]
@@ -26,6 +27,7 @@ Sources:
       --no-gitignore      also scan files that .gitignore excludes
       --max-file-size N   skip files larger than N bytes (suffixes k, m, g; default 50m)
       --stdin-name NAME   path to show for findings read from standard input (default '-')
+  -j, --jobs N            threads that scan files (default: one per core; 1 = no worker threads)
 
 ${SCAN_OPTIONS_HELP}
 
@@ -59,6 +61,11 @@ export const scanCommand: Command = {
         throw new KeyfenceError((err as Error).message, { subject: "--max-file-size" });
       }
     }
+    let jobs: number | undefined;
+    if (values.jobs !== undefined) {
+      jobs = Number(values.jobs);
+      if (!Number.isInteger(jobs) || jobs < 1) throw new KeyfenceError(`invalid number of jobs "${values.jobs}" (use a whole number ≥ 1)`, { subject: "--jobs" });
+    }
     const prepared = prepareScan(values, io);
     const paths = positionals.length ? positionals : ["."];
     const notices: SourceNotice[] = [];
@@ -90,6 +97,7 @@ export const scanCommand: Command = {
           ...(values.exclude && { exclude: values.exclude }),
           ...(values["no-gitignore"] && { gitignore: false }),
           ...(maxFileSize !== undefined && { maxFileSize }),
+          ...(jobs !== undefined && { jobs }),
         });
       }
     }

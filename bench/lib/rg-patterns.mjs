@@ -1,0 +1,55 @@
+// keyfence rules as ripgrep patterns, so ripgrep does the same matching work in the comparison.
+// RE2 and Rust's regex share most syntax; the differences handled here:
+//   - ripgrep joins every -f/-e pattern into one alternation, where a repeated group name is an
+//     error, so named groups become non-capturing;
+//   - a pattern ripgrep still rejects is left out, and listed with ripgrep's reason.
+// ripgrep searches line by line, so `\s` cannot cross a newline there (multi-line private key
+// blocks match in keyfence but not in ripgrep); that only makes ripgrep's job lighter.
+import { spawnSync } from "node:child_process";
+
+export function toRipgrep(regex) {
+  return regex.replace(/\(\?P?<[A-Za-z_][A-Za-z0-9_]*>/g, "(?:");
+}
+
+function rgError(rg, pattern) {
+  const r = spawnSync(rg, ["--no-config", "-e", pattern, "--", "/dev/null"], { encoding: "utf8" });
+  if (r.status === 2) return (r.stderr.trim().split("\n").pop() ?? "rejected").replace(/^error: /, "");
+  return undefined;
+}
+
+/** `{ patterns, skipped }` for `rules`; each pattern is checked once by the ripgrep binary `rg`. */
+export function ripgrepPatterns(rules, rg = "rg") {
+  const all = rules.map((r) => ({ id: r.id, pattern: toRipgrep(r.regex) }));
+  // One check for the lot; pattern by pattern only when something is rejected.
+  const together = spawnSync(rg, ["--no-config", ...all.flatMap((p) => ["-e", p.pattern]), "--", "/dev/null"], { encoding: "utf8" });
+  if (together.status !== 2) return { patterns: all.map((p) => p.pattern), skipped: [] };
+  const patterns = [];
+  const skipped = [];
+  for (const p of all) {
+    const reason = rgError(rg, p.pattern);
+    if (reason) skipped.push({ id: p.id, reason });
+    else patterns.push(p.pattern);
+  }
+  return { patterns, skipped };
+}
+
+function escapeLiteral(text) {
+  return text.replace(/[\\^$.*+?()[\]{}|#&~-]/g, "\\$&");
+}
+
+/**
+ * Only the rules' keywords, as one alternation: the literal search that is keyfence's first stage
+ * (its prefilter), so ripgrep's time for it is a floor for reading the tree and finding candidates.
+ */
+export function ripgrepKeywordPattern(rules) {
+  const seen = new Set();
+  const parts = [];
+  for (const r of rules) {
+    for (const k of r.keywords) {
+      const p = r.keywordsCaseInsensitive ? `(?i:${escapeLiteral(k)})` : escapeLiteral(k);
+      if (!seen.has(p)) parts.push(p);
+      seen.add(p);
+    }
+  }
+  return parts.join("|");
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Prints keyfence's active rules as ripgrep patterns, one per line (for `rg -f FILE`); rules that do
+// not translate are listed on stderr.   node bench/rg-export.mjs [--config keyfence.config.yaml]
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import { loadConfigFile, rulesForConfig } from "../dist/index.js";
+import { ripgrepPatterns } from "./lib/rg-patterns.mjs";
+
+const { values } = parseArgs({ options: { config: { type: "string" }, rg: { type: "string", default: "rg" } } });
+const config = values.config ? loadConfigFile(resolve(values.config)).config : {};
+const { patterns, skipped } = ripgrepPatterns(rulesForConfig(config), values.rg);
+process.stdout.write(patterns.join("\n") + "\n");
+for (const s of skipped) process.stderr.write(`skipped ${s.id}: ${s.reason}\n`);

@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Build step (after tsc): loads the built-in packs the slow, fully checked way (YAML, JSON Schema, every
+// regex compiled) and writes them as JSON to dist/builtin-rules.json, which loadBuiltinRules() reads at
+// start-up while its key still matches the packs on disk.
+import { writeFileSync, renameSync } from "node:fs";
+import { BUILTIN_RULES_CACHE, BUILTIN_RULES_DIR, RULE_PACK_SCHEMA_FILE, loadRulePacks } from "../dist/rules/load.js";
+import { builtinRulesKey, serialiseBuiltinRules } from "../dist/rules/builtin-cache.js";
+
+const rules = loadRulePacks([BUILTIN_RULES_DIR]);
+const key = builtinRulesKey(BUILTIN_RULES_DIR, RULE_PACK_SCHEMA_FILE);
+const tmp = `${BUILTIN_RULES_CACHE}.${process.pid}.tmp`;
+writeFileSync(tmp, serialiseBuiltinRules(rules, BUILTIN_RULES_DIR, key));
+renameSync(tmp, BUILTIN_RULES_CACHE);
+console.log(`rule cache: ${rules.length} rules → ${BUILTIN_RULES_CACHE.replace(process.cwd() + "/", "")}`);

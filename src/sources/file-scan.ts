@@ -1,0 +1,78 @@
+// One file's content through the engine, the same on the main thread and in a pool worker: findings
+// in offset order, and a notice when the file was skipped or could not be read to the end.
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import type { Engine } from "../engine/engine.js";
+import { readForScan, wholeFileContent, WHOLE_READ_LIMIT, type FileContent, type FileEntry } from "./files.js";
+import type { Finding } from "../types.js";
+
+/** Why a file was not scanned, or not completely; the caller adds the path. */
+export interface FileNotice {
+  reason: string;
+  incomplete: boolean;
+}
+
+export type FileScanEvent = { finding: Finding } | { notice: FileNotice };
+
+/**
+ * Reads files for scanning, one at a time. Small files are read synchronously into one buffer that
+ * is reused: a scan has nothing else to do meanwhile, and the four promise round trips of an
+ * asynchronous read (open, stat, read, close), or a fresh allocation per file, were most of the time
+ * of a scan of many small files. A content read here is valid until the next read.
+ */
+const REUSED_BUFFER_LIMIT = 1024 * 1024;
+
+export class EntryReader {
+  private buf = Buffer.allocUnsafe(64 * 1024);
+
+  async read(entry: FileEntry): Promise<FileContent | Error> {
+    try {
+      return entry.size <= WHOLE_READ_LIMIT ? wholeFileContent(this.readSmall(entry)) : await readForScan(entry);
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  }
+
+  private readSmall(entry: FileEntry): Buffer {
+    // One byte more than the walk saw: a short read is the end of the file, a full one means it grew.
+    const want = entry.size + 1;
+    // The few files above this get a buffer of their own: a reused one would keep its largest size
+    // in every thread for the rest of the scan.
+    if (want > REUSED_BUFFER_LIMIT) return readFileSync(entry.abs);
+    if (this.buf.length < want) this.buf = Buffer.allocUnsafe(Math.min(REUSED_BUFFER_LIMIT, Math.max(want, this.buf.length * 2)));
+    const fd = openSync(entry.abs, "r");
+    let got: number;
+    try {
+      got = readSync(fd, this.buf, 0, want, 0);
+    } finally {
+      closeSync(fd);
+    }
+    return got < want ? this.buf.subarray(0, got) : readFileSync(entry.abs);
+  }
+}
+
+/** `content` is what reading the file gave: its bytes, a stream of them, or the error that stopped the read. */
+export async function* scanFileContent(engine: Engine, path: string, content: FileContent | Error): AsyncGenerator<FileScanEvent> {
+  if (content instanceof Error) {
+    const code = (content as NodeJS.ErrnoException).code;
+    yield { notice: { reason: `cannot read (${code ?? content.message})`, incomplete: true } };
+    return;
+  }
+  if (content.kind === "binary") {
+    yield { notice: { reason: "binary file skipped", incomplete: false } };
+    return;
+  }
+  const target = { path };
+  if (content.kind === "buffer") {
+    for (const finding of engine.scanBuffer(content.data, target)) yield { finding };
+    return;
+  }
+  try {
+    const chunks = (async function* () {
+      yield content.head;
+      yield* content.rest;
+    })();
+    for await (const finding of engine.scanStream(chunks, target)) yield { finding };
+  } catch (err) {
+    yield { notice: { reason: `read failed mid-file (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true } };
+  }
+}

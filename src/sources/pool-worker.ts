@@ -1,0 +1,65 @@
+// A pool worker: reads the files it is sent and scans them with its own engine (compiled once, from
+// the rules the main thread passed in). Findings go back with their secrets beside them, as a
+// separate field, because the main thread's secret store (a WeakMap) cannot see across threads.
+import { parentPort, workerData } from "node:worker_threads";
+import { Engine } from "../engine/engine.js";
+import { revealSecret } from "../engine/secret-store.js";
+import { EntryReader, scanFileContent, type FileNotice } from "./file-scan.js";
+import type { FileEntry } from "./files.js";
+import type { SessionOptions } from "../engine/session.js";
+import type { Finding, Rule } from "../types.js";
+
+export interface PoolInit {
+  rules: Rule[];
+  session: SessionOptions;
+}
+
+export interface PoolRequest {
+  id: number;
+  files: FileEntry[];
+}
+
+/** A finding travels with its raw secret beside it, so the finding itself never holds the secret. */
+export type WireEvent = { finding: Finding; secret: string } | { notice: FileNotice };
+
+/** One file's events in the order the engine produced them (a mid-read failure follows earlier findings). */
+export type PoolFileEvents = WireEvent[];
+
+/**
+ * Only files with events are listed, by their index in the request: most files have none, and
+ * cloning an empty result per file was a noticeable share of a worker's time.
+ */
+export type PoolResponse = { id: number; results: [number, PoolFileEvents][] } | { id: number; error: string };
+
+async function scanEntry(engine: Engine, reader: EntryReader, entry: FileEntry): Promise<PoolFileEvents> {
+  const events: WireEvent[] = [];
+  for await (const ev of scanFileContent(engine, entry.rel, await reader.read(entry))) {
+    events.push("notice" in ev ? ev : { finding: ev.finding, secret: revealSecret(ev.finding) ?? "" });
+  }
+  return events;
+}
+
+const port = parentPort;
+if (port) {
+  const init = workerData as PoolInit;
+  const engine = new Engine(init.rules, init.session);
+  const reader = new EntryReader();
+  // Requests are handled strictly one after another: the reader's buffer holds one file at a time.
+  let queue = Promise.resolve();
+  port.on("message", (req: PoolRequest) => {
+    queue = queue.then(async () => {
+      let response: PoolResponse;
+      try {
+        const results: [number, PoolFileEvents][] = [];
+        for (const [i, entry] of req.files.entries()) {
+          const events = await scanEntry(engine, reader, entry);
+          if (events.length) results.push([i, events]);
+        }
+        response = { id: req.id, results };
+      } catch (err) {
+        response = { id: req.id, error: err instanceof Error ? err.message : String(err) };
+      }
+      port.postMessage(response);
+    });
+  });
+}

@@ -1,0 +1,64 @@
+// The prefilter finds hits with RE2 `test` and recovers each hit's start from the bytes before its
+// end (src/engine/prefilter.ts). This checks that against the plain definition: every position where
+// some keyword starts, found by `exec` from each position, with the rules of every keyword there.
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import RE2 from "re2";
+import { compileRuleSet, type RuleSet } from "../src/engine/compile.js";
+import { findKeywordHits } from "../src/engine/prefilter.js";
+import type { Rule } from "../src/types.js";
+
+function rule(id: string, keywords: string[], folded: boolean): Rule {
+  return {
+    id, provider: "t", kind: "k", title: id, family: "t", severity: "low", environment: "unknown",
+    keywords, keywordsCaseInsensitive: folded, regex: "(x)", window: { before: 1, after: 1 },
+    validate: [], allowlist: { regexes: [], stopwords: [], paths: [] }, remediation: {}, tags: [], generic: false,
+    examples: { match: [], noMatch: [] }, origin: { file: "t" },
+  };
+}
+
+// Keywords that overlap, nest, share prefixes and suffixes, and differ only in case.
+const SET = compileRuleSet([
+  rule("a", ["token", "TOKEN_"], false),
+  rule("b", ["secret", "secretaccesskey", "access"], true),
+  rule("c", ["sk_live_", "k_li", "live"], false),
+  rule("d", ["kelvin", "ke"], true),
+  rule("e", ["aaa", "aa"], false),
+]);
+
+/** The definition: at each offset, the rules of every keyword that starts there. */
+function reference(set: RuleSet, data: Buffer): { pos: number; length: number; rules: number[] }[] {
+  const out: { pos: number; length: number; rules: number[] }[] = [];
+  const re = new RE2(set.prefilter.source, "y");
+  for (let pos = 0; pos < data.length; pos++) {
+    re.lastIndex = pos;
+    const m = re.exec(data);
+    if (!m) continue;
+    const text = (m[0] as unknown as Buffer).toString("utf8");
+    const rules = new Set<number>();
+    for (const k of set.keywords) if ((k.folded ? text.toLowerCase() : text).startsWith(k.text)) k.rules.forEach((r) => rules.add(r));
+    out.push({ pos, length: (m[0] as unknown as Buffer).length, rules: [...rules].sort((a, b) => a - b) });
+  }
+  return out;
+}
+
+const pieces = ["token", "TOKEN_", "Token", "secret", "SECRETaccessKEY", "access", "sk_live_", "k_li", "live", "aaaa", "KeLvIn", "\u212Aelvin", "x", " ", "é", "\n", "ke", "aa"];
+
+describe("prefilter hits", () => {
+  it("match the definition for any text", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {
+        const data = Buffer.from(parts.join(""));
+        expect(findKeywordHits(SET, data, 0, true).hits).toEqual(reference(SET, data));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("finds a keyword matched through a non-ASCII case variant (Kelvin sign for K)", () => {
+    const data = Buffer.from("x \u212Aelvin y");
+    const hits = findKeywordHits(SET, data, 0, true).hits;
+    expect(hits).toEqual(reference(SET, data));
+    expect(hits[0]).toMatchObject({ pos: 2, length: Buffer.byteLength("\u212Aelvin") });
+  });
+});
