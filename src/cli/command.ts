@@ -1,10 +1,7 @@
 import type { CliIO } from "./io.js";
 
-/** A sub-command: `keyfence <name> …`. Commands register in src/cli/commands/index.ts. */
+/** A sub-command: `keyfence <name> …`. Commands register (name, summary, lazy loader) in src/cli/commands/index.ts. */
 export interface Command {
-  name: string;
-  /** One line for `keyfence --help`. */
-  summary: string;
   /** Full `keyfence <name> --help` text. */
   usage: string;
   /** Returns the exit code: 0 clean, 1 blocking findings, 2 error. */

@@ -34,12 +34,13 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     io.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(`keyfence: unknown command "${oneLine(name)}" (run 'keyfence --help')\n`);
     return 2;
   }
   try {
+    const command = await entry.load();
     return await command.run(rest, io);
   } catch (err) {
     if (err instanceof KeyfenceError) {

@@ -99,8 +99,6 @@ function describeEntry(e: BaselineEntry): string {
 }
 
 export const baselineCommand: Command = {
-  name: "baseline",
-  summary: "accept today's findings (with reviewer, reason, ticket, expiry); later scans report only new ones",
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parse("baseline", args, OPTIONS, true);

@@ -33,8 +33,6 @@ const scanRange: RangeScanner = async function* (scanner, { cwd, range, stats },
 };
 
 export const ciCommand: Command = {
-  name: "ci",
-  summary: "scan the change under review in GitHub Actions, GitLab CI, or --range",
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse("ci", args, CI_OPTIONS, false);

@@ -36,8 +36,6 @@ Checks this repository's credential hygiene and says how to fix each problem:
 Exit codes: 0 every check passes or only warns; 1 a check fails; 2 not a git work tree, or an error.`;
 
 export const doctorCommand: Command = {
-  name: "doctor",
-  summary: "check the repository's hygiene: secret files ignored, hook active, CI scanning, baseline, config",
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse("doctor", args, OPTIONS, false);

@@ -43,8 +43,6 @@ export function gitNoticePrinter(io: CliIO, notices: SourceNotice[]): (n: Source
 }
 
 export const gitCommand: Command = {
-  name: "git",
-  summary: "scan the lines added by the commits of a range (--range A..B, --since DATE, --all)",
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse("git", args, OPTIONS, false);

@@ -31,8 +31,6 @@ function megabytes(n: number): string {
 }
 
 export const historyCommand: Command = {
-  name: "history",
-  summary: "every credential in the history of all refs, with first commit and exposure age",
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse("history", args, OPTIONS, false);

@@ -47,8 +47,6 @@ function report(io: CliIO, r: HookResult): number {
 }
 
 export const installCommand: Command = {
-  name: "install",
-  summary: "add the pre-commit hook to this repository (husky when present)",
   usage: INSTALL_USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse("install", args, OPTIONS, false);
@@ -62,8 +60,6 @@ export const installCommand: Command = {
 };
 
 export const uninstallCommand: Command = {
-  name: "uninstall",
-  summary: "remove the pre-commit hook that 'keyfence install' added",
   usage: UNINSTALL_USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse("uninstall", args, OPTIONS, false);

@@ -64,8 +64,6 @@ function asOfDate(value: string | undefined): Date {
 }
 
 export const reportCommand: Command = {
-  name: "report",
-  summary: "credential exposure and rotation report (Markdown or HTML) over the history",
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse("report", args, OPTIONS, false);

@@ -30,8 +30,6 @@ function listText(rules: readonly Rule[]): string {
 }
 
 export const rulesCommand: Command = {
-  name: "rules",
-  summary: "list the active rules, or test every rule's examples",
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parse("rules", args, OPTIONS, true);

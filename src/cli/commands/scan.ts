@@ -44,8 +44,6 @@ function parseSize(text: string): number {
 }
 
 export const scanCommand: Command = {
-  name: "scan",
-  summary: "scan files and folders ('-' for stdin)",
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parse("scan", args, OPTIONS, true);

@@ -22,8 +22,6 @@ so a hook fails closed: the commit is blocked until the problem is fixed or bypa
 'git commit --no-verify'.`;
 
 export const stagedCommand: Command = {
-  name: "staged",
-  summary: "scan the lines the next commit adds (the git index); used by the pre-commit hook",
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     try {
