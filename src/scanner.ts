@@ -9,6 +9,9 @@ import { scanEntries } from "./sources/pool.js";
 import type { Config, FailOn } from "./config/config.js";
 import type { Finding, Rule, ScanTarget } from "./types.js";
 
+/** A single file may take this long before it is reported as not fully scanned. */
+export const DEFAULT_FILE_TIMEOUT_SECONDS = 60;
+
 export interface ScannerOptions {
   /** Rules to use; default: the built-in packs plus `config.rulePacks`, minus `config.disableRules`. */
   rules?: readonly Rule[];
@@ -66,7 +69,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   if (options.rules) rules.forEach(compileRule);
   const stopwords = (config.allowlist?.stopwords ?? []).map((s) => s.toLowerCase());
   // Pool workers build their engines from the same rules and options (they must be structured-cloneable).
-  const session = { stopwords };
+  const session = { stopwords, timeLimitMs: (config.fileTimeoutSeconds ?? DEFAULT_FILE_TIMEOUT_SECONDS) * 1000 };
   const engine = new Engine(rules, session);
   const policy = createPolicy(config, { failOn: options.failOn });
   const keep = (f: Finding): Finding[] => policy.apply(f);

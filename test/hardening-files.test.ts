@@ -124,3 +124,20 @@ describe("hostile files", () => {
     expect(keyfence(["scan", "."], { cwd: dir }).code).toBe(0);
   });
 });
+
+describe("per-file time budget", () => {
+  it("a file that takes longer than fileTimeoutSeconds is reported as not fully scanned, never silently skipped", async () => {
+    // Dense keyword hits make the engine work hard enough to cross a 1 ms budget on any machine.
+    const dense = "password = value; token = other; secret = thing; api_key = x\n".repeat(80_000);
+    const dir = tree({ "dense.txt": dense, "ok.env": `${positive("stripe-secret-key-live")}\n` });
+    const slow = createScanner({ rules: BUILTIN, config: { fileTimeoutSeconds: 0.001 } });
+    const notices: SourceNotice[] = [];
+    for await (const _ of slow.scanFiles(["dense.txt"], { cwd: dir, onNotice: (n) => notices.push(n) })) void _;
+    expect(notices).toEqual([{ path: "dense.txt", reason: expect.stringMatching(/^timed out after 0\.001 s; not fully scanned/), incomplete: true }]);
+    // Through the CLI: a warning on stderr and an incomplete scan (exit 2 when nothing blocks).
+    writeFileSync(join(dir, "keyfence.config.json"), JSON.stringify({ fileTimeoutSeconds: 0.001 }));
+    const r = keyfence(["scan", "dense.txt"], { cwd: dir });
+    expect(r.stderr).toMatch(/keyfence: warning: dense\.txt: timed out after 0\.001 s/);
+    expect(r.code).toBe(2);
+  });
+});

@@ -36,6 +36,7 @@ export interface Config {
   /** Baseline file (absolute once loaded): accepted findings that scans no longer report. */
   baseline?: string;
   auditLog?: string;
+  fileTimeoutSeconds?: number;
   environments?: { nonProduction?: string[]; production?: string[] };
 }
 

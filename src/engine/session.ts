@@ -18,6 +18,7 @@ import { decodeValue, innerRuleSet } from "./decoders.js";
 import { compileRuleExtras } from "./rule-extras.js";
 import { INLINE_LOOKAHEAD, INLINE_LOOKBACK, inlineAllowed } from "./inline-allow.js";
 import type { Finding, ScanTarget } from "../types.js";
+import { KeyfenceError } from "../errors.js";
 
 /** A merged window never grows past this; dense keyword input is cut into windows of this size. */
 export const MAX_WINDOW = 256 * 1024;
@@ -44,6 +45,19 @@ export interface SessionOptions {
   stopwords?: readonly string[];
   /** Bytes that must be droppable before the retained buffer is compacted (tests use 1). */
   compactAt?: number;
+  /** Wall-clock budget for one input; past it the session throws ScanTimeout (reported, not skipped). */
+  timeLimitMs?: number;
+}
+
+/** One input took longer than its budget: file scans report it as not fully scanned; elsewhere it fails the run. */
+export class ScanTimeout extends KeyfenceError {
+  constructor(
+    readonly limitMs: number,
+    path: string,
+  ) {
+    super(`not fully scanned: took longer than ${limitMs / 1000} s (fileTimeoutSeconds)`, { file: path });
+    this.name = "ScanTimeout";
+  }
 }
 
 export class ScanSession {
@@ -68,6 +82,14 @@ export class ScanSession {
     private readonly options: SessionOptions = {},
   ) {
     this.rulesAllowedHere = set.rules.map((c) => !c.pathAllowed?.(target.path));
+    this.deadline = options.timeLimitMs === undefined ? Infinity : Date.now() + options.timeLimitMs;
+  }
+
+  private readonly deadline: number;
+
+  /** Checked once per batch of hits and per window: cheap, and RE2 bounds the work in between. */
+  private checkTime(): void {
+    if (Date.now() > this.deadline) throw new ScanTimeout(this.options.timeLimitMs!, this.target.path);
   }
 
   push(chunk: Buffer): void {
@@ -93,6 +115,7 @@ export class ScanSession {
     const { hits, resumeAt } = findKeywordHits(this.set, this.data, this.hitFrom - this.base, eof);
     for (const h of hits) this.onHit(this.base + h.pos, h.length, h.rules);
     this.hitFrom = this.base + resumeAt;
+    this.checkTime();
 
     for (const [r, iv] of this.open) {
       // A later hit's window starts at or after hitFrom − before; once that is past this
@@ -131,6 +154,7 @@ export class ScanSession {
       const iv = this.closed[i]!;
       // Run a window only once the bytes an inline allow may sit in (rest of the line) are here too.
       if (!eof && iv.end + INLINE_LOOKAHEAD > this.total) break;
+      this.checkTime();
       this.runWindow(iv, Math.min(iv.end, this.total));
     }
     this.closed = this.closed.slice(i);

@@ -2,6 +2,7 @@
 // in offset order, and a notice when the file was skipped or could not be read to the end.
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import type { Engine } from "../engine/engine.js";
+import { ScanTimeout } from "../engine/session.js";
 import { readForScan, wholeFileContent, WHOLE_READ_LIMIT, type FileContent, type FileEntry } from "./files.js";
 import type { Finding } from "../types.js";
 
@@ -62,17 +63,23 @@ export async function* scanFileContent(engine: Engine, path: string, content: Fi
     return;
   }
   const target = { path };
-  if (content.kind === "buffer") {
-    for (const finding of engine.scanBuffer(content.data, target)) yield { finding };
-    return;
-  }
   try {
+    if (content.kind === "buffer") {
+      for (const finding of engine.scanBuffer(content.data, target)) yield { finding };
+      return;
+    }
     const chunks = (async function* () {
       yield content.head;
       yield* content.rest;
     })();
     for await (const finding of engine.scanStream(chunks, target)) yield { finding };
   } catch (err) {
+    if (err instanceof ScanTimeout) {
+      yield { notice: { reason: `timed out after ${err.limitMs / 1000} s; not fully scanned (raise fileTimeoutSeconds, or exclude the file)`, incomplete: true } };
+      return;
+    }
+    // Anything but an I/O error is a bug: let it fail the run (exit 2) rather than hide as a notice.
+    if ((err as NodeJS.ErrnoException).code === undefined) throw err;
     yield { notice: { reason: `read failed mid-file (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true } };
   }
 }
