@@ -4,6 +4,7 @@ import { Engine } from "../src/engine/engine.js";
 import { inlineAllowed, INLINE_LOOKAHEAD, INLINE_LOOKBACK } from "../src/engine/inline-allow.js";
 import { createScanner } from "../src/scanner.js";
 import { BUILTIN, positive } from "./helpers/secrets.js";
+import { chunked } from "./helpers/chunks.js";
 import type { Finding } from "../src/types.js";
 
 const engine = new Engine(BUILTIN);
@@ -16,14 +17,7 @@ function scan(text: string): Finding[] {
 }
 
 async function streamed(data: Buffer, cuts: number[], using: Engine): Promise<string[]> {
-  const bounds = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let prev = 0;
-  for (const b of bounds) {
-    chunks.push(data.subarray(prev, b));
-    prev = b;
-  }
-  chunks.push(data.subarray(prev));
+  const chunks = chunked(data, cuts);
   const out: string[] = [];
   for await (const f of using.scanStream(chunks, { path: "t" })) out.push(key(f));
   return out;

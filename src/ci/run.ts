@@ -49,7 +49,7 @@ export async function runCi(flags: CiFlags, io: CliIO, scanRange: RangeScanner):
   const range = revisionRange(plan);
   const notices: SourceNotice[] = [];
   const stats = { files: 0, bytes: 0 };
-  const findings = range ? scanRange(prepared.scanner, { cwd: io.cwd, range, stats }, noticePrinter(io, notices)) : (async function* () {})();
+  const findings = range ? scanRange(prepared.scanner, { cwd: io.cwd, range, stats }, noticePrinter(io, notices, { all: true })) : (async function* () {})();
   return finishScan(prepared, { findings, notices, stats, command: "ci" }, flags, io, (report) =>
     writeCiOutputs(report, {
       provider: plan.provider,

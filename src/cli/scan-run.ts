@@ -127,10 +127,14 @@ function defaultAuditLog(cwd: string): string {
   return r.status === 0 ? join(r.stdout.trim(), "keyfence-audit.jsonl") : join(cwd, ".keyfence-audit.jsonl");
 }
 
-/** Prints a source notice to stderr as it happens: deliberate skips only in verbose mode. */
-export function noticePrinter(io: CliIO, notices: SourceNotice[]): (n: SourceNotice) => void {
+/**
+ * Collects source notices and prints them to stderr as they happen. File sources print only what made
+ * the scan incomplete (deliberate skips are routine); git sources pass `all`, since their notices are
+ * repository-level conditions (a shallow or partial clone) that each matter to the reader.
+ */
+export function noticePrinter(io: CliIO, notices: SourceNotice[], options: { all?: boolean } = {}): (n: SourceNotice) => void {
   return (n) => {
     notices.push(n);
-    if (n.incomplete) io.stderr.write(`keyfence: warning: ${n.path}: ${n.reason}\n`);
+    if (n.incomplete || options.all) io.stderr.write(`keyfence: warning: ${n.path}: ${n.reason}\n`);
   };
 }

@@ -1,7 +1,7 @@
 import { KeyfenceError } from "../../errors.js";
 import { scanGitRange, type GitScanSummary } from "../../sources/git/index.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
-import { finishScan, prepareScan } from "../scan-run.js";
+import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import type { Finding } from "../../types.js";
@@ -30,17 +30,6 @@ Commits:
                           (default: merges report only lines no parent had; see 'Merge commits' in docs/git.md)
 
 ${SCAN_OPTIONS_HELP}`;
-
-/**
- * Git sources report only repository-level conditions (shallow or partial clone, a walk cut short by
- * a missing object): each one matters to the reader, so each is printed, not only incomplete ones.
- */
-export function gitNoticePrinter(io: CliIO, notices: SourceNotice[]): (n: SourceNotice) => void {
-  return (n) => {
-    notices.push(n);
-    io.stderr.write(`keyfence: warning: ${n.path}: ${n.reason}\n`);
-  };
-}
 
 export const gitCommand: Command = {
   usage: USAGE,
@@ -71,7 +60,7 @@ export const gitCommand: Command = {
         exclude: config.exclude,
       };
       // Oldest commit first: the first occurrence of a fingerprint is the commit that introduced it.
-      for await (const f of scanGitRange(scanner, options, gitNoticePrinter(io, notices), summary)) {
+      for await (const f of scanGitRange(scanner, options, noticePrinter(io, notices, { all: true }), summary)) {
         if (seen.has(f.fingerprint)) continue;
         seen.add(f.fingerprint);
         yield f;

@@ -1,7 +1,6 @@
 import { scanHistory, type GitScanSummary } from "../../sources/git/index.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
-import { finishScan, prepareScan } from "../scan-run.js";
-import { gitNoticePrinter } from "./git.js";
+import { finishScan, prepareScan, noticePrinter } from "../scan-run.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import type { Finding } from "../../types.js";
@@ -62,7 +61,7 @@ export const historyCommand: Command = {
         ...(onCommit && { onCommit }),
       };
       try {
-        yield* scanHistory(scanner, options, gitNoticePrinter(io, notices), summary);
+        yield* scanHistory(scanner, options, noticePrinter(io, notices, { all: true }), summary);
       } finally {
         if (progress) io.stderr.write(`\r\x1b[Kkeyfence history: ${summary.commits} commits, ${megabytes(summary.bytes)} of added lines scanned.\n`);
       }

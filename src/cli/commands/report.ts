@@ -11,9 +11,8 @@ import { openRepo, asUserError } from "../../sources/git/repo.js";
 import { KeyfenceError } from "../../errors.js";
 import { TOOL } from "../../version.js";
 import { parse } from "../args.js";
-import { prepareScan } from "../scan-run.js";
+import { prepareScan, noticePrinter } from "../scan-run.js";
 import { writeFileAtomic } from "../output.js";
-import { gitNoticePrinter } from "./git.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import type { SourceNotice } from "../../sources/files.js";
@@ -93,7 +92,7 @@ export const reportCommand: Command = {
       findings = [];
       const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
       const options = { cwd: io.cwd, env: io.env, now: asOf, include: config.include, exclude: config.exclude, ...(values.since !== undefined && { since: values.since }) };
-      for await (const f of scanHistory(scanner, options, gitNoticePrinter(io, notices), summary)) findings.push(f);
+      for await (const f of scanHistory(scanner, options, noticePrinter(io, notices, { all: true }), summary)) findings.push(f);
     }
     const report = buildRotationReport(findings, { repository, asOf });
     const rendered = RENDERERS[format](report, TOOL);
