@@ -65,6 +65,20 @@ describe("rule-pack loading errors name the file, the line and the rule", () => 
     expect(e.format()).toMatch(/invalid regex: .*repetition/);
   });
 
+  it("a catastrophic-backtracking pattern is accepted safely: RE2 runs it in linear time", async () => {
+    const { Engine } = await import("../src/engine/engine.js");
+    const rules = loadRulePack("rules/custom/acme.yaml", {
+      text: `provider: Acme\nrules:\n${GOOD_RULE.replace("acme_(?P<secret>[a-z0-9]{32})", "acme_(?P<secret>(a+)+)$").replace("    examples:", "    window: { before: 1, after: 65536 }\n    examples:").replace("{{lowernum:32}}", "aaaa").replace("{{lowernum:32}}", "aaaa")}`.replace(
+        /match: \[.*\]\n/,
+        "match: ['acme_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'x acme_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa']\n",
+      ),
+    });
+    // The classic ReDoS input: a long run of "a" that fails at the end. A backtracking engine never returns.
+    const hostile = Buffer.from("acme_" + "a".repeat(60_000) + "!");
+    expect(rules[0]!.window.after).toBe(65536); // the whole run is inside the rule's window
+    expect(new Engine(rules).scanBuffer(hostile, { path: "x" })).toEqual([]);
+  });
+
   it("malformed YAML names the line", () => {
     const e = packError(`provider: Acme\nrules:\n  - id: [unclosed\n`);
     expect(e.format()).toMatch(/^rules\/custom\/acme\.yaml:\d+: malformed YAML/);
