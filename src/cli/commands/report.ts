@@ -94,7 +94,8 @@ export const reportCommand: Command = {
       const options = { cwd: io.cwd, env: io.env, now: asOf, include: config.include, exclude: config.exclude, ...(values.since !== undefined && { since: values.since }) };
       for await (const f of scanHistory(scanner, options, noticePrinter(io, notices, { all: true }), summary)) findings.push(f);
     }
-    const report = buildRotationReport(findings, { repository, asOf });
+    const limitations = notices.map((n) => `${n.path}: ${n.reason}`);
+    const report = buildRotationReport(findings, { repository, asOf, limitations });
     const rendered = RENDERERS[format](report, TOOL);
     if (values.output) {
       writeFileAtomic(values.output, rendered, io.cwd);

@@ -31,6 +31,7 @@ h1 { font-size: 1.6rem; margin-bottom: .2rem; }
 h2 { font-size: 1.2rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; margin-top: 2rem; }
 h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
 .meta { color: #555; margin-top: 0; }
+.incomplete { border: 2px solid #b00020; background: #fff4f4; padding: 0.5rem 1rem; margin: 1rem 0; }
 .headline { font-size: 1.05rem; font-weight: 600; }
 .charts { display: flex; flex-wrap: wrap; gap: 2rem; }
 figure { margin: 0; }
@@ -102,6 +103,7 @@ ${responseChecklist(i)
 <h1>${TITLE}</h1>
 <p class="meta">Repository <code>${esc(r.repository)}</code> · exposure measured to ${day(r.asOf)} (UTC) · keyfence ${esc(tool.version)}. Values are redacted; the hash prefix (SHA-256 of the value) identifies a credential across reports without revealing it.</p>
 </header>
+${r.limitations.length ? `<aside class="incomplete"><strong>Incomplete history.</strong> This report covers only what could be read:<ul>${r.limitations.map((l) => `<li>${esc(l)}</li>`).join("")}</ul></aside>` : ""}
 <section id="summary">
 <h2>Summary</h2>
 <p class="headline">${esc(headline(r))}</p>

@@ -20,6 +20,8 @@ export function renderRotationMarkdown(r: RotationReport, tool: { version: strin
   out.push(`# ${TITLE}`, "");
   out.push(`Repository: ${code(r.repository)} · exposure measured to ${day(r.asOf)} (UTC) · keyfence ${tool.version}`, "");
   out.push("Values are redacted; the hash prefix (SHA-256 of the value) identifies a credential across reports without revealing it.", "");
+  // An auditor must see that the evidence is partial, in the document itself, not only on a console.
+  if (r.limitations.length) out.push("> **Incomplete history.** This report covers only what could be read:", ...r.limitations.map((l) => `> - ${l}`), "");
   out.push("## Summary", "", headline(r), "");
   out.push("| severity | rotate within | credentials |", "| --- | --- | ---: |");
   for (const s of r.bySeverity) out.push(`| ${s.severity} | ${rotateWithin(s.severity)} | ${s.count} |`);

@@ -57,6 +57,8 @@ export interface RotationReport {
   presentAtHead: number;
   /** Every tag the items carry, sorted, for the controls appendix. */
   tags: string[];
+  /** Why the history could not be read in full (shallow or partial clone, missing objects); empty when complete. */
+  limitations: string[];
 }
 
 /** Controls in the order of the compliance table (PCI DSS, SOC 2, GDPR, CWE); custom tags last. */
@@ -73,7 +75,7 @@ export function ageBand(days: number): string {
  * Builds the report. Exposure age is measured again from each first-exposure date to `asOf`, so a
  * history JSON written last month yields today's ages; presence at HEAD is taken as scanned.
  */
-export function buildRotationReport(findings: readonly HistoryFinding[], options: { repository: string; asOf: Date }): RotationReport {
+export function buildRotationReport(findings: readonly HistoryFinding[], options: { repository: string; asOf: Date; limitations?: readonly string[] }): RotationReport {
   const now = options.asOf.getTime();
   const items: RotationItem[] = findings.map((f) => {
     const days = f.date ? Math.max(0, Math.floor((now - Date.parse(f.date)) / DAY)) : f.exposure.days;
@@ -112,5 +114,6 @@ export function buildRotationReport(findings: readonly HistoryFinding[], options
     overdue: items.filter((i) => i.state === "overdue").length,
     presentAtHead: items.filter((i) => i.presentAtHead).length,
     tags: [...new Set(items.flatMap((i) => i.tags))].sort((a, b) => tagOrder(a) - tagOrder(b) || a.localeCompare(b)),
+    limitations: [...(options.limitations ?? [])],
   };
 }
