@@ -190,7 +190,8 @@ describe("keyfence staged", () => {
     expect(r.stderr).toMatch(/pay\.env:2 {2}critical {2}Stripe live secret key \[stripe-secret-key-live\] \(provider: Stripe\) {2}sk_live_•+\w{4}/);
     expect(r.stderr).toContain("environment variable or a secret");
     expect(r.stderr).toContain("critical within 30 days");
-    expect(r.stderr).toContain("keyfence:allow <rule-id> <reason>");
+    expect(r.stderr).toContain("keyfence:allow <rule-id> -- <reason>"); // the syntax the engine reads: words before "--" are rule ids
+    expect(r.stderr).toContain("KEYFENCE_BYPASS=");
     expect(r.stderr).toContain("git commit --no-verify");
     expect(r.stderr).not.toContain(secretOf(line));
   });

@@ -14,9 +14,10 @@ export function blockMessage(blocking: readonly Finding[]): string {
     "  1. Take the value out of the file and load it at run time from an environment variable or a secret",
     "     manager; then 'git add' the file again.",
     `  2. If it has left this machine (pushed, shared, pasted), it is exposed: rotate it (${windows.join(", ") || "see the fix line above"}).`,
-    "Not a credential? Put 'keyfence:allow <rule-id> <reason>' in a comment on that line, or accept it in a",
+    "Not a credential? Put 'keyfence:allow <rule-id> -- <reason>' in a comment on that line, or accept it in a",
     "  baseline with a reason (keyfence baseline).",
-    "Emergency only: 'git commit --no-verify' skips this check; the secret then enters history and must be rotated.",
+    "Emergency only: KEYFENCE_BYPASS=\"<reason, e.g. incident 4312>\" git commit … lets it through and records who and why",
+    "  in the audit log; 'git commit --no-verify' skips the check with no record. Either way the secret enters history and must be rotated.",
   );
   return lines.join("\n") + "\n";
 }
