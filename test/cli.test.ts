@@ -144,6 +144,15 @@ describe("keyfence scan (CLI)", () => {
     expect(keyfence(["--help"]).stdout).toMatch(/Usage: keyfence <command>/);
     expect(keyfence(["scan", "--help"]).stdout).toMatch(/Usage: keyfence scan/);
     expect(keyfence(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    // Every command answers --help (and -h) with its own usage and exit 0, even outside a repository.
+    const outside = tempTree({});
+    for (const name of ["scan", "staged", "git", "history", "ci", "report", "install", "uninstall", "baseline", "doctor", "rules"]) {
+      for (const flag of ["--help", "-h"]) {
+        const r = keyfence([name, flag], { cwd: outside });
+        expect(r.code, `${name} ${flag}: ${r.stderr}`).toBe(0);
+        expect(r.stdout).toMatch(new RegExp(`Usage: keyfence ${name}\\b`));
+      }
+    }
   });
 });
 

@@ -1,18 +1,32 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { KeyfenceError } from "../errors.js";
 
 type Parsed<T extends OptionSpec> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>>;
-import { KeyfenceError } from "../errors.js";
 
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
-/** Strict argument parsing; a usage error is a one-line KeyfenceError (exit 2) naming the command. */
+/** `--help` was given: the dispatcher prints the command's usage and exits 0 (one place for every command). */
+export class HelpRequested extends Error {
+  constructor() {
+    super("help requested");
+    this.name = "HelpRequested";
+  }
+}
+
+/**
+ * Strict argument parsing; a usage error is a one-line KeyfenceError (exit 2) naming the command, and
+ * `--help` raises HelpRequested, which src/cli/main.ts answers with the command's usage.
+ */
 export function parse<T extends OptionSpec>(command: string, args: string[], options: T, allowPositionals: boolean): Parsed<T> {
+  let parsed: Parsed<T>;
   try {
-    return parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>({ args, options, allowPositionals, strict: true });
+    parsed = parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>({ args, options, allowPositionals, strict: true });
   } catch (err) {
     const msg = (err instanceof Error ? err.message : String(err)).split("\n")[0]!.replace(/\. To specify a positional.*$/, "");
     throw new KeyfenceError(`${msg} (see 'keyfence ${command} --help')`, { subject: `keyfence ${command}` });
   }
+  if ((parsed.values as { help?: boolean }).help) throw new HelpRequested();
+  return parsed;
 }
 
 /** Options every scanning command shares; each command adds its own. */

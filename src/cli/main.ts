@@ -5,6 +5,8 @@ import { processIO, type CliIO } from "./io.js";
 import { KeyfenceError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { scrubSecrets } from "./scrub.js";
+import { HelpRequested } from "./args.js";
+import type { Command } from "./command.js";
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -39,10 +41,15 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     io.stderr.write(`keyfence: unknown command "${oneLine(name)}" (run 'keyfence --help')\n`);
     return 2;
   }
+  let command: Command | undefined;
   try {
-    const command = await entry.load();
+    command = await entry.load();
     return await command.run(rest, io);
   } catch (err) {
+    if (err instanceof HelpRequested && command) {
+      io.stdout.write(command.usage + "\n");
+      return 0;
+    }
     if (err instanceof KeyfenceError) {
       io.stderr.write(`keyfence: ${oneLine(err.format())}\n`);
       return 2;

@@ -103,9 +103,9 @@ export const baselineCommand: Command = {
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parse("baseline", args, OPTIONS, true);
     const [action, ...rest] = positionals;
-    if (values.help || !action) {
+    if (!action) {
       io.stdout.write(USAGE + "\n");
-      return values.help ? 0 : 2;
+      return 2;
     }
     if (!["create", "update", "prune", "check"].includes(action)) {
       throw new KeyfenceError(`unknown action "${action}" (use create, update, prune or check)`, { subject: "keyfence baseline" });

@@ -36,10 +36,6 @@ export const ciCommand: Command = {
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse("ci", args, CI_OPTIONS, false);
-    if (values.help) {
-      io.stdout.write(USAGE + "\n");
-      return 0;
-    }
     return runCi(values, io, scanRange);
   },
 };

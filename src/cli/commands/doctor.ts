@@ -39,10 +39,6 @@ export const doctorCommand: Command = {
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse("doctor", args, OPTIONS, false);
-    if (values.help) {
-      io.stdout.write(USAGE + "\n");
-      return 0;
-    }
     const format = values.format ?? "text";
     if (format !== "text" && format !== "json") throw new KeyfenceError(`unknown format "${format}" (use text or json)`, { subject: "--format" });
     const report = await runDoctor({ cwd: io.cwd, env: io.env, ...(values.config && { config: values.config }) });

@@ -35,10 +35,6 @@ export const gitCommand: Command = {
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse("git", args, OPTIONS, false);
-    if (values.help) {
-      io.stdout.write(USAGE + "\n");
-      return 0;
-    }
     if (values.range === undefined && values.since === undefined && !values.all) {
       throw new KeyfenceError("say which commits: --range A..B, --since DATE or --all (see 'keyfence git --help')", { subject: "keyfence git" });
     }

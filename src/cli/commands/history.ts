@@ -33,10 +33,6 @@ export const historyCommand: Command = {
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse("history", args, OPTIONS, false);
-    if (values.help) {
-      io.stdout.write(USAGE + "\n");
-      return 0;
-    }
     const prepared = prepareScan(values, io);
     const { config, scanner } = prepared;
     const notices: SourceNotice[] = [];

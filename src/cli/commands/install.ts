@@ -50,10 +50,6 @@ export const installCommand: Command = {
   usage: INSTALL_USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse("install", args, OPTIONS, false);
-    if (values.help) {
-      io.stdout.write(INSTALL_USAGE + "\n");
-      return 0;
-    }
     const bin = launcher();
     return report(io, await installHook({ cwd: io.cwd, env: io.env, ...(bin && { launcher: bin }) }));
   },
@@ -63,10 +59,6 @@ export const uninstallCommand: Command = {
   usage: UNINSTALL_USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse("uninstall", args, OPTIONS, false);
-    if (values.help) {
-      io.stdout.write(UNINSTALL_USAGE + "\n");
-      return 0;
-    }
     return report(io, await uninstallHook({ cwd: io.cwd, env: io.env }));
   },
 };

@@ -66,10 +66,6 @@ export const reportCommand: Command = {
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse("report", args, OPTIONS, false);
-    if (values.help) {
-      io.stdout.write(USAGE + "\n");
-      return 0;
-    }
     const format = values.format ?? "markdown";
     if (format !== "markdown" && format !== "html") throw new KeyfenceError(`unknown format "${format}" (use markdown or html)`, { subject: "--format" });
     const asOf = asOfDate(values["as-of"]);

@@ -34,9 +34,9 @@ export const rulesCommand: Command = {
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parse("rules", args, OPTIONS, true);
     const [action, ...packs] = positionals;
-    if (values.help || !action) {
+    if (!action) {
       io.stdout.write(USAGE + "\n");
-      return values.help ? 0 : 2;
+      return 2;
     }
     const { config } = resolveConfig(io.cwd, values.config && resolve(io.cwd, values.config));
     if (action === "list") {

@@ -47,10 +47,6 @@ export const scanCommand: Command = {
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parse("scan", args, OPTIONS, true);
-    if (values.help) {
-      io.stdout.write(USAGE + "\n");
-      return 0;
-    }
     let maxFileSize: number | undefined;
     if (values["max-file-size"] !== undefined) {
       try {

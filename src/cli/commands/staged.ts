@@ -1,7 +1,7 @@
 import { KeyfenceError } from "../../errors.js";
 import { blockMessage, FAIL_CLOSED_HINT } from "../../hooks/block-message.js";
 import { scanStaged, type StagedSummary } from "../../sources/git/index.js";
-import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
+import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse, HelpRequested } from "../args.js";
 import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
@@ -26,10 +26,6 @@ export const stagedCommand: Command = {
   async run(args: string[], io: CliIO): Promise<number> {
     try {
       const { values } = parse("staged", args, SCAN_OPTIONS, false);
-      if (values.help) {
-        io.stdout.write(USAGE + "\n");
-        return 0;
-      }
       const prepared = prepareScan(values, io);
       const { config, scanner } = prepared;
       const notices: SourceNotice[] = [];
@@ -57,6 +53,7 @@ export const stagedCommand: Command = {
       if (code === 1 && !values.quiet) io.stderr.write(blockMessage(blocking.filter((f) => !accepted?.has(f.fingerprint))));
       return code;
     } catch (err) {
+      if (err instanceof HelpRequested) throw err;
       // Fail closed, and say so: in a hook, this exit code is what stops the commit.
       if (err instanceof KeyfenceError) throw new KeyfenceError(`${err.message}; ${FAIL_CLOSED_HINT}`, { file: err.file, line: err.line, subject: err.subject });
       throw new KeyfenceError(`internal error: ${err instanceof Error ? err.message : String(err)} (please report it); ${FAIL_CLOSED_HINT}`);
