@@ -33,11 +33,13 @@ interface Candidate {
   rule: CompiledRule;
   start: number;
   end: number;
-  finding: Finding;
+  /**
+   * What to report. Absent for a veto: text known to hold no credential (a decoded placeholder, or a
+   * value an inline allow accepted), on which generic rules must not report either. Never emitted.
+   */
+  finding?: Finding;
   /** Found by a decoder rule inside encoded text; plain matches of the same rule there yield to it. */
   decoded?: boolean;
-  /** A decoder rule decoded this text and found a placeholder: generic rules must not report it either. Never emitted. */
-  veto?: boolean;
 }
 
 export interface SessionOptions {
@@ -185,7 +187,7 @@ export class ScanSession {
       }
       const finding = this.judge(c, slice.subarray(span[0], span[1]), start, stop, slice, span[0], span[1]);
       if (finding === "allowed") {
-        this.candidates.push({ rule: c, start, end: stop, finding: undefined as unknown as Finding, veto: true });
+        this.candidates.push({ rule: c, start, end: stop });
       } else if (finding) {
         this.lastEnd.set(iv.rule, stop);
         this.candidates.push({ rule: c, start, end: stop, finding });
@@ -251,10 +253,10 @@ export class ScanSession {
     if (!decode.reportSelf) return [];
     const require = compileRuleExtras(c.rule).require;
     const finding = require && !require.test(decoded) ? undefined : this.judge(c, decoded, start, stop, window, from, to);
-    if (finding === "allowed") return [{ rule: c, start, end: stop, finding: undefined as unknown as Finding, veto: true }];
+    if (finding === "allowed") return [{ rule: c, start, end: stop }];
     if (!finding) {
       // The encoded text is known to hold no credential (e.g. base64 of "changeme").
-      return isPlaceholder(decoded.toString("utf8"), c.stopwords) ? [{ rule: c, start, end: stop, finding: undefined as unknown as Finding, veto: true }] : [];
+      return isPlaceholder(decoded.toString("utf8"), c.stopwords) ? [{ rule: c, start, end: stop }] : [];
     }
     finding.encoding = decode.as;
     finding.message += note;
@@ -307,18 +309,21 @@ export class ScanSession {
 
 /** Within one group of overlapping secrets: generic rules yield to specific ones; one finding per span. */
 function resolve(group: Candidate[]): Finding[] {
-  const vetoes = group.filter((c) => c.veto);
-  const specific = group.filter((c) => !c.rule.rule.generic && !c.veto);
-  const out: Candidate[] = [];
+  const vetoes = group.filter((c) => !c.finding);
+  const specific = group.filter((c) => c.finding && !c.rule.rule.generic);
   const decoded = group.filter((c) => c.decoded);
+  const out: Finding[] = [];
+  const spans: Candidate[] = [];
   for (const c of group) {
-    if (c.veto) continue;
-    if (c.rule.rule.generic && vetoes.some((v) => v.start < c.end && c.start < v.end)) continue;
-    if (c.rule.rule.generic && specific.some((s) => s.start < c.end && c.start < s.end)) continue;
+    const f = c.finding;
+    if (!f) continue;
+    const overlaps = (o: Candidate) => o.start < c.end && c.start < o.end;
+    if (c.rule.rule.generic && (vetoes.some(overlaps) || specific.some(overlaps))) continue;
     // A piece of a split key matched on its own is the same secret the decoder reassembled.
-    if (!c.decoded && decoded.some((d) => d.finding.ruleId === c.finding.ruleId && d.start < c.end && c.start < d.end)) continue;
-    if (out.some((o) => o.start === c.start && o.end === c.end)) continue;
-    out.push(c);
+    if (!c.decoded && decoded.some((d) => d.finding?.ruleId === f.ruleId && overlaps(d))) continue;
+    if (spans.some((o) => o.start === c.start && o.end === c.end)) continue;
+    spans.push(c);
+    out.push(f);
   }
-  return out.map((c) => c.finding);
+  return out;
 }
