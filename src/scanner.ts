@@ -109,6 +109,14 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       for await (const { entry, events } of scanned) {
         flushNotices();
         opts.onFile?.({ path: entry.rel, size: entry.size });
+        // Most files' events are already an array: iterated without a promise per event.
+        if (Array.isArray(events)) {
+          for (const ev of events) {
+            if ("notice" in ev) opts.onNotice?.({ path: entry.rel, ...ev.notice });
+            else yield* keep(ev.finding);
+          }
+          continue;
+        }
         for await (const ev of events) {
           if ("notice" in ev) {
             opts.onNotice?.({ path: entry.rel, ...ev.notice });

@@ -11,8 +11,6 @@ export interface CompiledRule {
   rule: Rule;
   index: number;
   re: RE2;
-  /** Named group `secret`, or 1. */
-  secretGroup: string | number;
   allow: RE2[];
   stopwords: string[];
   /** Paths where this rule never reports; undefined when the rule has no path allowlist. */
@@ -101,19 +99,24 @@ function groupsOf(pattern: string, where: { file?: string; line?: number; subjec
   return { count, named };
 }
 
-/** The regexes of a rule: what costs time to compile (about a millisecond a rule, twice for the group probe). */
-function compileRegexes(rule: Rule): Pick<CompiledRule, "re" | "secretGroup" | "allow"> {
+/**
+ * The regexes of a rule. The secret is the group named `secret`, else group 1; which one is read
+ * off each match (session.ts), so only a rule checked here up front pays for the group probe.
+ */
+function compileRegexes(rule: Rule, check: boolean): Pick<CompiledRule, "re" | "allow"> {
   const where = { file: rule.origin.file, line: rule.origin.line, subject: `rule ${rule.id}` };
   const re = compilePattern(rule.regex, "gd", where);
-  const groups = groupsOf(rule.regex, where);
-  if (!groups.named && groups.count === 0) {
-    throw new KeyfenceError("regex has no capture group for the secret: name it (?P<secret>…) or use group 1", where);
+  if (check) {
+    const groups = groupsOf(rule.regex, where);
+    if (!groups.named && groups.count === 0) {
+      throw new KeyfenceError("regex has no capture group for the secret: name it (?P<secret>…) or use group 1", where);
+    }
   }
   const allow = rule.allowlist.regexes.map((p) => compilePattern(p, "", { ...where, subject: `rule ${rule.id} allowlist` }));
-  return { re, secretGroup: groups.named ? "secret" : 1, allow };
+  return { re, allow };
 }
 
-function compileRest(rule: Rule, index: number): Omit<CompiledRule, "re" | "secretGroup" | "allow"> {
+function compileRest(rule: Rule, index: number): Omit<CompiledRule, "re" | "allow"> {
   return {
     rule,
     index,
@@ -125,7 +128,7 @@ function compileRest(rule: Rule, index: number): Omit<CompiledRule, "re" | "secr
 
 /** Compiles everything now, so that a bad regex is reported where the rule is loaded. */
 export function compileRule(rule: Rule, index: number): CompiledRule {
-  return { ...compileRest(rule, index), ...compileRegexes(rule) };
+  return { ...compileRest(rule, index), ...compileRegexes(rule, true) };
 }
 
 /**
@@ -134,15 +137,12 @@ export function compileRule(rule: Rule, index: number): CompiledRule {
  * never run on a given input: compiling 160 of them up front cost more than Node's own start-up.
  */
 function compileRuleLazily(rule: Rule, index: number): CompiledRule {
-  let regexes: Pick<CompiledRule, "re" | "secretGroup" | "allow"> | undefined;
-  const get = () => (regexes ??= compileRegexes(rule));
+  let regexes: Pick<CompiledRule, "re" | "allow"> | undefined;
+  const get = () => (regexes ??= compileRegexes(rule, false));
   return {
     ...compileRest(rule, index),
     get re() {
       return get().re;
-    },
-    get secretGroup() {
-      return get().secretGroup;
     },
     get allow() {
       return get().allow;

@@ -173,7 +173,8 @@ export class ScanSession {
       const whole = m.indices![0]!;
       // Guard against empty matches looping forever.
       if (whole[1] === whole[0]) re.lastIndex = whole[1] + 1;
-      const span = typeof c.secretGroup === "string" ? m.indices!.groups?.[c.secretGroup] : m.indices![c.secretGroup];
+      const named = m.indices!.groups;
+      const span = named && "secret" in named ? named.secret : m.indices![1];
       if (!span || span[1] <= span[0]) continue;
       const start = iv.start + span[0];
       const stop = iv.start + span[1];

@@ -33,6 +33,16 @@ export class EntryReader {
     }
   }
 
+  /** A file read whole, without a promise per file (most files of a walk), or undefined if it is streamed. */
+  readWhole(entry: FileEntry): FileContent | Error | undefined {
+    if (entry.size > WHOLE_READ_LIMIT) return undefined;
+    try {
+      return wholeFileContent(this.readSmall(entry));
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  }
+
   private readSmall(entry: FileEntry): Buffer {
     // One byte more than the walk saw: a short read is the end of the file, a full one means it grew.
     const want = entry.size + 1;
@@ -51,35 +61,61 @@ export class EntryReader {
   }
 }
 
-/** `content` is what reading the file gave: its bytes, a stream of them, or the error that stopped the read. */
-export async function* scanFileContent(engine: Engine, path: string, content: FileContent | Error): AsyncGenerator<FileScanEvent> {
+function failure(err: unknown): FileScanEvent {
+  if (err instanceof ScanTimeout) {
+    return { notice: { reason: `timed out after ${err.limitMs / 1000} s; not fully scanned (raise fileTimeoutSeconds, or exclude the file)`, incomplete: true } };
+  }
+  // Anything but an I/O error is a bug: let it fail the run (exit 2) rather than hide as a notice.
+  if ((err as NodeJS.ErrnoException).code === undefined) throw err;
+  return { notice: { reason: `read failed mid-file (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true } };
+}
+
+function unread(content: Error | { kind: "binary" }): FileScanEvent {
   if (content instanceof Error) {
     const code = (content as NodeJS.ErrnoException).code;
-    yield { notice: { reason: `cannot read (${code ?? content.message})`, incomplete: true } };
-    return;
+    return { notice: { reason: `cannot read (${code ?? content.message})`, incomplete: true } };
   }
-  if (content.kind === "binary") {
-    yield { notice: { reason: "binary file skipped", incomplete: false } };
-    return;
-  }
-  const target = { path };
+  return { notice: { reason: "binary file skipped", incomplete: false } };
+}
+
+/** The events of a file read whole: computed at once, since there is nothing to wait for. */
+export function scanWholeContent(engine: Engine, path: string, content: Exclude<FileContent, { kind: "stream" }> | Error): FileScanEvent[] {
+  if (content instanceof Error || content.kind === "binary") return [unread(content)];
+  const events: FileScanEvent[] = [];
   try {
-    if (content.kind === "buffer") {
-      for (const finding of engine.scanBuffer(content.data, target)) yield { finding };
-      return;
-    }
-    const chunks = (async function* () {
-      yield content.head;
-      yield* content.rest;
-    })();
-    for await (const finding of engine.scanStream(chunks, target)) yield { finding };
+    for (const finding of engine.scanBuffer(content.data, { path })) events.push({ finding });
   } catch (err) {
-    if (err instanceof ScanTimeout) {
-      yield { notice: { reason: `timed out after ${err.limitMs / 1000} s; not fully scanned (raise fileTimeoutSeconds, or exclude the file)`, incomplete: true } };
-      return;
-    }
-    // Anything but an I/O error is a bug: let it fail the run (exit 2) rather than hide as a notice.
-    if ((err as NodeJS.ErrnoException).code === undefined) throw err;
-    yield { notice: { reason: `read failed mid-file (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true } };
+    events.length = 0;
+    events.push(failure(err));
   }
+  return events;
+}
+
+/** `content` is what reading the file gave: its bytes, a stream of them, or the error that stopped the read. */
+export async function* scanFileContent(engine: Engine, path: string, content: FileContent | Error): AsyncGenerator<FileScanEvent> {
+  if (content instanceof Error || content.kind !== "stream") {
+    yield* scanWholeContent(engine, path, content);
+    return;
+  }
+  const chunks = (async function* () {
+    yield content.head;
+    yield* content.rest;
+  })();
+  try {
+    for await (const finding of engine.scanStream(chunks, { path })) yield { finding };
+  } catch (err) {
+    yield failure(err);
+  }
+}
+
+/** One file's events: an array when it was read whole (most files), a stream for a large one. */
+export function scanEntry(engine: Engine, reader: EntryReader, entry: FileEntry): FileScanEvent[] | AsyncIterable<FileScanEvent> {
+  const whole = reader.readWhole(entry);
+  if (whole === undefined) {
+    return (async function* () {
+      yield* scanFileContent(engine, entry.rel, await reader.read(entry));
+    })();
+  }
+  if (!(whole instanceof Error) && whole.kind === "stream") return scanFileContent(engine, entry.rel, whole);
+  return scanWholeContent(engine, entry.rel, whole);
 }

@@ -2,7 +2,7 @@
 // (include/exclude globs, size, binary), read (whole for small files, streamed for large ones).
 import { lstat, open, stat } from "node:fs/promises";
 import { createReadStream, readdirSync, statSync, type Dirent } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { picomatch } from "../deferred-imports.js";
 import { ignoreLayerFor, isIgnored, type IgnoreLayer } from "./gitignore.js";
 import { KeyfenceError } from "../errors.js";
@@ -47,18 +47,33 @@ function toPosix(p: string): string {
   return sep === "/" ? p : p.split(sep).join("/");
 }
 
+/** Folder entries in byte order of their UTF-8 names (JS string order differs only around astral characters). */
+function sortByBytes(names: Dirent[]): Dirent[] {
+  if (names.some((d) => /[\uD800-\uDFFF]/.test(d.name))) {
+    const keyed = names.map((d) => ({ d, key: Buffer.from(d.name) }));
+    return keyed.sort((a, b) => Buffer.compare(a.key, b.key)).map((k) => k.d);
+  }
+  return names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 /**
  * Walks `root` (a folder) depth-first in byte order of names and yields the files to scan. Our own
  * small walker rather than a glob library: glob matchers drop legal names (a newline in a file
  * name), and only a walker can prune a folder that a nested .gitignore excludes.
  */
 export async function* walkFolder(root: string, options: FileSourceOptions, notices: SourceNotice[]): AsyncGenerator<FileEntry> {
+  // One asynchronous step per file: the folders are walked synchronously underneath, since a
+  // generator per folder level cost a promise hop per level for every file.
+  yield* walkFolderSync(root, options, notices);
+}
+
+function* walkFolderSync(root: string, options: FileSourceOptions, notices: SourceNotice[]): Generator<FileEntry> {
   const useGitignore = options.gitignore !== false;
   const include = options.include?.length ? picomatch([...options.include], { dot: true }) : undefined;
   const exclude = options.exclude?.length ? picomatch([...options.exclude], { dot: true }) : undefined;
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
 
-  async function* walk(relDir: string, layers: readonly IgnoreLayer[]): AsyncGenerator<FileEntry> {
+  function* walk(relDir: string, layers: readonly IgnoreLayer[]): Generator<FileEntry> {
     let names: Dirent[];
     try {
       // Synchronous, like the stat below: an awaited call per folder and per file was most of a walk's
@@ -68,8 +83,9 @@ export async function* walkFolder(root: string, options: FileSourceOptions, noti
       notices.push({ path: relDir || ".", reason: `cannot read folder (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true });
       return;
     }
-    names.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
-    const own = useGitignore ? ignoreLayerFor(root, relDir, relDir === "") : undefined;
+    sortByBytes(names);
+    // Only folders that have a .gitignore (and the root, for .git/info/exclude) are read for one.
+    const own = useGitignore && (relDir === "" || names.some((d) => d.name === ".gitignore")) ? ignoreLayerFor(root, relDir, relDir === "") : undefined;
     const active = own ? [...layers, own] : layers;
     for (const d of names) {
       const rel = relDir ? `${relDir}/${d.name}` : d.name;
@@ -90,8 +106,8 @@ export async function* walkFolder(root: string, options: FileSourceOptions, noti
         continue;
       }
       if (!d.isFile()) continue;
-      const ext = d.name.includes(".") ? d.name.split(".").pop()!.toLowerCase() : "";
-      if (BINARY_EXTENSIONS.has(ext)) continue;
+      const dot = d.name.lastIndexOf(".");
+      if (dot >= 0 && BINARY_EXTENSIONS.has(d.name.slice(dot + 1).toLowerCase())) continue;
       const abs = join(root, rel);
       let size: number;
       try {
@@ -128,7 +144,10 @@ export async function* walkPaths(paths: readonly string[], cwd: string, options:
       throw new KeyfenceError(code === "ENOENT" ? "no such file or directory" : `cannot read (${code ?? "error"})`, { file: p });
     }
     if (st.isDirectory()) {
-      for await (const e of walkFolder(abs, options, notices)) yield { ...e, rel: displayPath(cwd, e.abs) };
+      // Paths under the folder are shown as the folder's own displayed path joined with theirs.
+      const under = toPosix(relative(cwd, abs));
+      const inside = !isAbsolute(under) && under !== ".." && !under.startsWith("../");
+      for (const e of walkFolderSync(abs, options, notices)) yield inside ? (under ? { ...e, rel: `${under}/${e.rel}` } : e) : { ...e, rel: toPosix(e.abs) };
     } else if (st.isFile() || st.isSymbolicLink()) {
       // A file named explicitly is scanned even if ignored: the user asked for it.
       const real = st.isSymbolicLink() ? await stat(abs).catch(() => undefined) : st;

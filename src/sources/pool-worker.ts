@@ -4,7 +4,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { Engine } from "../engine/engine.js";
 import { revealSecret } from "../engine/secret-store.js";
-import { EntryReader, scanFileContent, type FileNotice } from "./file-scan.js";
+import { EntryReader, scanEntry, type FileNotice, type FileScanEvent } from "./file-scan.js";
 import type { FileEntry } from "./files.js";
 import type { SessionOptions } from "../engine/session.js";
 import type { Finding, Rule } from "../types.js";
@@ -31,12 +31,14 @@ export type PoolFileEvents = WireEvent[];
  */
 export type PoolResponse = { id: number; results: [number, PoolFileEvents][] } | { id: number; error: string };
 
-async function scanEntry(engine: Engine, reader: EntryReader, entry: FileEntry): Promise<PoolFileEvents> {
-  const events: WireEvent[] = [];
-  for await (const ev of scanFileContent(engine, entry.rel, await reader.read(entry))) {
-    events.push("notice" in ev ? ev : { finding: ev.finding, secret: revealSecret(ev.finding) ?? "" });
-  }
-  return events;
+const toWire = (ev: FileScanEvent): WireEvent => ("notice" in ev ? ev : { finding: ev.finding, secret: revealSecret(ev.finding) ?? "" });
+
+async function scanForWire(engine: Engine, reader: EntryReader, entry: FileEntry): Promise<PoolFileEvents> {
+  const events = scanEntry(engine, reader, entry);
+  if (Array.isArray(events)) return events.map(toWire);
+  const out: WireEvent[] = [];
+  for await (const ev of events) out.push(toWire(ev));
+  return out;
 }
 
 const port = parentPort;
@@ -52,7 +54,7 @@ if (port) {
       try {
         const results: [number, PoolFileEvents][] = [];
         for (const [i, entry] of req.files.entries()) {
-          const events = await scanEntry(engine, reader, entry);
+          const events = await scanForWire(engine, reader, entry);
           if (events.length) results.push([i, events]);
         }
         response = { id: req.id, results };

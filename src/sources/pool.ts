@@ -1,13 +1,14 @@
-// Files scanned on every core: worker threads, each with its own compiled engine, are sent batches
-// of files in walk order and their results are handed back in that same order, so the findings of
-// a parallel scan are identical to a sequential one (by file in walk order, then by offset).
+// Files scanned on every core: the calling thread and worker threads (each with its own compiled
+// engine) take batches of files in walk order, and their results are handed back in that same order,
+// so the findings of a parallel scan are identical to a sequential one (by file in walk order, then
+// by offset).
 // Small inputs never start a worker: that costs more than it saves (a pre-commit scans a few files).
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { attachSecret } from "../engine/secret-store.js";
-import { EntryReader, scanFileContent, type FileScanEvent } from "./file-scan.js";
+import { EntryReader, scanEntry, type FileScanEvent } from "./file-scan.js";
 import type { FileEntry } from "./files.js";
 import type { Engine } from "../engine/engine.js";
 import type { PoolFileEvents, PoolInit, PoolRequest, PoolResponse } from "./pool-worker.js";
@@ -25,7 +26,7 @@ const BATCH_BYTES = 1024 * 1024;
  */
 const AHEAD_PER_WORKER = 16;
 
-/** One worker thread per available core: the main thread only walks and reports. */
+/** One scanning thread per available core: the calling thread and a worker for each other core. */
 export function defaultJobs(): number {
   return availableParallelism();
 }
@@ -38,14 +39,45 @@ function workerScript(): URL {
 
 interface Waiting {
   files: number;
-  resolve: (results: PoolFileEvents[]) => void;
+  resolve: (results: FileScanEvent[][]) => void;
   reject: (err: Error) => void;
 }
 
 interface Slot {
-  worker: Worker;
+  /** Starts one batch on this slot; its results arrive through `waiting` under `id`. */
+  send(id: number, files: FileEntry[]): void;
   /** Batches sent and not yet answered. */
   busy: number;
+  /**
+   * How many batches it holds at most: a worker several, so that it has work while the calling
+   * thread is busy with a batch of its own and cannot answer; the calling thread one.
+   */
+  depth: number;
+  stop(): Promise<unknown>;
+}
+
+/** A worker's answer as the main thread's events: each secret goes back into this thread's store. */
+function eventsOf(events: PoolFileEvents): FileScanEvent[] {
+  return events.map((ev) => {
+    if ("notice" in ev) return ev;
+    attachSecret(ev.finding, ev.secret);
+    return { finding: ev.finding };
+  });
+}
+
+async function scanLocally(engine: Engine, reader: EntryReader, files: FileEntry[]): Promise<FileScanEvent[][]> {
+  const out: FileScanEvent[][] = [];
+  for (const entry of files) {
+    const events = scanEntry(engine, reader, entry);
+    if (Array.isArray(events)) {
+      out.push(events);
+      continue;
+    }
+    const all: FileScanEvent[] = [];
+    for await (const ev of events) all.push(ev);
+    out.push(all);
+  }
+  return out;
 }
 
 export class FilePool {
@@ -56,26 +88,66 @@ export class FilePool {
   private failure: Error | undefined;
   private closing = false;
 
-  constructor(size: number, init: PoolInit) {
-    this.slots = Array.from({ length: size }, () => this.spawn(init));
+  /**
+   * `workers` threads, each compiling its own engine from `init`; with `local`, the calling thread
+   * scans batches too, with that engine: its rules are already compiled and warm, where a worker
+   * more would compile them once again and compete with it for the same cores.
+   */
+  constructor(workers: number, init: PoolInit, local?: Engine) {
+    this.slots = Array.from({ length: workers }, () => this.spawn(init));
+    if (local) this.slots.unshift(this.localSlot(local));
+  }
+
+  private settle(id: number, slot: Slot, result: FileScanEvent[][] | Error): void {
+    const w = this.waiting.get(id);
+    if (!w) return;
+    this.waiting.delete(id);
+    slot.busy--;
+    if (result instanceof Error) w.reject(result);
+    else w.resolve(result);
+    this.pump();
+  }
+
+  private localSlot(engine: Engine): Slot {
+    const reader = new EntryReader();
+    const slot: Slot = {
+      busy: 0,
+      depth: 1,
+      send: (id, files) => {
+        // After the current turn, so that the walk and the workers' messages are served between batches.
+        setImmediate(() => {
+          scanLocally(engine, reader, files).then(
+            (results) => this.settle(id, slot, results),
+            (err: unknown) => this.settle(id, slot, err instanceof Error ? err : new Error(String(err))),
+          );
+        });
+      },
+      stop: async () => undefined,
+    };
+    return slot;
   }
 
   private spawn(init: PoolInit): Slot {
     const worker = new Worker(workerScript(), { workerData: init });
-    const slot: Slot = { worker, busy: 0 };
+    const slot: Slot = {
+      busy: 0,
+      depth: 4,
+      send: (id, files) => {
+        const req: PoolRequest = { id, files: files.map(({ abs, rel, size }) => ({ abs, rel, size })) };
+        worker.postMessage(req);
+      },
+      stop: () => worker.terminate(),
+    };
     worker.on("message", (msg: PoolResponse) => {
       const w = this.waiting.get(msg.id);
       if (!w) return;
-      this.waiting.delete(msg.id);
-      slot.busy--;
-      this.pump();
       if ("error" in msg) {
-        w.reject(new Error(`scan worker: ${msg.error}`));
+        this.settle(msg.id, slot, new Error(`scan worker: ${msg.error}`));
         return;
       }
-      const byFile: PoolFileEvents[] = Array.from({ length: w.files }, () => []);
-      for (const [i, events] of msg.results) byFile[i] = events;
-      w.resolve(byFile);
+      const byFile: FileScanEvent[][] = Array.from({ length: w.files }, () => []);
+      for (const [i, events] of msg.results) byFile[i] = eventsOf(events);
+      this.settle(msg.id, slot, byFile);
     });
     worker.on("error", (err) => this.fail(err));
     worker.on("exit", (code) => {
@@ -92,8 +164,8 @@ export class FilePool {
     this.queued.length = 0;
   }
 
-  /** Scans `files` on the next worker to be free; results in the order of `files`. */
-  scan(files: FileEntry[]): Promise<PoolFileEvents[]> {
+  /** Scans `files` on the next slot to be free; results in the order of `files`. */
+  scan(files: FileEntry[]): Promise<FileScanEvent[][]> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.queued.push({ files, resolve, reject });
@@ -102,32 +174,32 @@ export class FilePool {
   }
 
   /**
-   * Hands queued batches to workers with fewer than two in hand (one running, one ready), so that
-   * a worker never waits for a message and never holds work another worker could take at the end.
+   * Hands queued batches to slots below their depth, so that a worker never waits for a message
+   * and never holds work another slot could take at the end.
    */
   private pump(): void {
     for (const slot of this.slots) {
-      while (slot.busy < 2 && this.queued.length) {
+      while (slot.busy < slot.depth && this.queued.length) {
         const { files, resolve, reject } = this.queued.shift()!;
         const id = this.nextId++;
         slot.busy++;
         this.waiting.set(id, { files: files.length, resolve, reject });
-        const req: PoolRequest = { id, files: files.map(({ abs, rel, size }) => ({ abs, rel, size })) };
-        slot.worker.postMessage(req);
+        slot.send(id, files);
       }
     }
   }
 
   async close(): Promise<void> {
     this.closing = true;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all(this.slots.map((s) => s.stop()));
   }
 }
 
 /** A file of the walk and what scanning it produced, in the walk's order. */
 export interface ScannedFile {
   entry: FileEntry;
-  events: AsyncIterable<FileScanEvent>;
+  /** An array when the file's events are all known; a stream while a large file is still being read. */
+  events: FileScanEvent[] | AsyncIterable<FileScanEvent>;
 }
 
 export interface ScanEntriesOptions {
@@ -176,21 +248,6 @@ async function* batchesOf(entries: AsyncIterable<FileEntry>): AsyncGenerator<Fil
   if (batch.length) yield batch;
 }
 
-function* eventsOf(events: PoolFileEvents): Generator<FileScanEvent> {
-  for (const ev of events) {
-    if ("notice" in ev) {
-      yield ev;
-      continue;
-    }
-    attachSecret(ev.finding, ev.secret);
-    yield { finding: ev.finding };
-  }
-}
-
-async function* once<T>(items: Iterable<T>): AsyncGenerator<T> {
-  yield* items;
-}
-
 /**
  * Whether a walk is worth a pool, judged on what has been seen of it so far (`complete` when that
  * is all of it). One file gains nothing from workers (a file is never split between threads), and
@@ -225,14 +282,15 @@ export async function* scanEntries(engine: Engine, entries: AsyncIterable<FileEn
   if (!usePool(jobs, { files: head.length, bytes, complete: done }, { minFiles, minBytes })) {
     // The caller drains each file's events before asking for the next, so one reader serves them all.
     const reader = new EntryReader();
-    for await (const entry of concat(head, it)) yield { entry, events: scanFileContent(engine, entry.rel, await reader.read(entry)) };
+    for await (const entry of concat(head, it)) yield { entry, events: scanEntry(engine, reader, entry) };
     return;
   }
-  const pool = new FilePool(jobs, options.init);
+  // The calling thread is one of the `jobs` threads: it scans between walking and collecting results.
+  const pool = new FilePool(jobs - 1, options.init, engine);
   try {
     for await (const [batch, results] of inOrder(batchesOf(concat(head, it)), jobs * AHEAD_PER_WORKER, (b) => pool.scan(b))) {
       if (results instanceof Error) throw results;
-      for (const [i, entry] of batch.entries()) yield { entry, events: once(eventsOf(results[i]!)) };
+      for (const [i, entry] of batch.entries()) yield { entry, events: results[i]! };
     }
   } finally {
     await pool.close();
