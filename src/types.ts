@@ -36,6 +36,12 @@ export interface Rule {
    */
   keywords: string[];
   keywordsCaseInsensitive: boolean;
+  /**
+   * RE2 pattern the text right after a keyword must start with for the rule to run there: a cheap
+   * check that drops most hits of a common keyword ("token" in code) before any window is opened.
+   * It must hold for every match (typically the part of `regex` that follows the keyword).
+   */
+  afterKeyword?: string;
   /** RE2 syntax. The secret is the named group `secret`, or group 1 when there is no such name. */
   regex: string;
   /** How far (bytes) before the start and after the end of a keyword hit a match may extend. */

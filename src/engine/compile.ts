@@ -12,6 +12,8 @@ export interface CompiledRule {
   index: number;
   re: RE2;
   allow: RE2[];
+  /** `afterKeyword`, sticky (it must match at lastIndex); undefined when the rule has none. */
+  gate?: RE2;
   stopwords: string[];
   /** Paths where this rule never reports; undefined when the rule has no path allowlist. */
   pathAllowed?: (path: string) => boolean;
@@ -116,7 +118,19 @@ function compileRegexes(rule: Rule, check: boolean): Pick<CompiledRule, "re" | "
   return { re, allow };
 }
 
-function compileRest(rule: Rule, index: number): Omit<CompiledRule, "re" | "allow"> {
+/**
+ * `afterKeyword` behind the rule's own keywords, matched at a hit's start: a hit reports the longest
+ * keyword there, possibly another rule's, so where this rule's keyword ends is for the regex to find.
+ */
+function compileGate(rule: Rule): RE2 | undefined {
+  if (rule.afterKeyword === undefined) return undefined;
+  const where = { file: rule.origin.file, line: rule.origin.line, subject: `rule ${rule.id} afterKeyword` };
+  compilePattern(rule.afterKeyword, "", where);
+  const keywords = rule.keywords.map(escapeLiteral).join("|");
+  return compilePattern(`${rule.keywordsCaseInsensitive ? "(?i:" : "(?:"}${keywords})(?:${rule.afterKeyword})`, "y", where);
+}
+
+function compileRest(rule: Rule, index: number): Omit<CompiledRule, "re" | "allow" | "gate"> {
   return {
     rule,
     index,
@@ -128,7 +142,7 @@ function compileRest(rule: Rule, index: number): Omit<CompiledRule, "re" | "allo
 
 /** Compiles everything now, so that a bad regex is reported where the rule is loaded. */
 export function compileRule(rule: Rule, index: number): CompiledRule {
-  return { ...compileRest(rule, index), ...compileRegexes(rule, true) };
+  return { ...compileRest(rule, index), ...compileRegexes(rule, true), gate: compileGate(rule) };
 }
 
 /**
@@ -139,8 +153,12 @@ export function compileRule(rule: Rule, index: number): CompiledRule {
 function compileRuleLazily(rule: Rule, index: number): CompiledRule {
   let regexes: Pick<CompiledRule, "re" | "allow"> | undefined;
   const get = () => (regexes ??= compileRegexes(rule, false));
+  let gate: { re: RE2 | undefined } | undefined;
   return {
     ...compileRest(rule, index),
+    get gate() {
+      return (gate ??= { re: compileGate(rule) }).re;
+    },
     get re() {
       return get().re;
     },

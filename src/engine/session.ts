@@ -115,7 +115,7 @@ export class ScanSession {
 
   private process(eof: boolean): void {
     const { hits, resumeAt } = findKeywordHits(this.set, this.data, this.hitFrom - this.base, eof);
-    for (const h of hits) this.onHit(this.base + h.pos, h.length, h.rules);
+    for (const h of hits) this.onHit(this.base + h.pos, h.length, h.rules, eof);
     this.hitFrom = this.base + resumeAt;
     this.checkTime();
 
@@ -132,10 +132,12 @@ export class ScanSession {
     this.trim();
   }
 
-  private onHit(pos: number, length: number, rules: number[]): void {
+  private onHit(pos: number, length: number, rules: number[], eof: boolean): void {
     for (const r of rules) {
       if (!this.rulesAllowedHere[r]) continue;
-      const w = this.set.rules[r]!.rule.window;
+      const c = this.set.rules[r]!;
+      const w = c.rule.window;
+      if (c.gate && !this.passesGate(c, pos, pos + length, eof)) continue;
       const start = Math.max(0, pos - w.before);
       const end = pos + length + w.after;
       const cur = this.open.get(r);
@@ -146,6 +148,19 @@ export class ScanSession {
       if (cur) this.closed.push(cur);
       this.open.set(r, { rule: r, start, end });
     }
+  }
+
+  /**
+   * Whether the keyword hit at `pos` (ending at `end`) can start a match: the rule's `afterKeyword`,
+   * run from the hit's start since the gate spells out the rule's keywords. A miss counts only
+   * when the whole window after the keyword is here: with fewer bytes, the text might still continue
+   * into a match, and the window is opened as if there were no gate.
+   */
+  private passesGate(c: CompiledRule, pos: number, end: number, eof: boolean): boolean {
+    const gate = c.gate!;
+    gate.lastIndex = pos - this.base;
+    if (gate.test(this.data)) return true;
+    return !eof && this.total - end < c.rule.window.after;
   }
 
   private runClosed(eof: boolean): void {

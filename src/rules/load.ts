@@ -28,6 +28,7 @@ export interface RuleSpec {
   generic?: boolean;
   keywords: string[];
   keywordsCaseInsensitive?: boolean;
+  afterKeyword?: string;
   regex: string;
   window?: { before?: number; after?: number };
   entropy?: number;
@@ -58,6 +59,7 @@ export function ruleFromSpec(spec: RuleSpec, pack: { provider: string; family: s
     environment: spec.environment ?? "unknown",
     keywords: spec.keywords,
     keywordsCaseInsensitive: spec.keywordsCaseInsensitive ?? false,
+    ...(spec.afterKeyword !== undefined && { afterKeyword: spec.afterKeyword }),
     regex: spec.regex,
     window: { before: spec.window?.before ?? DEFAULT_WINDOW.before, after: spec.window?.after ?? DEFAULT_WINDOW.after },
     ...(spec.entropy !== undefined && { entropy: spec.entropy }),

@@ -1,0 +1,106 @@
+// `afterKeyword` is a speed-up only: it drops keyword hits that cannot start a match, so a rule with
+// it must find exactly what the same rule finds without it — and it must really drop hits.
+import { describe, expect, it } from "vitest";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { Engine } from "../src/engine/engine.js";
+import { loadBuiltinRules, loadRulePack } from "../src/rules/load.js";
+import { KeyfenceError } from "../src/errors.js";
+import { allPositives } from "./helpers/secrets.js";
+import type { Finding, Rule } from "../src/types.js";
+
+const builtin = loadBuiltinRules();
+const gated = builtin.filter((r) => r.afterKeyword !== undefined);
+const ungated = builtin.map((r): Rule => {
+  const { afterKeyword: _, ...rest } = r;
+  return rest;
+});
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+const brief = (fs: Finding[]) => fs.map((f) => `${f.ruleId}@${f.offset}-${f.endOffset}`);
+
+// Text where the gated keywords are everywhere and mostly not followed by an assignment.
+const CODE = [
+  "const tokens = lexer.tokenize(source); for (const token of tokens) token.type === 'x';",
+  "see https://example.com/docs and http://localhost:8080/path for details",
+  "blob: QUFBQUFBRUFBQUFB" + "EAAA".repeat(30) + "QUFB",
+  "  secretName: projects/bank/secrets/ledger-db",
+  "password_hint: 'at least twelve characters'",
+].join("\n");
+
+describe("afterKeyword", () => {
+  it("is set on the rules whose keywords are common in code", () => {
+    expect(gated.map((r) => r.id).sort()).toEqual(["basic-auth-url", "generic-env-secret-assignment", "generic-secret-assignment", "square-access-token"]);
+  });
+
+  it("never changes what the built-in rules find", () => {
+    const withGate = new Engine(builtin);
+    const without = new Engine(ungated);
+    const inputs = [
+      ...filesUnder("fixtures/sample").map((p) => readFileSync(p)),
+      ...allPositives("#gate").map((p) => Buffer.from(`${CODE}\n${p.text}\n${CODE}\n`)),
+      Buffer.from(CODE),
+    ];
+    let found = 0;
+    for (const [i, data] of inputs.entries()) {
+      const a = brief(withGate.scanBuffer(data, { path: `input-${i}` }));
+      expect(a).toEqual(brief(without.scanBuffer(data, { path: `input-${i}` })));
+      found += a.length;
+    }
+    expect(found).toBeGreaterThan(inputs.length / 2);
+  });
+
+  it("drops a hit whose following text fails the gate, and keeps one that passes", () => {
+    const pack = (after: string) =>
+      loadRulePack("rules/custom/acme.yaml", {
+        text: `provider: Acme
+rules:
+  - id: acme-token
+    kind: api-token
+    title: Acme API token
+    severity: high
+    keywords: [acme_]
+    afterKeyword: '${after}'
+    regex: 'acme_(?P<secret>[a-z0-9]{32})'
+    examples:
+      match: ['ACME=acme_{{lowernum:32}}', 'x acme_{{lowernum:32}} y']
+      noMatch: ['acme_short', 'ACME=\${ACME}']
+`,
+      });
+    const text = Buffer.from("k = acme_0123456789abcdefghijklmnopqrstuv\n");
+    expect(new Engine(pack("[a-z0-9]{32}")).scanBuffer(text, { path: "x" })).toHaveLength(1);
+    // A gate that contradicts the regex shows that hits really are dropped before the regex runs.
+    expect(new Engine(pack("[A-Z]")).scanBuffer(text, { path: "x" })).toHaveLength(0);
+  });
+
+  it("refuses an invalid gate with the file, line and rule", () => {
+    let err: unknown;
+    try {
+      loadRulePack("rules/custom/acme.yaml", {
+        text: `provider: Acme
+rules:
+  - id: acme-token
+    kind: api-token
+    title: Acme API token
+    severity: high
+    keywords: [acme_]
+    afterKeyword: '[a-z'
+    regex: 'acme_(?P<secret>[a-z0-9]{32})'
+    examples:
+      match: ['ACME=acme_{{lowernum:32}}', 'x acme_{{lowernum:32}} y']
+      noMatch: ['acme_short', 'ACME=\${ACME}']
+`,
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(KeyfenceError);
+    expect((err as KeyfenceError).format()).toMatch(/^rules\/custom\/acme\.yaml:3: rule acme-token afterKeyword: invalid regex: /);
+  });
+});
