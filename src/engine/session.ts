@@ -137,10 +137,12 @@ export class ScanSession {
       if (!this.rulesAllowedHere[r]) continue;
       const c = this.set.rules[r]!;
       const w = c.rule.window;
-      if (c.gate && !this.passesGate(c, pos, pos + length, eof)) continue;
       const start = Math.max(0, pos - w.before);
       const end = pos + length + w.after;
       const cur = this.open.get(r);
+      // A hit inside the rule's open window changes nothing: the window already covers its bytes.
+      if (cur && start >= cur.start && end <= cur.end) continue;
+      if (c.gate && !this.passesGate(c, pos, pos + length, eof)) continue;
       if (cur && start < cur.end && Math.max(cur.end, end) - cur.start <= MAX_WINDOW) {
         cur.end = Math.max(cur.end, end);
         continue;
