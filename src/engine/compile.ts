@@ -30,6 +30,13 @@ export interface KeywordBytes {
   /** UTF-8 bytes; lower-cased when `folded`. */
   bytes: Buffer;
   folded: boolean;
+  /**
+   * Rules of every keyword that is a prefix of any text this keyword matches (itself included), so a
+   * hit needs no string to look its rules up. Case-sensitive keywords that only some case variants of
+   * a case-insensitive keyword start with are in `checkCase`, tested against the hit's bytes.
+   */
+  rules: number[];
+  checkCase: { bytes: Buffer; rules: number[] }[];
 }
 
 /** ASCII lower case of a byte; other bytes unchanged. */
@@ -37,13 +44,28 @@ export function lowerByte(b: number): number {
   return b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
 }
 
-function indexByLastByte(keywords: readonly { text: string; folded: boolean }[]): Map<number, KeywordBytes[]> {
+function indexByLastByte(keywords: readonly { text: string; folded: boolean; rules: number[] }[]): Map<number, KeywordBytes[]> {
   const out = new Map<number, KeywordBytes[]>();
+  // Prefix candidates by their first character, lower-cased: the pairs to compare stay few.
+  const byFirst = new Map<string, { text: string; lower: string; folded: boolean; rules: number[] }[]>();
+  for (const p of keywords) {
+    const lower = p.text.toLowerCase();
+    const list = byFirst.get(lower[0]!) ?? [];
+    list.push({ ...p, lower });
+    byFirst.set(lower[0]!, list);
+  }
   for (const k of keywords) {
     const bytes = Buffer.from(k.text);
     const last = lowerByte(bytes[bytes.length - 1]!);
     const list = out.get(last) ?? [];
-    list.push({ bytes, folded: k.folded });
+    const lower = k.text.toLowerCase();
+    const rules = new Set<number>();
+    const checkCase: KeywordBytes["checkCase"] = [];
+    for (const p of byFirst.get(lower[0]!) ?? []) {
+      if (p.folded ? lower.startsWith(p.text) : !k.folded && k.text.startsWith(p.text)) p.rules.forEach((r) => rules.add(r));
+      else if (!p.folded && k.folded && lower.startsWith(p.lower)) checkCase.push({ bytes: Buffer.from(p.text), rules: p.rules });
+    }
+    list.push({ bytes, folded: k.folded, rules: [...rules].sort((a, b) => a - b), checkCase });
     out.set(last, list);
   }
   for (const list of out.values()) list.sort((a, b) => b.bytes.length - a.bytes.length);

@@ -1,6 +1,6 @@
 // The prefilter: one RE2 alternation of every rule keyword, run over raw bytes. Everything after it
 // (rule regexes, entropy, checksums) runs only in small windows around the hits it reports.
-import { lowerByte, type RuleSet } from "./compile.js";
+import { lowerByte, type KeywordBytes, type RuleSet } from "./compile.js";
 
 export interface KeywordHit {
   /** Byte offset of the keyword within the searched buffer. */
@@ -31,14 +31,14 @@ function rulesAt(set: RuleSet, text: string): number[] {
 }
 
 /**
- * Where the keyword that ends at `end` starts, given the search began at `from`; -1 when it cannot
- * be told from the bytes (a case-insensitive keyword matched through a non-ASCII case variant).
+ * The keyword that ends at `end`, given the search began at `from`; undefined when it cannot be told
+ * from the bytes (a case-insensitive keyword matched through a non-ASCII case variant).
  * RE2 matches leftmost-first and the alternation lists longer keywords first, so the match is the
  * longest keyword that ends at `end` and starts at or after `from`.
  */
-function startOf(set: RuleSet, data: Buffer, from: number, end: number): number {
+function keywordEndingAt(set: RuleSet, data: Buffer, from: number, end: number): KeywordBytes | undefined {
   const candidates = set.keywordsByLastByte.get(lowerByte(data[end - 1]!));
-  if (!candidates) return -1;
+  if (!candidates) return undefined;
   next: for (const k of candidates) {
     const start = end - k.bytes.length;
     if (start < from) continue;
@@ -46,9 +46,17 @@ function startOf(set: RuleSet, data: Buffer, from: number, end: number): number 
       const b = data[start + i]!;
       if ((k.folded ? lowerByte(b) : b) !== k.bytes[i]) continue next;
     }
-    return start;
+    return k;
   }
-  return -1;
+  return undefined;
+}
+
+/** Rules of the keyword `k` found at `pos`, plus case-sensitive keywords its case variant there starts with. */
+function rulesOf(k: KeywordBytes, data: Buffer, pos: number): number[] {
+  if (k.checkCase.length === 0) return k.rules;
+  const out = new Set(k.rules);
+  for (const c of k.checkCase) if (data.subarray(pos, pos + c.bytes.length).equals(c.bytes)) c.rules.forEach((r) => out.add(r));
+  return out.size === k.rules.length ? k.rules : [...out].sort((a, b) => a - b);
 }
 
 /**
@@ -72,9 +80,13 @@ export function findKeywordHits(
   re.lastIndex = from;
   while (re.test(data)) {
     const end = re.lastIndex;
-    let pos = startOf(set, data, searchFrom, end);
-    let length = end - pos;
-    if (pos < 0) {
+    const k = keywordEndingAt(set, data, searchFrom, end);
+    let pos: number;
+    let length: number;
+    if (k) {
+      length = k.bytes.length;
+      pos = end - length;
+    } else {
       re.lastIndex = searchFrom;
       const m = re.exec(data)!;
       pos = m.index;
@@ -83,7 +95,7 @@ export function findKeywordHits(
     // Past the horizon a longer keyword may still be cut off by the end of the data — including one
     // that starts before this hit — so everything from the horizon on is searched again next time.
     if (!final && pos > horizon) return { hits, resumeAt: Math.max(from, horizon + 1) };
-    hits.push({ pos, length, rules: rulesAt(set, data.toString("utf8", pos, pos + length)) });
+    hits.push({ pos, length, rules: k ? rulesOf(k, data, pos) : rulesAt(set, data.toString("utf8", pos, pos + length)) });
     // Restart just after the hit's start: a keyword may begin inside a longer one.
     searchFrom = pos + 1;
     re.lastIndex = searchFrom;
