@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Prints keyfence's active rules as ripgrep patterns, one per line (for `rg -f FILE`); rules that do
 // not translate are listed on stderr.   node bench/rg-export.mjs [--config keyfence.config.yaml]
-// Run them with `rg --no-unicode -f FILE`: RE2's \\w, \\s, \\d and \\b are ASCII, and so are ripgrep's only then.
+// Run them with `rg --no-unicode -f FILE`: RE2's \w, \s, \d and \b are ASCII, and so are ripgrep's only then.
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { loadConfigFile, rulesForConfig } from "../dist/index.js";
