@@ -93,10 +93,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     },
     async *scanFiles(paths, opts = {}) {
       const cwd = opts.cwd ?? process.cwd();
+      // The walk's notices come with the file they precede (FileEntry.before); any after the last file end here.
       const notices: SourceNotice[] = [];
-      const flushNotices = () => {
-        for (const n of notices.splice(0)) opts.onNotice?.(n);
-      };
       const fileOpts: FileSourceOptions = {
         gitignore: opts.gitignore ?? config.gitignore,
         include: opts.include ?? config.include,
@@ -106,26 +104,28 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       const entries = walkPaths(paths, cwd, fileOpts, notices);
       // Parallel when the walk is large enough (src/sources/pool.ts); results come back in walk order.
       const scanned = scanEntries(engine, entries, { jobs: opts.jobs, init: { rules, session }, ...opts.pool });
-      for await (const { entry, events } of scanned) {
-        flushNotices();
-        opts.onFile?.({ path: entry.rel, size: entry.size });
-        // Most files' events are already an array: iterated without a promise per event.
-        if (Array.isArray(events)) {
-          for (const ev of events) {
-            if ("notice" in ev) opts.onNotice?.({ path: entry.rel, ...ev.notice });
-            else yield* keep(ev.finding);
-          }
-          continue;
-        }
-        for await (const ev of events) {
-          if ("notice" in ev) {
-            opts.onNotice?.({ path: entry.rel, ...ev.notice });
+      for await (const files of scanned) {
+        for (const { entry, events } of files) {
+          for (const n of entry.before ?? []) opts.onNotice?.(n);
+          opts.onFile?.({ path: entry.rel, size: entry.size });
+          // Most files' events are already an array: iterated without a promise per event.
+          if (Array.isArray(events)) {
+            for (const ev of events) {
+              if ("notice" in ev) opts.onNotice?.({ path: entry.rel, ...ev.notice });
+              else yield* keep(ev.finding);
+            }
             continue;
           }
-          yield* keep(ev.finding);
+          for await (const ev of events) {
+            if ("notice" in ev) {
+              opts.onNotice?.({ path: entry.rel, ...ev.notice });
+              continue;
+            }
+            yield* keep(ev.finding);
+          }
         }
       }
-      flushNotices();
+      for (const n of notices) opts.onNotice?.(n);
     },
   };
 }

@@ -42,7 +42,7 @@ function walkOrder(a: string, b: string): number {
 async function walk(gitignore: boolean): Promise<string[]> {
   const notices: SourceNotice[] = [];
   const out: string[] = [];
-  for await (const e of walkFolder(root, { gitignore }, notices)) out.push(e.rel);
+  for (const e of walkFolder(root, { gitignore }, notices)) out.push(e.rel);
   return out;
 }
 

@@ -1,7 +1,7 @@
 // The worker pool must be invisible in the results: same findings, same order, same secrets (carried
 // across the thread boundary beside the finding, never in it) as scanning on one thread.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createScanner } from "../src/scanner.js";
@@ -32,6 +32,8 @@ beforeAll(() => {
   const mid = Math.floor(big.length / 2);
   writeFileSync(join(root, "pkg0", "big.log"), `${secrets[0]!.text}\n${big.slice(0, mid)}\n${secrets[1]!.text}\n${big.slice(mid)}\n${secrets[2]!.text}\n`);
   writeFileSync(join(root, "pkg1", "blob.dat"), Buffer.from([1, 2, 0, 3, ...Buffer.from(secrets[0]!.text)]));
+  // Walk notices (links are never followed) must keep their place among the files' own notices.
+  for (let d = 0; d < 6; d += 2) symlinkSync(join(root, "pkg0", "lib", "m0.js"), join(root, `pkg${d}`, "lib", "m35-link.js"));
   writeFileSync(join(root, "pkg2", "utf16.txt"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`k = 1\n${secrets[3]!.text}\n`, "utf16le")]));
 });
 
@@ -60,6 +62,7 @@ describe("worker pool", () => {
     expect(two.findings.filter((f) => f.path === "pkg0/big.log").length).toBeGreaterThanOrEqual(3);
     expect(two.findings.some((f) => f.path === "pkg2/utf16.txt")).toBe(true);
     expect(two.notices).toContainEqual({ path: "pkg1/blob.dat", reason: "binary file skipped", incomplete: false });
+    expect(two.notices.filter((n) => n.reason === "symbolic link not followed").map((n) => n.path)).toEqual(["pkg0/lib/m35-link.js", "pkg2/lib/m35-link.js", "pkg4/lib/m35-link.js"]);
   });
 
   it("orders findings by path (walk order), then offset", async () => {

@@ -1,7 +1,7 @@
 // Files and folders: walk (.gitignore honoured, symlinks never followed), filter
 // (include/exclude globs, size, binary), read (whole for small files, streamed for large ones).
-import { lstat, open, stat } from "node:fs/promises";
-import { createReadStream, readdirSync, statSync, type Dirent } from "node:fs";
+import { open } from "node:fs/promises";
+import { createReadStream, lstatSync, readdirSync, statSync, type Dirent, type Stats } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { picomatch } from "../deferred-imports.js";
 import { ignoreLayerFor, isIgnored, type IgnoreLayer } from "./gitignore.js";
@@ -24,6 +24,11 @@ export interface FileEntry {
   /** Posix path relative to the scan root (what findings show). */
   rel: string;
   size: number;
+  /**
+   * What the walk noticed since the previous file (skips, unreadable folders), to be reported before
+   * this file: so notices keep their place in walk order however far ahead the walk runs.
+   */
+  before?: SourceNotice[];
 }
 
 export type SkipReason = "binary" | "too-large" | "symlink" | "ignored";
@@ -61,13 +66,7 @@ function sortByBytes(names: Dirent[]): Dirent[] {
  * small walker rather than a glob library: glob matchers drop legal names (a newline in a file
  * name), and only a walker can prune a folder that a nested .gitignore excludes.
  */
-export async function* walkFolder(root: string, options: FileSourceOptions, notices: SourceNotice[]): AsyncGenerator<FileEntry> {
-  // One asynchronous step per file: the folders are walked synchronously underneath, since a
-  // generator per folder level cost a promise hop per level for every file.
-  yield* walkFolderSync(root, options, notices);
-}
-
-function* walkFolderSync(root: string, options: FileSourceOptions, notices: SourceNotice[]): Generator<FileEntry> {
+export function* walkFolder(root: string, options: FileSourceOptions, notices: SourceNotice[]): Generator<FileEntry> {
   const useGitignore = options.gitignore !== false;
   const include = options.include?.length ? picomatch([...options.include], { dot: true }) : undefined;
   const exclude = options.exclude?.length ? picomatch([...options.exclude], { dot: true }) : undefined;
@@ -126,6 +125,15 @@ function* walkFolderSync(root: string, options: FileSourceOptions, notices: Sour
   yield* walk("", []);
 }
 
+/** What a link points at, or undefined when that cannot be read (dangling, a loop, no permission). */
+function statOrUndefined(abs: string): Stats | undefined {
+  try {
+    return statSync(abs);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Posix path relative to `cwd`, or the absolute path when the file lies outside it. */
 export function displayPath(cwd: string, abs: string): string {
   const rel = toPosix(relative(cwd, abs));
@@ -133,12 +141,19 @@ export function displayPath(cwd: string, abs: string): string {
 }
 
 /** Resolves command-line paths (files or folders) into file entries relative to `cwd`. */
-export async function* walkPaths(paths: readonly string[], cwd: string, options: FileSourceOptions, notices: SourceNotice[]): AsyncGenerator<FileEntry> {
+export function* walkPaths(paths: readonly string[], cwd: string, options: FileSourceOptions, notices: SourceNotice[]): Generator<FileEntry> {
+  // Notices gathered before a file travel with it; those after the last file stay in `notices`.
+  for (const e of walkPathsOnly(paths, cwd, options, notices)) yield notices.length ? { ...e, before: notices.splice(0) } : e;
+}
+
+function* walkPathsOnly(paths: readonly string[], cwd: string, options: FileSourceOptions, notices: SourceNotice[]): Generator<FileEntry> {
+  // Synchronous throughout: the scan pulls files in batches between its own awaits, and an awaited
+  // call (or generator hop) per file was a large share of a scan of many small files.
   for (const p of paths) {
     const abs = resolve(cwd, p);
     let st;
     try {
-      st = await lstat(abs);
+      st = lstatSync(abs);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new KeyfenceError(code === "ENOENT" ? "no such file or directory" : `cannot read (${code ?? "error"})`, { file: p });
@@ -147,10 +162,10 @@ export async function* walkPaths(paths: readonly string[], cwd: string, options:
       // Paths under the folder are shown as the folder's own displayed path joined with theirs.
       const under = toPosix(relative(cwd, abs));
       const inside = !isAbsolute(under) && under !== ".." && !under.startsWith("../");
-      for (const e of walkFolderSync(abs, options, notices)) yield inside ? (under ? { ...e, rel: `${under}/${e.rel}` } : e) : { ...e, rel: toPosix(e.abs) };
+      for (const e of walkFolder(abs, options, notices)) yield inside ? (under ? { ...e, rel: `${under}/${e.rel}` } : e) : { ...e, rel: toPosix(e.abs) };
     } else if (st.isFile() || st.isSymbolicLink()) {
       // A file named explicitly is scanned even if ignored: the user asked for it.
-      const real = st.isSymbolicLink() ? await stat(abs).catch(() => undefined) : st;
+      const real = st.isSymbolicLink() ? statOrUndefined(abs) : st;
       if (!real?.isFile()) {
         notices.push({ path: p, reason: "not a regular file", incomplete: false });
         continue;

@@ -213,9 +213,9 @@ export interface ScanEntriesOptions {
 }
 
 /** Keeps `ahead` calls of `run` in flight, yielding their results in input order. */
-export async function* inOrder<T, R>(items: AsyncIterable<T>, ahead: number, run: (item: T) => Promise<R>): AsyncGenerator<[T, R | Error]> {
+export async function* inOrder<T, R>(items: Iterable<T>, ahead: number, run: (item: T) => Promise<R>): AsyncGenerator<[T, R | Error]> {
   const queue: [T, Promise<R | Error>][] = [];
-  for await (const item of items) {
+  for (const item of items) {
     queue.push([item, run(item).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))]);
     if (queue.length >= ahead) {
       const [it, p] = queue.shift()!;
@@ -228,15 +228,15 @@ export async function* inOrder<T, R>(items: AsyncIterable<T>, ahead: number, run
   }
 }
 
-async function* concat<T>(head: T[], rest: AsyncIterator<T>): AsyncGenerator<T> {
+function* concat<T>(head: T[], rest: Iterator<T>): Generator<T> {
   yield* head;
-  for (let r = await rest.next(); !r.done; r = await rest.next()) yield r.value;
+  for (let r = rest.next(); !r.done; r = rest.next()) yield r.value;
 }
 
-async function* batchesOf(entries: AsyncIterable<FileEntry>): AsyncGenerator<FileEntry[]> {
+function* batchesOf(entries: Iterable<FileEntry>): Generator<FileEntry[]> {
   let batch: FileEntry[] = [];
   let bytes = 0;
-  for await (const e of entries) {
+  for (const e of entries) {
     batch.push(e);
     bytes += e.size;
     if (batch.length >= BATCH_FILES || bytes >= BATCH_BYTES) {
@@ -259,18 +259,22 @@ export function usePool(jobs: number, seen: { files: number; bytes: number; comp
   return seen.files >= 2 && (seen.files >= min.minFiles || seen.bytes >= min.minBytes);
 }
 
-/** Scans the walk's files on this thread or on a pool, whichever the amount of work calls for. */
-export async function* scanEntries(engine: Engine, entries: AsyncIterable<FileEntry>, options: ScanEntriesOptions): AsyncGenerator<ScannedFile> {
+/**
+ * Scans the walk's files on this thread or on a pool, whichever the amount of work calls for, and
+ * yields them in walk order: a pool's batch at a time (a promise per file was a noticeable cost of a
+ * large walk), or on this thread one file at a time, each drained by the caller before the next.
+ */
+export async function* scanEntries(engine: Engine, entries: Iterable<FileEntry>, options: ScanEntriesOptions): AsyncGenerator<ScannedFile[]> {
   const jobs = Math.floor(options.jobs ?? defaultJobs());
   const minFiles = options.minFiles ?? POOL_MIN_FILES;
   const minBytes = options.minBytes ?? POOL_MIN_BYTES;
-  const it = entries[Symbol.asyncIterator]();
+  const it = entries[Symbol.iterator]();
   const head: FileEntry[] = [];
   let bytes = 0;
   let done = false;
   if (jobs > 1) {
     while ((head.length < minFiles && bytes < minBytes) || head.length < 2) {
-      const r = await it.next();
+      const r = it.next();
       if (r.done) {
         done = true;
         break;
@@ -280,9 +284,10 @@ export async function* scanEntries(engine: Engine, entries: AsyncIterable<FileEn
     }
   }
   if (!usePool(jobs, { files: head.length, bytes, complete: done }, { minFiles, minBytes })) {
-    // The caller drains each file's events before asking for the next, so one reader serves them all.
+    // File by file, each read only when the caller asks for it (a file may change or vanish after the
+    // walk saw it); one reader serves them all, since the caller drains a file before the next.
     const reader = new EntryReader();
-    for await (const entry of concat(head, it)) yield { entry, events: scanEntry(engine, reader, entry) };
+    for (const entry of concat(head, it)) yield [{ entry, events: scanEntry(engine, reader, entry) }];
     return;
   }
   // The calling thread is one of the `jobs` threads: it scans between walking and collecting results.
@@ -290,7 +295,7 @@ export async function* scanEntries(engine: Engine, entries: AsyncIterable<FileEn
   try {
     for await (const [batch, results] of inOrder(batchesOf(concat(head, it)), jobs * AHEAD_PER_WORKER, (b) => pool.scan(b))) {
       if (results instanceof Error) throw results;
-      for (const [i, entry] of batch.entries()) yield { entry, events: results[i]! };
+      yield batch.map((entry, i) => ({ entry, events: results[i]! }));
     }
   } finally {
     await pool.close();
