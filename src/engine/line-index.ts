@@ -1,8 +1,12 @@
 // Line and column from absolute byte offsets, computed only where a finding is, never per line of input.
 // Columns count UTF-16 code units (what editors, SARIF's default and GitHub use), 1-based.
+import { isAscii } from "node:buffer";
 
 /** UTF-16 code units encoded by bytes[from, to): additive over any split, even of invalid UTF-8. */
 function utf16Units(bytes: Uint8Array, from: number, to: number): number {
+  // ASCII (nearly all code) is one unit a byte, checked natively: a long line is counted only once,
+  // but a 100 MB one-line file would otherwise be a byte loop in JavaScript.
+  if (isAscii(bytes.subarray(from, to))) return to - from;
   let n = 0;
   for (let i = from; i < to; i++) {
     const b = bytes[i]!;
