@@ -144,6 +144,9 @@ const stressDir = writeStressPack(join(work, "stress-pack"), STRESS_RULES);
 const stressConfig = join(work, "stress.keyfence.json");
 writeFileSync(stressConfig, JSON.stringify({ rulePacks: [stressDir] }));
 const stressPatterns = rgPatternsFile("stress", stressConfig);
+// No rules at all: what walking, reading and classifying the files costs keyfence before any matching.
+const noRulesConfig = join(work, "no-rules.keyfence.json");
+writeFileSync(noRulesConfig, JSON.stringify({ builtinRules: false }));
 results.rules = { builtin: builtinPatterns, stress: stressPatterns };
 
 if (want("startup")) {
@@ -160,15 +163,16 @@ if (want("startup")) {
   );
 }
 
-function treeComparison(label, patterns, configArgs, withSecretlint) {
+function treeComparison(label, patterns, configArgs, withPeers) {
   const counts = keyfenceSummary(scanArgs(treeDir, configArgs));
   const tools = [
     { name: "keyfence", ...kf(scanArgs(treeDir, configArgs)) },
     { name: "keyfence --jobs 1", ...kf(scanArgs(treeDir, [...configArgs, "--jobs", "1"])) },
+    ...(withPeers ? [{ name: "keyfence, no rules (walk and read only)", ...kf(scanArgs(treeDir, ["--config", noRulesConfig])) }] : []),
     rgRules(patterns, treeDir),
     rgKeywords(patterns, treeDir),
   ];
-  if (withSecretlint) {
+  if (withPeers) {
     const sl = secretlintBin();
     tools.push({ name: "secretlint", cmd: sl.bin, args: ["--secretlintrc", sl.rc, "--no-gitignore", "--format", "compact", "**/*"], cwd: treeDir, runs: spec.secretlintRuns, warmup: false, timeoutMs: spec.timeoutMs });
   }

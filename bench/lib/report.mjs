@@ -32,6 +32,8 @@ function treeSection(sec) {
     `keyfence's throughput as a multiple of ripgrep's (all cores each): **${ratio(t["ripgrep, rule regexes"], kf).text}** with the rules' regexes, ${ratio(t["ripgrep, keywords only"], kf).text} against ripgrep searching only the keywords. Workers vs one thread: ${x(t["keyfence --jobs 1"].medianMs / kf.medianMs)}.`,
   );
   if (t["secretlint"]) out.push(`keyfence vs secretlint: **${ratio(t["secretlint"], kf).text}** faster.`);
+  const bare = t["keyfence, no rules (walk and read only)"];
+  if (bare) out.push(`Without any rule keyfence still walks, reads and classifies every file: ${s(bare.medianMs)} s, ${((bare.medianMs / kf.medianMs) * 100).toFixed(0)}% of the full scan.`);
   out.push("");
   return out;
 }
