@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Engine } from "../src/engine/engine.js";
+import { assertsTextEnd } from "../src/engine/compile.js";
 import { loadBuiltinRules, loadRulePack } from "../src/rules/load.js";
 import { KeyfenceError } from "../src/errors.js";
 import { allPositives } from "./helpers/secrets.js";
@@ -77,6 +78,13 @@ rules:
     expect(new Engine(pack("[a-z0-9]{32}")).scanBuffer(text, { path: "x" })).toHaveLength(1);
     // A gate that contradicts the regex shows that hits really are dropped before the regex runs.
     expect(new Engine(pack("[A-Z]")).scanBuffer(text, { path: "x" })).toHaveLength(0);
+  });
+
+  it("knows which gates can see the end of the text (those run on the hit's window alone)", () => {
+    const yes = ["a$", "\\\\$", "[a-z]\\b", "x\\B", "x\\z", "[abc", "\\[a$]"];
+    const no = ["[$]", "\\$", "[^]$]x", "[\\]$]", "[A-Za-z0-9_-]{0,16}[:=]"];
+    expect(yes.map(assertsTextEnd)).toEqual(yes.map(() => true));
+    expect(no.map(assertsTextEnd)).toEqual(no.map(() => false));
   });
 
   it("refuses an invalid gate with the file, line and rule", () => {

@@ -9,7 +9,8 @@ import { loadRulePack } from "../src/rules/load.js";
 import { loadConfigFile } from "../src/config/config.js";
 import { KeyfenceError } from "../src/errors.js";
 import { Engine } from "../src/engine/engine.js";
-import { BUILTIN, allPositives } from "./helpers/secrets.js";
+import { BUILTIN, allPositives, positive } from "./helpers/secrets.js";
+import type { Finding } from "../src/types.js";
 import { tempTree } from "./helpers/cli.js";
 import { chunked } from "./helpers/chunks.js";
 
@@ -151,5 +152,18 @@ describe("cases the fuzzer found", () => {
       err = e;
     }
     expect((err as KeyfenceError).format()).toMatch(/acme\.yaml:4: rule acme-token: invalid regex/);
+  });
+  it("a gated keyword hit cut off by a chunk end waits for its bytes, so windows merge as in a whole scan", async () => {
+    // "secret" in the first 38 bytes fails its gate in a whole scan; deciding it early (with the gate
+    // unanswerable) opened a window that swallowed the later API_KEY window and lost its finding.
+    const engine = new Engine(BUILTIN);
+    const parts = [positive("braintree-client-secret-production", 1, "#fuzz"), positive("stripe-secret-key-test", 0, "#fuzz"), positive("column-api-key-live", 0, "#fuzz"), "0"];
+    const data = Buffer.from(parts.join(""));
+    const show = (fs: Finding[]) => fs.map((f) => `${f.ruleId}@${f.offset}`);
+    const whole = show(engine.scanBuffer(data, { path: "f" }));
+    const streamed: Finding[] = [];
+    for await (const f of engine.scanStream(chunked(data, [38]), { path: "f" })) streamed.push(f);
+    expect(whole.some((f) => f.startsWith("generic-env-secret-assignment@"))).toBe(true);
+    expect(show(streamed)).toEqual(whole);
   });
 });

@@ -14,6 +14,8 @@ export interface CompiledRule {
   allow: RE2[];
   /** `afterKeyword`, sticky (it must match at lastIndex); undefined when the rule has none. */
   gate?: RE2;
+  /** The gate may assert the end of the text (`$`, `\b`, …), so it runs on the hit's window alone. */
+  gateSeesEnd: boolean;
   stopwords: string[];
   /** Paths where this rule never reports; undefined when the rule has no path allowlist. */
   pathAllowed?: (path: string) => boolean;
@@ -152,6 +154,31 @@ function compileGate(rule: Rule): RE2 | undefined {
   return compilePattern(`${rule.keywordsCaseInsensitive ? "(?i:" : "(?:"}${keywords})(?:${rule.afterKeyword})`, "y", where);
 }
 
+/**
+ * Whether an RE2 pattern can assert where the text ends: `$`, `\b`, `\B`, `\z` outside a character
+ * class. Read left to right, skipping escapes and classes; anything unexpected counts as yes.
+ */
+export function assertsTextEnd(pattern: string): boolean {
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === "$") return true;
+    if (ch === "\\") {
+      if ("bBzZ".includes(pattern[i + 1] ?? "")) return true;
+      i++;
+      continue;
+    }
+    if (ch !== "[") continue;
+    // A class: a leading ^ and a leading ] are part of it; it ends at the next unescaped ].
+    let j = i + 1;
+    if (pattern[j] === "^") j++;
+    if (pattern[j] === "]") j++;
+    while (j < pattern.length && pattern[j] !== "]") j += pattern[j] === "\\" ? 2 : 1;
+    if (j >= pattern.length) return true;
+    i = j;
+  }
+  return false;
+}
+
 function compileRest(rule: Rule, index: number): Omit<CompiledRule, "re" | "allow" | "gate"> {
   return {
     rule,
@@ -159,6 +186,7 @@ function compileRest(rule: Rule, index: number): Omit<CompiledRule, "re" | "allo
     stopwords: rule.allowlist.stopwords.map((s) => s.toLowerCase()),
     pathAllowed: rule.allowlist.paths.length ? picomatch(rule.allowlist.paths, { dot: true }) : undefined,
     prefixes: rule.keywordsCaseInsensitive ? [] : [...rule.keywords].sort((a, b) => b.length - a.length),
+    gateSeesEnd: rule.afterKeyword !== undefined && assertsTextEnd(rule.afterKeyword),
   };
 }
 

@@ -115,8 +115,16 @@ export class ScanSession {
 
   private process(eof: boolean): void {
     const { hits, resumeAt } = findKeywordHits(this.set, this.data, this.hitFrom - this.base, eof);
-    for (const h of hits) this.onHit(this.base + h.pos, h.length, h.rules, eof);
     this.hitFrom = this.base + resumeAt;
+    for (const h of hits) {
+      // A hit whose gate still lacks bytes waits, with every later hit, for the next chunk: hits are
+      // handled in order and each exactly when a whole-buffer scan would, so windows merge alike.
+      if (!this.gatesDecidable(this.base + h.pos + h.length, h.rules, eof)) {
+        this.hitFrom = this.base + h.pos;
+        break;
+      }
+      this.onHit(this.base + h.pos, h.length, h.rules);
+    }
     this.checkTime();
 
     for (const [r, iv] of this.open) {
@@ -132,7 +140,17 @@ export class ScanSession {
     this.trim();
   }
 
-  private onHit(pos: number, length: number, rules: number[], eof: boolean): void {
+  /** Whether every gated rule of a hit ending at `end` has the bytes its gate may look at. */
+  private gatesDecidable(end: number, rules: number[], eof: boolean): boolean {
+    if (eof) return true;
+    for (const r of rules) {
+      const c = this.set.rules[r]!;
+      if (c.rule.afterKeyword !== undefined && this.rulesAllowedHere[r] && this.total < end + c.rule.window.after) return false;
+    }
+    return true;
+  }
+
+  private onHit(pos: number, length: number, rules: number[]): void {
     for (const r of rules) {
       if (!this.rulesAllowedHere[r]) continue;
       const c = this.set.rules[r]!;
@@ -142,7 +160,7 @@ export class ScanSession {
       const cur = this.open.get(r);
       // A hit inside the rule's open window changes nothing: the window already covers its bytes.
       if (cur && start >= cur.start && end <= cur.end) continue;
-      if (c.gate && !this.passesGate(c, pos, pos + length, eof)) continue;
+      if (c.gate && !this.passesGate(c, pos, pos + length)) continue;
       if (cur && start < cur.end && Math.max(cur.end, end) - cur.start <= MAX_WINDOW) {
         cur.end = Math.max(cur.end, end);
         continue;
@@ -154,15 +172,22 @@ export class ScanSession {
 
   /**
    * Whether the keyword hit at `pos` (ending at `end`) can start a match: the rule's `afterKeyword`,
-   * run from the hit's start since the gate spells out the rule's keywords. A miss counts only
-   * when the whole window after the keyword is here: with fewer bytes, the text might still continue
-   * into a match, and the window is opened as if there were no gate.
+   * run from the hit's start (the gate spells out the rule's keywords) over the hit's window only,
+   * so the answer is the same whatever else has been read.
    */
-  private passesGate(c: CompiledRule, pos: number, end: number, eof: boolean): boolean {
+  private passesGate(c: CompiledRule, pos: number, end: number): boolean {
     const gate = c.gate!;
+    const limit = Math.min(this.total, end + c.rule.window.after) - this.base;
     gate.lastIndex = pos - this.base;
-    if (gate.test(this.data)) return true;
-    return !eof && this.total - end < c.rule.window.after;
+    if (limit >= this.data.length) return gate.test(this.data);
+    // Without end-of-text assertions, a match in the window is a match in all the data and a match in
+    // the data that ends within the window is one in the window: only then is no slice needed.
+    if (!c.gateSeesEnd) {
+      if (!gate.test(this.data)) return false;
+      if (gate.lastIndex <= limit) return true;
+      gate.lastIndex = pos - this.base;
+    }
+    return gate.test(this.data.subarray(0, limit));
   }
 
   private runClosed(eof: boolean): void {
