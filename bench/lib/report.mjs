@@ -47,7 +47,7 @@ export function renderReport(r) {
     "",
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB RAM, Linux ${m.kernel}; Node ${m.node}; ${m.ripgrep}; ${m.git}; keyfence ${m.keyfence} (commit ${m.commit}). Warm page cache; each tool runs once untimed before the timed runs (secretlint excepted: its runs are long enough).`,
     "",
-    `Rules: ${r.rules.builtin.rules} built-in (${r.rules.builtin.exported} exported to ripgrep), and the same plus 150 generated stress rules (${r.rules.stress.exported} of ${r.rules.stress.rules} exported). ripgrep gets each rule's full regex (\`bench/rg-export.mjs\`), named groups made non-capturing.${r.rules.builtin.skipped.length + r.rules.stress.skipped.length ? ` Not exported: ${[...r.rules.builtin.skipped, ...r.rules.stress.skipped].map((k) => `${k.id} (${k.reason})`).join("; ")}.` : ""}`,
+    `Rules: ${r.rules.builtin.rules} built-in (${r.rules.builtin.exported} exported to ripgrep), and the same plus 150 generated stress rules (${r.rules.stress.exported} of ${r.rules.stress.rules} exported). ripgrep gets each rule's full regex (\`bench/rg-export.mjs\`), named groups made non-capturing.${r.rules.builtin.skipped.length + r.rules.stress.skipped.length ? ` Not exported: ${[...new Map([...r.rules.builtin.skipped, ...r.rules.stress.skipped].map((k) => [k.id, k])).values()].map((k) => `${k.id} (${k.reason})`).join("; ")}.` : ""}`,
     "",
     "Commands (DIR is the corpus):",
     "",
