@@ -23,7 +23,7 @@ const KEYFENCE = join(ROOT, "bin", "keyfence.js");
 const SPECS = {
   full: {
     tree: ["typescript@5.6.3", "eslint@9.14.0", "webpack@5.96.1", "@babel/core@7.26.0", "rxjs@7.8.1", "lodash@4.17.21", "moment@2.30.1", "aws-sdk@2.1692.0", "date-fns@4.1.0", "react-dom@18.3.1", "prettier@3.3.3", "three@0.170.0"],
-    history: { express: "4.21.1", commander: "12.1.0", semver: "7.6.3", yargs: "17.7.2", debug: "4.3.7", uuid: "11.0.3", chalk: "5.3.0", async: "3.2.6", axios: "1.7.7", ws: "8.18.0", glob: "11.0.0", lodash: "4.17.21", moment: "2.30.1", mocha: "10.8.2", underscore: "1.13.7", minimist: "1.2.8", "body-parser": "1.20.3" },
+    history: { express: "4.21.1", commander: "12.1.0", semver: "7.6.3", yargs: "17.7.2", debug: "4.3.7", uuid: "11.0.3", chalk: "5.3.0", async: "3.2.6", axios: "1.7.7", ws: "8.18.0", glob: "11.0.0", lodash: "4.17.21", moment: "2.30.1", mocha: "10.8.2", underscore: "1.13.7", minimist: "1.2.8", "body-parser": "1.20.3", "electron-to-chromium": "1.3.594" },
     runs: 5,
     secretlintRuns: 3,
     timeoutMs: 180_000,
