@@ -18,6 +18,7 @@ async function streamed(data: Buffer, cuts: number[], using = eager): Promise<st
 }
 
 const filler = fc.stringMatching(/^[ -~\n\u00e9\u4e2d]{0,300}$/);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 
 describe("streaming equals whole-buffer scanning", () => {
   const secrets = allPositives("#stream");
@@ -38,7 +39,23 @@ describe("streaming equals whole-buffer scanning", () => {
           expect(whole.length).toBeGreaterThanOrEqual(parts.length);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: RUNS },
+    );
+  });
+
+  it("for secrets run together with no separator (windows and gates of neighbours overlap)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.nat({ max: secrets.length - 1 }), fc.constantFrom("", " ", "=", "'", "\n", "secret: '", "token ", "API_KEY=", "https://")), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat({ max: 400 }), { maxLength: 12 }),
+        async (parts, cuts) => {
+          const data = Buffer.from(parts.map((p) => (typeof p === "number" ? secrets[p]!.text : p)).join(""));
+          const whole = engine.scanBuffer(data, { path: "p" }).map(key);
+          expect(await streamed(data, cuts)).toEqual(whole);
+          expect(await streamed(data, cuts, engine)).toEqual(whole);
+        },
+      ),
+      { numRuns: RUNS },
     );
   });
 
