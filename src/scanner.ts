@@ -6,6 +6,7 @@ import { loadBuiltinRules, loadRulePacks } from "./rules/load.js";
 import { createPolicy, type Policy } from "./policy/policy.js";
 import { walkPaths, type FileSourceOptions, type SourceNotice } from "./sources/files.js";
 import { scanEntries } from "./sources/pool.js";
+import type { FileScanEvent } from "./sources/file-scan.js";
 import type { Config, FailOn } from "./config/config.js";
 import type { Finding, Rule, ScanTarget } from "./types.js";
 
@@ -93,6 +94,11 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     },
     async *scanFiles(paths, opts = {}) {
       const cwd = opts.cwd ?? process.cwd();
+      const findingsOf = (path: string, ev: FileScanEvent): Finding[] => {
+        if (!("notice" in ev)) return keep(ev.finding);
+        opts.onNotice?.({ path, ...ev.notice });
+        return [];
+      };
       // The walk's notices come with the file they precede (FileEntry.before); any after the last file end here.
       const notices: SourceNotice[] = [];
       const fileOpts: FileSourceOptions = {
@@ -109,20 +115,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
           for (const n of entry.before ?? []) opts.onNotice?.(n);
           opts.onFile?.({ path: entry.rel, size: entry.size });
           // Most files' events are already an array: iterated without a promise per event.
-          if (Array.isArray(events)) {
-            for (const ev of events) {
-              if ("notice" in ev) opts.onNotice?.({ path: entry.rel, ...ev.notice });
-              else yield* keep(ev.finding);
-            }
-            continue;
-          }
-          for await (const ev of events) {
-            if ("notice" in ev) {
-              opts.onNotice?.({ path: entry.rel, ...ev.notice });
-              continue;
-            }
-            yield* keep(ev.finding);
-          }
+          if (Array.isArray(events)) for (const ev of events) yield* findingsOf(entry.rel, ev);
+          else for await (const ev of events) yield* findingsOf(entry.rel, ev);
         }
       }
       for (const n of notices) opts.onNotice?.(n);

@@ -35,6 +35,24 @@ const CODE = [
   "password_hint: 'at least twelve characters'",
 ].join("\n");
 
+/** A one-rule pack whose rule has the gate `after`. */
+const acmePack = (after: string) =>
+  loadRulePack("rules/custom/acme.yaml", {
+    text: `provider: Acme
+rules:
+  - id: acme-token
+    kind: api-token
+    title: Acme API token
+    severity: high
+    keywords: [acme_]
+    afterKeyword: '${after}'
+    regex: 'acme_(?P<secret>[a-z0-9]{32})'
+    examples:
+      match: ['ACME=acme_{{lowernum:32}}', 'x acme_{{lowernum:32}} y']
+      noMatch: ['acme_short', 'ACME=\${ACME}']
+`,
+  });
+
 describe("afterKeyword", () => {
   it("is set on the rules whose keywords are common in code", () => {
     expect(gated.map((r) => r.id).sort()).toEqual(["basic-auth-url", "generic-env-secret-assignment", "generic-secret-assignment", "square-access-token"]);
@@ -58,26 +76,10 @@ describe("afterKeyword", () => {
   });
 
   it("drops a hit whose following text fails the gate, and keeps one that passes", () => {
-    const pack = (after: string) =>
-      loadRulePack("rules/custom/acme.yaml", {
-        text: `provider: Acme
-rules:
-  - id: acme-token
-    kind: api-token
-    title: Acme API token
-    severity: high
-    keywords: [acme_]
-    afterKeyword: '${after}'
-    regex: 'acme_(?P<secret>[a-z0-9]{32})'
-    examples:
-      match: ['ACME=acme_{{lowernum:32}}', 'x acme_{{lowernum:32}} y']
-      noMatch: ['acme_short', 'ACME=\${ACME}']
-`,
-      });
     const text = Buffer.from("k = acme_0123456789abcdefghijklmnopqrstuv\n");
-    expect(new Engine(pack("[a-z0-9]{32}")).scanBuffer(text, { path: "x" })).toHaveLength(1);
+    expect(new Engine(acmePack("[a-z0-9]{32}")).scanBuffer(text, { path: "x" })).toHaveLength(1);
     // A gate that contradicts the regex shows that hits really are dropped before the regex runs.
-    expect(new Engine(pack("[A-Z]")).scanBuffer(text, { path: "x" })).toHaveLength(0);
+    expect(new Engine(acmePack("[A-Z]")).scanBuffer(text, { path: "x" })).toHaveLength(0);
   });
 
   it("knows which gates can see the end of the text (those run on the hit's window alone)", () => {
@@ -90,25 +92,13 @@ rules:
   it("refuses an invalid gate with the file, line and rule", () => {
     let err: unknown;
     try {
-      loadRulePack("rules/custom/acme.yaml", {
-        text: `provider: Acme
-rules:
-  - id: acme-token
-    kind: api-token
-    title: Acme API token
-    severity: high
-    keywords: [acme_]
-    afterKeyword: '[a-z'
-    regex: 'acme_(?P<secret>[a-z0-9]{32})'
-    examples:
-      match: ['ACME=acme_{{lowernum:32}}', 'x acme_{{lowernum:32}} y']
-      noMatch: ['acme_short', 'ACME=\${ACME}']
-`,
-      });
+      acmePack("[a-z");
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(KeyfenceError);
     expect((err as KeyfenceError).format()).toMatch(/^rules\/custom\/acme\.yaml:3: rule acme-token afterKeyword: invalid regex: /);
+    // Valid only once wrapped behind the keywords: refused as written.
+    expect(() => acmePack("a)|(b")).toThrow(/invalid regex: unexpected \)/);
   });
 });

@@ -146,10 +146,11 @@ function compileRegexes(rule: Rule, check: boolean): Pick<CompiledRule, "re" | "
  * `afterKeyword` behind the rule's own keywords, matched at a hit's start: a hit reports the longest
  * keyword there, possibly another rule's, so where this rule's keyword ends is for the regex to find.
  */
-function compileGate(rule: Rule): RE2 | undefined {
+function compileGate(rule: Rule, check: boolean): RE2 | undefined {
   if (rule.afterKeyword === undefined) return undefined;
   const where = { file: rule.origin.file, line: rule.origin.line, subject: `rule ${rule.id} afterKeyword` };
-  compilePattern(rule.afterKeyword, "", where);
+  // On its own first, so that a gate which only parses once wrapped (an unbalanced ")") is refused.
+  if (check) compilePattern(rule.afterKeyword, "", where);
   const keywords = rule.keywords.map(escapeLiteral).join("|");
   return compilePattern(`${rule.keywordsCaseInsensitive ? "(?i:" : "(?:"}${keywords})(?:${rule.afterKeyword})`, "y", where);
 }
@@ -192,7 +193,7 @@ function compileRest(rule: Rule, index: number): Omit<CompiledRule, "re" | "allo
 
 /** Compiles everything now, so that a bad regex is reported where the rule is loaded. */
 export function compileRule(rule: Rule, index: number): CompiledRule {
-  return { ...compileRest(rule, index), ...compileRegexes(rule, true), gate: compileGate(rule) };
+  return { ...compileRest(rule, index), ...compileRegexes(rule, true), gate: compileGate(rule, true) };
 }
 
 /**
@@ -207,7 +208,7 @@ function compileRuleLazily(rule: Rule, index: number): CompiledRule {
   return {
     ...compileRest(rule, index),
     get gate() {
-      return (gate ??= { re: compileGate(rule) }).re;
+      return (gate ??= { re: compileGate(rule, false) }).re;
     },
     get re() {
       return get().re;

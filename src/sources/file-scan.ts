@@ -34,7 +34,7 @@ export class EntryReader {
   }
 
   /** A file read whole, without a promise per file (most files of a walk), or undefined if it is streamed. */
-  readWhole(entry: FileEntry): FileContent | Error | undefined {
+  readWhole(entry: FileEntry): Exclude<FileContent, { kind: "stream" }> | Error | undefined {
     if (entry.size > WHOLE_READ_LIMIT) return undefined;
     try {
       return wholeFileContent(this.readSmall(entry));
@@ -116,6 +116,12 @@ export function scanEntry(engine: Engine, reader: EntryReader, entry: FileEntry)
       yield* scanFileContent(engine, entry.rel, await reader.read(entry));
     })();
   }
-  if (!(whole instanceof Error) && whole.kind === "stream") return scanFileContent(engine, entry.rel, whole);
   return scanWholeContent(engine, entry.rel, whole);
+}
+
+/** Every event of a streamed file, once it has been read to the end. */
+export async function collectEvents(events: AsyncIterable<FileScanEvent>): Promise<FileScanEvent[]> {
+  const all: FileScanEvent[] = [];
+  for await (const ev of events) all.push(ev);
+  return all;
 }

@@ -205,7 +205,7 @@ export function decodeUtf16(data: Buffer, kind: "utf16le" | "utf16be"): Buffer {
 }
 
 /** A file read whole, as the engine should see it: binary, UTF-16 decoded to UTF-8, or as is. */
-export function wholeFileContent(data: Buffer): FileContent {
+export function wholeFileContent(data: Buffer): Exclude<FileContent, { kind: "stream" }> {
   const kind = classify(data);
   if (kind === "binary") return { kind: "binary" };
   if (kind !== "utf8") return { kind: "buffer", data: decodeUtf16(data.length % 2 ? data.subarray(0, -1) : data, kind) };

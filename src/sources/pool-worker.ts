@@ -4,7 +4,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { Engine } from "../engine/engine.js";
 import { revealSecret } from "../engine/secret-store.js";
-import { EntryReader, scanEntry, type FileNotice, type FileScanEvent } from "./file-scan.js";
+import { collectEvents, EntryReader, scanEntry, type FileNotice, type FileScanEvent } from "./file-scan.js";
 import type { FileEntry } from "./files.js";
 import type { SessionOptions } from "../engine/session.js";
 import type { Finding, Rule } from "../types.js";
@@ -35,10 +35,7 @@ const toWire = (ev: FileScanEvent): WireEvent => ("notice" in ev ? ev : { findin
 
 async function scanForWire(engine: Engine, reader: EntryReader, entry: FileEntry): Promise<PoolFileEvents> {
   const events = scanEntry(engine, reader, entry);
-  if (Array.isArray(events)) return events.map(toWire);
-  const out: WireEvent[] = [];
-  for await (const ev of events) out.push(toWire(ev));
-  return out;
+  return (Array.isArray(events) ? events : await collectEvents(events)).map(toWire);
 }
 
 const port = parentPort;

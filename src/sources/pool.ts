@@ -8,7 +8,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { attachSecret } from "../engine/secret-store.js";
-import { EntryReader, scanEntry, type FileScanEvent } from "./file-scan.js";
+import { collectEvents, EntryReader, scanEntry, type FileScanEvent } from "./file-scan.js";
 import type { FileEntry } from "./files.js";
 import type { Engine } from "../engine/engine.js";
 import type { PoolFileEvents, PoolInit, PoolRequest, PoolResponse } from "./pool-worker.js";
@@ -69,13 +69,7 @@ async function scanLocally(engine: Engine, reader: EntryReader, files: FileEntry
   const out: FileScanEvent[][] = [];
   for (const entry of files) {
     const events = scanEntry(engine, reader, entry);
-    if (Array.isArray(events)) {
-      out.push(events);
-      continue;
-    }
-    const all: FileScanEvent[] = [];
-    for await (const ev of events) all.push(ev);
-    out.push(all);
+    out.push(Array.isArray(events) ? events : await collectEvents(events));
   }
   return out;
 }
