@@ -19,6 +19,12 @@ export type Environment = "live" | "sandbox" | "unknown";
 
 export type ValidatorName = "luhn" | "iban" | "crc32-base62" | "pan" | "aws-key-id" | "braintree" | "jwt" | "uuid" | "random";
 
+/**
+ * How well a rule's format is established (research/provider-formats.md): A = the provider's docs or
+ * SDK; B = independent sources agree; C = one source or an inference (context-gated, lower severity).
+ */
+export type Confidence = "A" | "B" | "C";
+
 /** A rule as written in a pack (after defaults are applied), before compilation. */
 export interface Rule {
   id: string;
@@ -54,6 +60,7 @@ export interface Rule {
   tags: string[];
   /** Generic rules yield to provider rules that report the same secret. */
   generic: boolean;
+  confidence: Confidence;
   /** The matched text is encoded: decode it, check the decoded value and scan it with the other rules. */
   decode?: RuleDecode;
   /** For tokens without an environment marker: nearby text or the file name that tells the environment. */

@@ -8,7 +8,7 @@ import { loadDocument } from "../schema-document.js";
 import { KeyfenceError, displayPath } from "../errors.js";
 import { assertUniqueIds, compileRule, DEFAULT_WINDOW } from "../engine/compile.js";
 import { readBuiltinCache } from "./builtin-cache.js";
-import type { DecodeKind, Environment, Rule, Severity, ValidatorName } from "../types.js";
+import type { Confidence, DecodeKind, Environment, Rule, Severity, ValidatorName } from "../types.js";
 import { compileRuleExtras } from "../engine/rule-extras.js";
 
 const require = createRequire(import.meta.url);
@@ -26,6 +26,7 @@ export interface RuleSpec {
   severity: Severity;
   environment?: Environment;
   generic?: boolean;
+  confidence?: Confidence;
   keywords: string[];
   keywordsCaseInsensitive?: boolean;
   afterKeyword?: string;
@@ -44,11 +45,12 @@ export interface RuleSpec {
 interface PackSpec {
   provider: string;
   family?: string;
+  confidence?: Confidence;
   rules: RuleSpec[];
 }
 
 /** Applies the format's defaults to a rule written in a pack or in configuration. */
-export function ruleFromSpec(spec: RuleSpec, pack: { provider: string; family: string }, origin: Rule["origin"]): Rule {
+export function ruleFromSpec(spec: RuleSpec, pack: { provider: string; family: string; confidence?: Confidence }, origin: Rule["origin"]): Rule {
   return {
     id: spec.id,
     provider: spec.provider ?? pack.provider,
@@ -72,6 +74,7 @@ export function ruleFromSpec(spec: RuleSpec, pack: { provider: string; family: s
     remediation: { ...spec.remediation },
     tags: spec.tags ?? [],
     generic: spec.generic ?? false,
+    confidence: spec.confidence ?? pack.confidence ?? "B",
     ...(spec.decode && {
       decode: {
         as: spec.decode.as,
@@ -106,7 +109,7 @@ export function loadRulePack(file: string, options: { text?: string } = {}): Rul
   });
   const pack = doc.value;
   const family = pack.family ?? basename(dirname(file));
-  const rules = pack.rules.map((spec, i) => ruleFromSpec(spec, { provider: pack.provider, family }, { file: shown, line: doc.lineAt(["rules", i]) }));
+  const rules = pack.rules.map((spec, i) => ruleFromSpec(spec, { provider: pack.provider, family, ...(pack.confidence && { confidence: pack.confidence }) }, { file: shown, line: doc.lineAt(["rules", i]) }));
   for (const [i, r] of rules.entries()) {
     compileRule(r, i);
     compileRuleExtras(r);
