@@ -3,14 +3,14 @@
 // Nothing here can carry a secret: every writer is a reporter that never reveals one.
 import { appendFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { writeFileAtomic } from "../cli/output.js";
-import { KeyfenceError } from "../errors.js";
-import { sarifReporter } from "../report/sarif.js";
-import { gitlabReporter } from "../report/gitlab.js";
-import { githubAnnotationsReporter } from "../report/github-annotations.js";
-import { renderStepSummary, STEP_SUMMARY_LIMIT } from "../report/step-summary.js";
-import type { ScanReport } from "../report/report.js";
-import type { CiProvider } from "./plan.js";
+import { writeFileAtomic } from "../output.js";
+import { KeyfenceError } from "../../errors.js";
+import { sarifReporter } from "../../report/sarif.js";
+import { gitlabReporter } from "../../report/gitlab.js";
+import { githubAnnotationsReporter } from "../../report/github-annotations.js";
+import { renderStepSummary, STEP_SUMMARY_LIMIT } from "../../report/step-summary.js";
+import type { ScanReport } from "../../report/report.js";
+import type { CiProvider } from "../../ci/plan.js";
 
 export const DEFAULT_GITLAB_REPORT = "gl-secret-detection-report.json";
 export const DEFAULT_SARIF_CATEGORY = "keyfence";
