@@ -6,6 +6,7 @@ import { KeyfenceError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { scrubSecrets } from "./scrub.js";
 import { HelpRequested } from "./args.js";
+import { installProblem } from "./install-error.js";
 import type { Command } from "./command.js";
 
 function usage(): string {
@@ -52,6 +53,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     }
     if (err instanceof KeyfenceError) {
       io.stderr.write(`keyfence: ${oneLine(err.format())}\n`);
+      return 2;
+    }
+    const broken = installProblem(err);
+    if (broken) {
+      io.stderr.write(`keyfence: ${oneLine(broken)}\n`);
       return 2;
     }
     const message = err instanceof Error ? err.message : String(err);
