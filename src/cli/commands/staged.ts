@@ -26,7 +26,7 @@ export const stagedCommand: Command = {
   async run(args: string[], io: CliIO): Promise<number> {
     try {
       const { values } = parse("staged", args, SCAN_OPTIONS, false);
-      const prepared = prepareScan(values, io);
+      const prepared = prepareScan(values, io, { discoverBaseline: true });
       const { config, scanner } = prepared;
       const notices: SourceNotice[] = [];
       const summary: StagedSummary = { files: 0, bytes: 0 };
