@@ -51,6 +51,7 @@ export function dayOf(date: Date): string {
 
 export function loadBaseline(file: string): Baseline {
   const doc = loadDocument<Baseline>(file, BASELINE_SCHEMA, {
+    what: "baseline",
     subjectOf: (value, path) => {
       const entry = path[0] === "entries" && typeof path[1] === "number" ? (value as Baseline).entries?.[path[1]] : undefined;
       return entry && typeof entry.fingerprint === "string" ? `entry ${entry.fingerprint}` : undefined;

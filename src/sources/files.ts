@@ -133,8 +133,12 @@ function* walkPathsOnly(paths: readonly string[], cwd: string, options: Scope, n
     try {
       st = lstatSync(abs);
     } catch (err) {
+      // Like ripgrep: a path that cannot be read is reported and the others are still scanned; the
+      // notice makes the scan incomplete, so nothing is approved by omission. (The CLI checks the
+      // paths it is given before it starts: there a missing one is a usage error.)
       const code = (err as NodeJS.ErrnoException).code;
-      throw new KeyfenceError(code === "ENOENT" ? "no such file or directory" : `cannot read (${code ?? "error"})`, { file: p });
+      notices.push({ path: p, reason: code === "ENOENT" ? "no such file or directory" : `cannot read (${code ?? "error"})`, incomplete: true });
+      continue;
     }
     if (st.isDirectory()) {
       // Paths under the folder are shown as the folder's own displayed path joined with theirs.
@@ -151,6 +155,18 @@ function* walkPathsOnly(paths: readonly string[], cwd: string, options: Scope, n
       yield { abs, rel: displayPath(cwd, abs), size: real.size, named: true };
     } else {
       notices.push({ path: p, reason: "not a regular file", incomplete: false });
+    }
+  }
+}
+
+/** Throws the one-line error a command line deserves when a named path does not exist or cannot be read. */
+export function checkPathsExist(paths: readonly string[], cwd: string): void {
+  for (const p of paths) {
+    try {
+      lstatSync(resolve(cwd, p));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new KeyfenceError(code === "ENOENT" ? "no such file or directory" : `cannot read (${code ?? "error"})`, { file: p });
     }
   }
 }

@@ -11,7 +11,9 @@ import type { Scope, Source, SourceItem } from "../source.js";
 import { CatFile } from "./cat-file.js";
 import { LineSplitter } from "./line-splitter.js";
 import { PatchParser, type PatchEvents } from "./patch-parser.js";
-import { startGit, GitFailure } from "./process.js";
+import { realpathSync } from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { runGit, startGit, GitFailure } from "./process.js";
 import { asUserError, openRepo } from "./repo.js";
 
 export interface StagedOptions {
@@ -19,13 +21,20 @@ export interface StagedOptions {
   cwd?: string;
   /** Environment for git (default: process.env). Inside a hook it carries GIT_INDEX_FILE. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Only these files (relative to `cwd`, or absolute), as lint-staged and the pre-commit framework
+   * pass them. A named file the commit changes is judged by the lines it adds; a named file it does
+   * not change is judged whole, as it stands in the index — so `pre-commit run --all-files` (nothing
+   * staged, every file named) audits the tree instead of passing it unseen.
+   */
+  paths?: readonly string[];
 }
 
 export interface StagedFile {
   path: string;
   blob: string;
-  /** Added line ranges [first, last], 1-based, inclusive, ascending. */
-  added: [number, number][];
+  /** Added line ranges [first, last], 1-based, inclusive, ascending; "whole" for a named file the commit does not change. */
+  added: [number, number][] | "whole";
 }
 
 export const DIFF_CACHED_ARGS = [
@@ -55,7 +64,7 @@ export class StagedCollector implements PatchEvents {
 
   added(_line: Buffer, n: number): void {
     const ranges = this.current?.added;
-    if (!ranges) return;
+    if (!ranges || ranges === "whole") return;
     const last = ranges[ranges.length - 1];
     if (last && last[1] === n - 1) last[1] = n;
     else ranges.push([n, n]);
@@ -66,16 +75,35 @@ export class StagedCollector implements PatchEvents {
   }
 }
 
-export interface StagedSummary {
-  files: number;
-  bytes: number;
-  /** Absolute top of the work tree (finding paths are relative to it). */
-  root?: string;
+/** A path as git names it under `root` (posix, relative), symbolic links in the folders above resolved. */
+function repoPath(root: string, cwd: string, p: string): string {
+  const real = (x: string): string => {
+    try {
+      return realpathSync(x);
+    } catch {
+      const parent = dirname(x);
+      return parent === x ? x : join(real(parent), basename(x));
+    }
+  };
+  return relative(real(root), real(resolve(cwd, p))).split(sep).join("/");
+}
+
+/** Index entries (`git ls-files --stage`) of the named paths: blob per path, regular files and links only. */
+async function indexBlobs(paths: readonly string[], cwd: string, env: NodeJS.ProcessEnv | undefined): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!paths.length) return out;
+  // Literal pathspecs: a file named "*.env" names that file, not a glob. Run from the top, paths as git names them.
+  const { stdout } = await runGit(["ls-files", "--stage", "-z", "--", ...paths], { cwd, env: { ...(env ?? process.env), GIT_LITERAL_PATHSPECS: "1" } });
+  for (const rec of stdout.toString("utf8").split("\0")) {
+    const m = /^(\d{6}) ([0-9a-f]+) (\d)\t([\s\S]+)$/.exec(rec);
+    if (m && m[1] !== "160000" && m[3] === "0") out.set(m[4]!, m[2]!);
+  }
+  return out;
 }
 
 /**
  * What the next commit would add, in path order: each staged blob whole, with the lines this commit
- * adds as the lines that count.
+ * adds as the lines that count (a named file the commit does not change counts whole).
  */
 export class StagedSource implements Source {
   readonly name = "staged";
@@ -85,8 +113,9 @@ export class StagedSource implements Source {
   constructor(private readonly options: StagedOptions = {}) {}
 
   async *items(scope: Scope): AsyncGenerator<SourceItem> {
-    const cwd = this.options.cwd ?? process.cwd();
-    const env = this.options.env;
+    const options = this.options;
+    const cwd = options.cwd ?? process.cwd();
+    const env = options.env;
     // The three git processes start together: the hook's latency is one git start-up, not three.
     const repoP = openRepo({ cwd, env });
     repoP.catch(() => {});
@@ -109,7 +138,21 @@ export class StagedSource implements Source {
       if (code !== 0) throw asUserError(new GitFailure(DIFF_CACHED_ARGS, code, stderr), cwd);
 
       // Only blobs in the scope are read at all; blobs over the size limit are read past.
-      const files = collector.files.filter((f) => f.added.length && scope.includes(f.path));
+      const keep = (p: string) => scope.includes(p);
+      let files = collector.files.filter((f) => f.added.length && keep(f.path));
+      if (options.paths) {
+        const named = new Set(options.paths.map((p) => repoPath(repo.root!, cwd, p)));
+        const changed = new Set(collector.files.map((f) => f.path));
+        files = files.filter((f) => named.has(f.path));
+        const unchanged = [...named].filter((p) => !changed.has(p) && keep(p));
+        const blobs = await indexBlobs(unchanged, repo.root, env);
+        for (const p of unchanged) {
+          const blob = blobs.get(p);
+          if (blob) files.push({ path: p, blob, added: "whole" });
+          else yield { notice: { path: p, reason: "not in the index (untracked, deleted or outside the repository): not scanned", incomplete: false } };
+        }
+        files.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+      }
       cat.request(files.map((f) => f.blob));
       for (const file of files) {
         const obj = await cat.read(scope.maxSize);
@@ -118,7 +161,7 @@ export class StagedSource implements Source {
         } else if ("skipped" in obj) {
           yield { notice: scope.oversize(file.path, obj.size) };
         } else {
-          yield { target: { path: file.path, blob: file.blob }, content: { kind: "bytes", data: obj.content }, counts: file.added };
+          yield { target: { path: file.path, blob: file.blob }, content: { kind: "bytes", data: obj.content }, ...(file.added !== "whole" && { counts: file.added }) };
         }
       }
       await cat.close();
