@@ -188,3 +188,11 @@ export interface ScanWarning {
   path: string;
   reason: string;
 }
+
+/** Something a source could not do or chose not to: deliberate skips are notices, failures make the scan incomplete. */
+export interface SourceNotice {
+  path: string;
+  reason: string;
+  /** True when an input could not be scanned for a reason other than policy (permissions, vanished, missing objects). */
+  incomplete: boolean;
+}
