@@ -21,7 +21,9 @@ export function summaryLine(report: ScanReport): string {
   const head = n === 0 ? `No secrets found in ${plural(report.stats.files)}` : `${n} finding${n === 1 ? "" : "s"} (${counts.join(", ")}) in ${plural(withFindings)} of ${report.stats.files} scanned`;
   const gate = report.failOn === "never" ? "fail-on: never" : `${blocking} block${blocking === 1 ? "s" : ""} (fail-on: ${report.failOn})`;
   const incomplete = report.incomplete ? "; scan INCOMPLETE (see warnings above)" : "";
-  return `${head}; ${gate}${incomplete}.`;
+  const k = report.stats.ignored ?? 0;
+  const ignored = k ? ` (${k} untracked ${k === 1 ? "path" : "paths"} skipped: ignored by git; --no-gitignore scans them)` : "";
+  return `${head}${ignored}; ${gate}${incomplete}.`;
 }
 
 export const textReporter: Reporter = (report, { showSecrets, color }) => {

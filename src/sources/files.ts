@@ -1,10 +1,10 @@
-// Files and folders as a source: walk (.gitignore honoured, symlinks never followed), filter
-// (the run's scope: include/exclude globs, size; binary extensions), read (whole for small files,
-// streamed for large ones, by the thread that scans them).
+// Files and folders as a source: walk (inside a git work tree, what git ignores is skipped; symlinks
+// never followed), filter (the run's scope: include/exclude globs, size; binary extensions), read
+// (whole for small files, streamed for large ones, by the thread that scans them).
 import { open } from "node:fs/promises";
 import { createReadStream, lstatSync, readdirSync, statSync, type Dirent, type Stats } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import { ignoreLayerFor, isIgnored, type IgnoreLayer } from "./gitignore.js";
+import { gitIgnoredUnder } from "./gitignore.js";
 import { KeyfenceError } from "../errors.js";
 import type { Scope, Source, SourceItem, SourceNotice } from "./source.js";
 
@@ -46,12 +46,13 @@ function sortByBytes(names: Dirent[]): Dirent[] {
 /**
  * Walks `root` (a folder) depth-first in byte order of names and yields the files to scan. Our own
  * small walker rather than a glob library: glob matchers drop legal names (a newline in a file
- * name), and only a walker can prune a folder that a nested .gitignore excludes.
+ * name), and only a walker can prune a folder that git ignores or the scope excludes.
  */
-export function* walkFolder(root: string, scope: Scope, notices: SourceNotice[]): Generator<FileEntry> {
-  const useGitignore = scope.ignoreFiles;
+export function* walkFolder(root: string, scope: Scope, notices: SourceNotice[], tally?: WalkTally): Generator<FileEntry> {
+  // Inside a git work tree, what git ignores (untracked and matched by its ignore rules) is skipped.
+  const ignored = scope.ignoreFiles ? gitIgnoredUnder(root)?.paths : undefined;
 
-  function* walk(relDir: string, layers: readonly IgnoreLayer[]): Generator<FileEntry> {
+  function* walk(relDir: string): Generator<FileEntry> {
     let names: Dirent[];
     try {
       // Synchronous, like the stat below: an awaited call per folder and per file was most of a walk's
@@ -62,19 +63,23 @@ export function* walkFolder(root: string, scope: Scope, notices: SourceNotice[])
       return;
     }
     sortByBytes(names);
-    // Only folders that have a .gitignore (and the root, for .git/info/exclude) are read for one.
-    const own = useGitignore && (relDir === "" || names.some((d) => d.name === ".gitignore")) ? ignoreLayerFor(root, relDir, relDir === "") : undefined;
-    const active = own ? [...layers, own] : layers;
     for (const d of names) {
       const rel = relDir ? `${relDir}/${d.name}` : d.name;
       // A .git folder, or the .git file of a worktree or submodule, is never scanned.
       if (d.name === ".git") continue;
       if (d.isDirectory()) {
-        if (isIgnored(active, rel, true) || scope.excludesFolder(rel)) continue;
-        yield* walk(rel, active);
+        if (ignored?.has(`${rel}/`)) {
+          if (tally) tally.ignored++;
+          continue;
+        }
+        if (scope.excludesFolder(rel)) continue;
+        yield* walk(rel);
         continue;
       }
-      if (isIgnored(active, rel, false)) continue;
+      if (ignored?.has(rel)) {
+        if (tally) tally.ignored++;
+        continue;
+      }
       if (!scope.includes(rel)) continue;
       if (d.isSymbolicLink()) {
         // Links are never followed: a link inside the tree points at a file scanned under its own
@@ -100,7 +105,7 @@ export function* walkFolder(root: string, scope: Scope, notices: SourceNotice[])
       yield { abs, rel, size };
     }
   }
-  yield* walk("", []);
+  yield* walk("");
 }
 
 /** What a link points at, or undefined when that cannot be read (dangling, a loop, no permission). */
@@ -119,12 +124,12 @@ export function displayPath(cwd: string, abs: string): string {
 }
 
 /** Resolves command-line paths (files or folders) into file entries relative to `cwd`. */
-export function* walkPaths(paths: readonly string[], cwd: string, options: Scope, notices: SourceNotice[]): Generator<FileEntry> {
+export function* walkPaths(paths: readonly string[], cwd: string, options: Scope, notices: SourceNotice[], tally?: WalkTally): Generator<FileEntry> {
   // Notices gathered before a file travel with it; those after the last file stay in `notices`.
-  for (const e of walkPathsOnly(paths, cwd, options, notices)) yield notices.length ? { ...e, before: notices.splice(0) } : e;
+  for (const e of walkPathsOnly(paths, cwd, options, notices, tally)) yield notices.length ? { ...e, before: notices.splice(0) } : e;
 }
 
-function* walkPathsOnly(paths: readonly string[], cwd: string, options: Scope, notices: SourceNotice[]): Generator<FileEntry> {
+function* walkPathsOnly(paths: readonly string[], cwd: string, options: Scope, notices: SourceNotice[], tally?: WalkTally): Generator<FileEntry> {
   // Synchronous throughout: the scan pulls files in batches between its own awaits, and an awaited
   // call (or generator hop) per file was a large share of a scan of many small files.
   for (const p of paths) {
@@ -144,7 +149,7 @@ function* walkPathsOnly(paths: readonly string[], cwd: string, options: Scope, n
       // Paths under the folder are shown as the folder's own displayed path joined with theirs.
       const under = toPosix(relative(cwd, abs));
       const inside = !isAbsolute(under) && under !== ".." && !under.startsWith("../");
-      for (const e of walkFolder(abs, options, notices)) yield inside ? (under ? { ...e, rel: `${under}/${e.rel}` } : e) : { ...e, rel: toPosix(e.abs) };
+      for (const e of walkFolder(abs, options, notices, tally)) yield inside ? (under ? { ...e, rel: `${under}/${e.rel}` } : e) : { ...e, rel: toPosix(e.abs) };
     } else if (st.isFile() || st.isSymbolicLink()) {
       // A file named explicitly is scanned even if ignored: the user asked for it.
       const real = st.isSymbolicLink() ? statOrUndefined(abs) : st;
@@ -171,13 +176,21 @@ export function checkPathsExist(paths: readonly string[], cwd: string): void {
   }
 }
 
+/** What a walk skipped without a notice each, for the summary. */
+export interface WalkTally {
+  /** Untracked files and folders skipped because git ignores them (inside a work tree only). */
+  ignored: number;
+}
+
 /** Command-line paths (files and folders, relative to `cwd`) as a source: a file unit per file, in walk order. */
-export function fileSource(paths: readonly string[], cwd: string): Source {
+export function fileSource(paths: readonly string[], cwd: string): Source & { readonly tally: WalkTally } {
+  const tally: WalkTally = { ignored: 0 };
   return {
     name: "files",
+    tally,
     *items(scope: Scope): Generator<SourceItem> {
       const notices: SourceNotice[] = [];
-      for (const e of walkPaths(paths, cwd, scope, notices)) {
+      for (const e of walkPaths(paths, cwd, scope, notices, tally)) {
         if (e.before) for (const notice of e.before) yield { notice };
         yield { target: { path: e.rel }, content: { kind: "file", abs: e.abs, size: e.size }, ...(e.named && { named: true }) };
       }

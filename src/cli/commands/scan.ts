@@ -6,6 +6,7 @@ import type { Command } from "../command.js";
 import { checkPathsExist, fileSource } from "../../sources/files.js";
 import { streamSource } from "../../sources/stdin.js";
 import type { Source, SourceNotice } from "../../sources/source.js";
+import type { Finding } from "../../types.js";
 
 const OPTIONS = {
   ...SCAN_OPTIONS,
@@ -19,13 +20,15 @@ const OPTIONS = {
 
 const USAGE = `Usage: keyfence scan [paths…] [options]
 
-Scans files and folders (default: the current folder). Folders are walked with .gitignore honoured;
+Scans files and folders (default: the current folder). Inside a git work tree, untracked files that
+git ignores (.gitignore, .git/info/exclude) are skipped and counted, and tracked files are always
+scanned; outside one, .gitignore files do not apply (ripgrep's rule);
 symbolic links are never followed; binary files are skipped. '-' reads standard input.
 
 Sources:
       --include GLOB      only scan paths matching GLOB (repeatable)
       --exclude GLOB      skip paths matching GLOB (repeatable)
-      --no-gitignore      also scan files that .gitignore excludes
+      --no-gitignore      also scan untracked files that git ignores
       --max-file-size N   skip files larger than N bytes (suffixes k, m, g; default 50m)
       --stdin-name NAME   path to show for findings read from standard input (default '-')
   -j, --jobs N            threads that scan files (default: one per core; 1 = no worker threads)
@@ -69,7 +72,7 @@ export const scanCommand: Command = {
     const prepared = prepareScan(values, io, { discoverBaseline: true });
     const paths = positionals.length ? positionals : ["."];
     const notices: SourceNotice[] = [];
-    const stats = { files: 0, bytes: 0 };
+    const stats: { files: number; bytes: number; ignored?: number } = { files: 0, bytes: 0 };
     const onNotice = noticePrinter(io, notices);
     const sources: Source[] = [];
     const filePaths = paths.filter((p) => p !== "-");
@@ -84,8 +87,9 @@ export const scanCommand: Command = {
       })();
       sources.push(streamSource(counted, values["stdin-name"] ?? "-"));
     }
-    if (filePaths.length) sources.push(fileSource(filePaths, io.cwd));
-    const findings = prepared.scanner.scan(sources, {
+    const files = filePaths.length ? fileSource(filePaths, io.cwd) : undefined;
+    if (files) sources.push(files);
+    const scanned = prepared.scanner.scan(sources, {
       onNotice,
       onUnit: (u) => {
         stats.files++;
@@ -97,6 +101,11 @@ export const scanCommand: Command = {
       ...(maxFileSize !== undefined && { maxFileSize }),
       ...(jobs !== undefined && { jobs }),
     });
-    return finishScan(prepared, { findings, notices, stats, command: "scan" }, values, io);
+    async function* findings(): AsyncGenerator<Finding> {
+      yield* scanned;
+      // Once the walk is done: how many untracked paths it skipped because git ignores them.
+      if (files) stats.ignored = files.tally.ignored;
+    }
+    return finishScan(prepared, { findings: findings(), notices, stats, command: "scan" }, values, io);
   },
 };
