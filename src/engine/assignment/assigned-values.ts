@@ -2,7 +2,7 @@
 // by the rule's names and value shape. What is left goes through the same judge as regex matches.
 import type { CompiledRule } from "../compile.js";
 import { decodeUrl } from "../decoders.js";
-import { pairsAt, type Pair } from "./pairs.js";
+import { nameAround, pairsOf, type Pair } from "./pairs.js";
 import { acceptsName, nameWords } from "./rule-names.js";
 
 export interface AssignedValue {
@@ -18,19 +18,18 @@ export interface AssignedValue {
  */
 const NOT_A_SECRET = /^(?:arn:aws[a-z-]*:|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)|-----BEGIN CERTIFICATE)/i;
 
-/** Each (rule, value) pair the rules of a hit at [hs, he) of `view` accept. */
+/**
+ * Each (rule, value) pair the rules of a hit at [hs, he) of `view` accept. The name is read and
+ * checked first: a hit whose name no rule accepts (`tokenizer`, `otherwise`) costs no more.
+ */
 export function assignedValues(view: Buffer, hs: number, he: number, rules: readonly CompiledRule[]): AssignedValue[] {
-  const pairs = pairsAt(view, hs, he);
-  if (pairs.length === 0) return [];
+  const name = nameAround(view, hs, he);
+  if (!name) return [];
+  const words = nameWords(view.toString("latin1", name.start, name.end));
+  const accepting = rules.filter((c) => acceptsName(c.assignment!, words));
+  if (accepting.length === 0) return [];
   const out: AssignedValue[] = [];
-  // A column's pairs share one name: its words are split once.
-  let wordsOf: { start: number; end: number; words: string[] } | undefined;
-  for (const pair of pairs) {
-    if (!wordsOf || wordsOf.start !== pair.name.start || wordsOf.end !== pair.name.end) {
-      wordsOf = { ...pair.name, words: nameWords(view.toString("latin1", pair.name.start, pair.name.end)) };
-    }
-    const accepting = rules.filter((c) => acceptsName(c.assignment!, wordsOf!.words));
-    if (accepting.length === 0) continue;
+  for (const pair of pairsOf(view, name)) {
     const raw = view.subarray(pair.value.start, pair.value.end);
     const bytes = pair.percentEncoded ? (decodeUrl(raw.toString("utf8")) ?? raw) : raw;
     if (NOT_A_SECRET.test(bytes.toString("latin1", 0, 32))) continue;

@@ -40,7 +40,7 @@ const NAME_KEYS: ReadonlySet<string> = new Set(["name", "key", "parameterkey", "
 /** Keys holding that entry's value. */
 const VALUE_KEYS: ReadonlySet<string> = new Set(["value", "defaultvalue", "default", "parametervalue", "val"]);
 
-interface Name extends Span {
+export interface Name extends Span {
   /** Leading dashes stripped off (`--api-key`): a command-line flag. */
   dashes: number;
   /** The name as written, with its quotes: [outerStart, outerEnd). */
@@ -49,7 +49,8 @@ interface Name extends Span {
   quoted: boolean;
 }
 
-function nameAround(b: Buffer, hs: number, he: number): Name | undefined {
+/** The name a keyword hit at [hs, he) is part of: an identifier, dotted path, flag or quoted key. */
+export function nameAround(b: Buffer, hs: number, he: number): Name | undefined {
   let start = hs;
   let end = he;
   while (start > 0 && hs - start < MAX_NAME && NAME_CHAR[b[start - 1]!]) start--;
@@ -285,7 +286,11 @@ function contextOf(b: Buffer, name: Name): ValueContext {
 /** Every pair the name around [hs, he) takes part in, in offset order of their values. */
 export function pairsAt(b: Buffer, hs: number, he: number): Pair[] {
   const name = nameAround(b, hs, he);
-  if (!name) return [];
+  return name ? pairsOf(b, name) : [];
+}
+
+/** Every pair a name takes part in, in offset order of their values. */
+export function pairsOf(b: Buffer, name: Name): Pair[] {
   const ctx = contextOf(b, name);
   const span = { start: name.start, end: name.end };
   const table = tablePairs(b, name);

@@ -6,9 +6,9 @@ import { compilePattern } from "../compile.js";
 import type { RuleAssignment } from "../../types.js";
 
 export interface CompiledAssignment {
-  /** Each accepted name with its words run together ("ddapikey"), matched against consecutive words. */
-  names: string[];
-  exclude: string[];
+  /** Each accepted name as word runs, matched against consecutive words of a name in the text. */
+  names: NamePattern[];
+  exclude: NamePattern[];
   value: RE2;
 }
 
@@ -67,38 +67,64 @@ export function nameWords(name: string): string[] {
   return out;
 }
 
-/**
- * Where `joined` (words run together) matches consecutive whole words of `words`: the index just
- * past the last matched word, or -1. Consecutive words may together spell it (api|key or apikey).
- */
-function matchAt(words: readonly string[], joined: string, from = 0): { start: number; end: number } | undefined {
-  for (let i = from; i < words.length; i++) {
-    let acc = "";
-    for (let j = i; j < words.length; j++) {
-      acc += words[j];
-      if (acc === joined) return { start: i, end: j + 1 };
-      if (acc.length >= joined.length || !joined.startsWith(acc)) break;
-    }
+/** A name pattern: word runs (words run together, "apikey") with a gap of up to GAP words between runs. */
+type NamePattern = string[];
+
+/** How many words a `*` in a name may stand for ("plaid * secret": PLAID_SECRET, plaidClientSecret). */
+const GAP = 3;
+
+/** Where a word run matches consecutive whole words from `i` (they may together spell it): the end, or -1. */
+function runAt(words: readonly string[], run: string, i: number): number {
+  let acc = "";
+  for (let j = i; j < words.length; j++) {
+    acc += words[j];
+    if (acc === run) return j + 1;
+    if (acc.length >= run.length || !run.startsWith(acc)) return -1;
   }
-  return undefined;
+  return -1;
+}
+
+/** End of a match of runs[k…] starting at word i, or -1 (at most GAP+1 tries per gap: bounded). */
+function restAt(words: readonly string[], runs: NamePattern, k: number, i: number): number {
+  const end = runAt(words, runs[k]!, i);
+  if (end < 0 || k === runs.length - 1) return end;
+  for (let g = 0; g <= GAP && end + g < words.length; g++) {
+    const e = restAt(words, runs, k + 1, end + g);
+    if (e >= 0) return e;
+  }
+  return -1;
+}
+
+/** The first match of a name pattern in the words: its end (index past the last word), or -1. */
+function matchEnd(words: readonly string[], runs: NamePattern): number {
+  for (let i = 0; i < words.length; i++) {
+    const e = restAt(words, runs, 0, i);
+    if (e >= 0) return e;
+  }
+  return -1;
 }
 
 /** Whether a name (its words) is one the rule accepts. */
 export function acceptsName(a: CompiledAssignment, words: readonly string[]): boolean {
   if (words.length === 0) return false;
-  let hit: { start: number; end: number } | undefined;
-  for (const n of a.names) if ((hit = matchAt(words, n))) break;
-  if (!hit) return false;
-  for (const x of a.exclude) if (matchAt(words, x)) return false;
+  let end = -1;
+  for (const n of a.names) if ((end = matchEnd(words, n)) >= 0) break;
+  if (end < 0) return false;
+  for (const x of a.exclude) if (matchEnd(words, x) >= 0) return false;
   // A descriptor after the accepted words (PasswordLastUsed, api_key_id) names a property of the secret.
-  if (hit.end < words.length && DESCRIPTORS.has(words[words.length - 1]!)) return false;
+  if (end < words.length && DESCRIPTORS.has(words[words.length - 1]!)) return false;
   return true;
 }
 
+/** "plaid * secret" → ["plaid", "secret"]; "dd api key" → ["ddapikey"]. */
+function patternOf(name: string): NamePattern {
+  return name.toLowerCase().split(/\s*\*\s*/).map((run) => run.split(/\s+/).join(""));
+}
+
 export function compileAssignment(spec: RuleAssignment, where: { file?: string; line?: number; subject?: string }): CompiledAssignment {
-  const names = spec.names.map((n) => n.toLowerCase().split(/\s+/).join(""));
+  const names = spec.names.map(patternOf);
   const own = spec.names.map((n) => ` ${n.toLowerCase()} `);
-  const shared = SHARED_EXCLUDE.filter((x) => !own.some((n) => n.includes(` ${x.join(" ")} `))).map((x) => x.join(""));
-  const exclude = [...spec.exclude.map((n) => n.toLowerCase().split(/\s+/).join("")), ...shared];
+  const shared = SHARED_EXCLUDE.filter((x) => !own.some((n) => n.includes(` ${x.join(" ")} `))).map((x) => [x.join("")]);
+  const exclude = [...spec.exclude.map(patternOf), ...shared];
   return { names, exclude, value: compilePattern(`^(?:${spec.value})$`, "", where) };
 }
