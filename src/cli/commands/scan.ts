@@ -3,8 +3,9 @@ import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
-import type { Finding } from "../../types.js";
-import { checkPathsExist, type SourceNotice } from "../../sources/files.js";
+import { checkPathsExist, fileSource } from "../../sources/files.js";
+import { streamSource } from "../../sources/stdin.js";
+import type { Source, SourceNotice } from "../../sources/source.js";
 
 const OPTIONS = {
   ...SCAN_OPTIONS,
@@ -70,37 +71,32 @@ export const scanCommand: Command = {
     const notices: SourceNotice[] = [];
     const stats = { files: 0, bytes: 0 };
     const onNotice = noticePrinter(io, notices);
-    const sources = paths.map((p) => (p === "-" ? "-" : p));
-    checkPathsExist(sources.filter((p) => p !== "-"), io.cwd);
-    async function* findings(): AsyncGenerator<Finding> {
-      const filePaths = sources.filter((p) => p !== "-");
-      if (sources.includes("-")) {
-        stats.files++;
-        const counted = (async function* () {
-          for await (const chunk of io.stdin) {
-            const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-            stats.bytes += buf.length;
-            yield buf;
-          }
-        })();
-        yield* prepared.scanner.scanStream(counted, { path: values["stdin-name"] ?? "-" });
-      }
-      if (filePaths.length) {
-        yield* prepared.scanner.scanFiles(filePaths, {
-          cwd: io.cwd,
-          onNotice,
-          onFile: (f) => {
-            stats.files++;
-            stats.bytes += f.size;
-          },
-          ...(values.include && { include: values.include }),
-          ...(values.exclude && { exclude: values.exclude }),
-          ...(values["no-gitignore"] && { gitignore: false }),
-          ...(maxFileSize !== undefined && { maxFileSize }),
-          ...(jobs !== undefined && { jobs }),
-        });
-      }
+    const sources: Source[] = [];
+    const filePaths = paths.filter((p) => p !== "-");
+    checkPathsExist(filePaths, io.cwd);
+    if (paths.includes("-")) {
+      const counted = (async function* () {
+        for await (const chunk of io.stdin) {
+          const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+          stats.bytes += buf.length;
+          yield buf;
+        }
+      })();
+      sources.push(streamSource(counted, values["stdin-name"] ?? "-"));
     }
-    return finishScan(prepared, { findings: findings(), notices, stats, command: "scan" }, values, io);
+    if (filePaths.length) sources.push(fileSource(filePaths, io.cwd));
+    const findings = prepared.scanner.scan(sources, {
+      onNotice,
+      onUnit: (u) => {
+        stats.files++;
+        stats.bytes += u.size;
+      },
+      ...(values.include && { include: values.include }),
+      ...(values.exclude && { exclude: values.exclude }),
+      ...(values["no-gitignore"] && { gitignore: false }),
+      ...(maxFileSize !== undefined && { maxFileSize }),
+      ...(jobs !== undefined && { jobs }),
+    });
+    return finishScan(prepared, { findings, notices, stats, command: "scan" }, values, io);
   },
 };
