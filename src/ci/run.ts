@@ -2,7 +2,8 @@
 // write the CI outputs. The commit source is passed in (the git layer's scanGitRange), so this
 // module knows nothing of how commits are read.
 import { SCAN_OPTIONS } from "../cli/args.js";
-import { finishScan, noticePrinter, prepareScan, type ScanFlags } from "../cli/scan-run.js";
+import { finishScan, noticePrinter, prepareScan } from "../cli/scan-run.js";
+import { prepareTrustedScan, TRUST_OPTIONS, TRUST_OPTIONS_HELP, type TrustFlags } from "../cli/trusted-scan.js";
 import type { CliIO } from "../cli/io.js";
 import type { Scanner } from "../scanner.js";
 import type { Finding } from "../types.js";
@@ -18,6 +19,7 @@ export const CI_OPTIONS = {
   sarif: { type: "string" },
   "gitlab-report": { type: "string" },
   "no-annotations": { type: "boolean" },
+  ...TRUST_OPTIONS,
 } as const;
 
 export const CI_OPTIONS_HELP = `CI:
@@ -25,9 +27,11 @@ export const CI_OPTIONS_HELP = `CI:
       --sarif FILE        also write SARIF to FILE (for github/codeql-action/upload-sarif)
       --gitlab-report FILE  also write GitLab's secret-detection report (default on GitLab CI:
                           gl-secret-detection-report.json)
-      --no-annotations    no GitHub workflow-command annotations (default on GitHub Actions)`;
+      --no-annotations    no GitHub workflow-command annotations (default on GitHub Actions)
 
-export interface CiFlags extends ScanFlags {
+${TRUST_OPTIONS_HELP}`;
+
+export interface CiFlags extends TrustFlags {
   range?: string;
   sarif?: string;
   "gitlab-report"?: string;
@@ -42,15 +46,17 @@ export type RangeScanner = (
 ) => AsyncIterable<Finding>;
 
 export async function runCi(flags: CiFlags, io: CliIO, scanRange: RangeScanner): Promise<number> {
-  // Configuration and baseline are checked before git is asked anything: bad input fails first.
-  const prepared = prepareScan(flags, io);
   const plan = planFromEnvironment(io.env, io.cwd, { ...(flags.range && { range: flags.range }) });
   io.stderr.write(`keyfence ci: ${plan.description}\n`);
   const range = revisionRange(plan);
+  // The change is judged by the configuration of its base, never by the one it brings.
+  const trust = range ? prepareTrustedScan(flags, io, range) : undefined;
+  const prepared = trust ?? prepareScan(flags, io);
   const notices: SourceNotice[] = [];
   const stats = { files: 0, bytes: 0 };
   const findings = range ? scanRange(prepared.scanner, { cwd: io.cwd, range, stats }, noticePrinter(io, notices, { all: true })) : (async function* () {})();
-  return finishScan(prepared, { findings, notices, stats, command: "ci" }, flags, io, (report) =>
+  const run = { findings, notices, stats, command: "ci", ...(trust && { controls: { findings: trust.controls, block: trust.controlsBlock }, exemptions: trust.exemptions }) };
+  return finishScan(prepared, run, flags, io, (report) =>
     writeCiOutputs(report, {
       provider: plan.provider,
       env: io.env,

@@ -16,6 +16,7 @@ import { writeFileAtomic } from "../io/output-file.js";
 import { useColor, type CliIO } from "./io.js";
 import type { Finding } from "../types.js";
 import type { SourceNotice } from "../sources/files.js";
+import type { Exemption } from "../config/added-exemptions.js";
 
 export interface ScanFlags {
   format?: string;
@@ -66,6 +67,10 @@ export interface ScanRun {
   command?: string;
   /** The pre-commit hook honours a deliberate, reasoned KEYFENCE_BYPASS; other commands do not. */
   allowBypass?: boolean;
+  /** Findings about the gate itself (a change weakening the trusted configuration), and whether they block. */
+  controls?: { findings: Finding[]; block: boolean };
+  /** Inline allows the change adds, listed for reviewers. */
+  exemptions?: Exemption[];
 }
 
 /** Collects a run's findings, renders the chosen format, writes it, and returns the exit code. */
@@ -73,12 +78,13 @@ export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: Sc
   const started = Date.now();
   // A bypass without a reason is refused before any work is done.
   const bypass = run.allowBypass ? bypassReason(io.env) : undefined;
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...(run.controls?.findings ?? [])];
   for await (const f of run.findings) {
     const kept = prepared.baseline ? prepared.baseline.apply(f) : f;
     if (kept) findings.push(kept);
   }
-  const blocking = new Set(findings.filter((f) => prepared.scanner.policy.blocks(f)).map((f) => f.fingerprint));
+  const controls = new Set(run.controls?.findings);
+  const blocking = new Set(findings.filter((f) => (controls.has(f) ? run.controls!.block : prepared.scanner.policy.blocks(f))).map((f) => f.fingerprint));
   const incomplete = run.notices.some((n) => n.incomplete);
   const report: ScanReport = {
     tool: TOOL,
@@ -91,6 +97,7 @@ export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: Sc
     incomplete,
     stats: { ...run.stats, durationMs: Date.now() - started },
     ...(flags["sarif-category"] && { category: flags["sarif-category"] }),
+    ...(run.exemptions && { exemptions: run.exemptions }),
   };
   extraOutputs?.(report);
   const showSecrets = flags["show-secrets"] === true;

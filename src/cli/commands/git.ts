@@ -2,6 +2,7 @@ import { KeyfenceError } from "../../errors.js";
 import { scanGitRange, type GitScanSummary } from "../../sources/git/index.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
+import { prepareTrustedScan, TRUST_OPTIONS, TRUST_OPTIONS_HELP } from "../trusted-scan.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import type { Finding } from "../../types.js";
@@ -13,6 +14,7 @@ const OPTIONS = {
   since: { type: "string" },
   all: { type: "boolean" },
   "first-parent": { type: "boolean" },
+  ...TRUST_OPTIONS,
 } as const;
 
 const USAGE = `Usage: keyfence git (--range A..B | --since DATE | --all) [options]
@@ -29,6 +31,8 @@ Commits:
       --first-parent      follow only first parents and diff each merge against its first parent
                           (default: merges report only lines no parent had; see 'Merge commits' in docs/git.md)
 
+${TRUST_OPTIONS_HELP}
+
 ${SCAN_OPTIONS_HELP}`;
 
 export const gitCommand: Command = {
@@ -39,7 +43,9 @@ export const gitCommand: Command = {
       throw new KeyfenceError("say which commits: --range A..B, --since DATE or --all (see 'keyfence git --help')", { subject: "keyfence git" });
     }
     if (values.range !== undefined && values.all) throw new KeyfenceError("--range and --all cannot be combined", { subject: "keyfence git" });
-    const prepared = prepareScan(values, io);
+    // A range is a change under review: judged by the configuration of its base (src/config/trusted.ts).
+    const trusted = values.range !== undefined && values.since === undefined ? prepareTrustedScan(values, io, values.range) : undefined;
+    const prepared = trusted ?? prepareScan(values, io);
     const { config, scanner } = prepared;
     const notices: SourceNotice[] = [];
     const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
@@ -62,6 +68,7 @@ export const gitCommand: Command = {
         yield f;
       }
     }
-    return finishScan(prepared, { findings: findings(), notices, stats: summary, command: "git" }, values, io);
+    const controls = trusted && { controls: { findings: trusted.controls, block: trusted.controlsBlock }, exemptions: trusted.exemptions };
+    return finishScan(prepared, { findings: findings(), notices, stats: summary, command: "git", ...controls }, values, io);
   },
 };
