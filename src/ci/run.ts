@@ -9,6 +9,8 @@ import type { Scanner } from "../scanner.js";
 import type { Finding } from "../types.js";
 import type { SourceNotice } from "../sources/files.js";
 import { planFromEnvironment } from "./environment.js";
+import { safeName } from "../names/present.js";
+import { commitNames } from "../sources/git/names.js";
 import { writeCiOutputs } from "./outputs.js";
 import { revisionRange } from "./plan.js";
 
@@ -47,7 +49,7 @@ export type RangeScanner = (
 
 export async function runCi(flags: CiFlags, io: CliIO, scanRange: RangeScanner): Promise<number> {
   const plan = planFromEnvironment(io.env, io.cwd, { ...(flags.range && { range: flags.range }) });
-  io.stderr.write(`keyfence ci: ${plan.description}\n`);
+  io.stderr.write(`keyfence ci: ${safeName(plan.description)}\n`);
   const range = revisionRange(plan);
   // The change is judged by the configuration of its base, never by the one it brings.
   const trust = range ? prepareTrustedScan(flags, io, range) : undefined;
@@ -55,7 +57,9 @@ export async function runCi(flags: CiFlags, io: CliIO, scanRange: RangeScanner):
   const notices: SourceNotice[] = [];
   const stats = { files: 0, bytes: 0 };
   const findings = range ? scanRange(prepared.scanner, { cwd: io.cwd, range, stats }, noticePrinter(io, notices, { all: true })) : (async function* () {})();
-  const run = { findings, notices, stats, command: "ci", ...(trust && { controls: { findings: trust.controls, block: trust.controlsBlock }, exemptions: trust.exemptions }) };
+  const names = range ? commitNames({ cwd: io.cwd, env: io.env, revisions: [range] }) : [];
+  if (names instanceof Promise) names.catch(() => {});
+  const run = { findings, notices, stats, command: "ci", names, ...(trust && { controls: { findings: trust.controls, block: trust.controlsBlock }, exemptions: trust.exemptions }) };
   return finishScan(prepared, run, flags, io, (report) =>
     writeCiOutputs(report, {
       provider: plan.provider,

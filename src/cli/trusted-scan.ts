@@ -16,6 +16,7 @@ import { BaselineFilter, existsUnder, pathUnder } from "../policy/baseline.js";
 import { fingerprintOf, sha256Hex } from "../engine/redact.js";
 import { isSeverity } from "../policy/severity.js";
 import { REPORTERS } from "../report/index.js";
+import { safeName } from "../names/present.js";
 import type { FailOn } from "../config/config.js";
 import type { Finding } from "../types.js";
 import type { CliIO } from "./io.js";
@@ -140,7 +141,7 @@ export function prepareTrustedScan(flags: TrustFlags, io: CliIO, range: string):
     found.length === 0
       ? `keyfence: configuration, baseline and rule packs from the ${from}.\n`
       : approved
-        ? `keyfence: the change weakens the configuration in ${found.length} way(s), approved (${approved}); its own settings apply.\n`
+        ? `keyfence: the change weakens the configuration in ${found.length} way(s), approved (${safeName(approved)}); its own settings apply.\n`
         : `keyfence: the change weakens the configuration in ${found.length} way(s); settings from the ${from} apply, and each weakening blocks until approved.\n`,
   );
   return {

@@ -2,6 +2,7 @@ import { KeyfenceError } from "../../errors.js";
 import { scanGitRange, type GitScanSummary } from "../../sources/git/index.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
+import { commitNames, refNames } from "../../sources/git/names.js";
 import { prepareTrustedScan, TRUST_OPTIONS, TRUST_OPTIONS_HELP } from "../trusted-scan.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
@@ -68,7 +69,12 @@ export const gitCommand: Command = {
         yield f;
       }
     }
+    // Authors, committers, messages and paths of the commits (and, with --all, ref names and tag messages).
+    const git = { cwd: io.cwd, env: io.env };
+    const revisions = values.range !== undefined ? [values.range] : values.all ? ["--all"] : ["HEAD"];
+    const names = Promise.all([commitNames({ ...git, revisions, ...(values.since !== undefined && { since: values.since }) }), values.all ? refNames(git) : []]).then((n) => n.flat());
+    names.catch(() => {});
     const controls = trusted && { controls: { findings: trusted.controls, block: trusted.controlsBlock }, exemptions: trusted.exemptions };
-    return finishScan(prepared, { findings: findings(), notices, stats: summary, command: "git", ...controls }, values, io);
+    return finishScan(prepared, { findings: findings(), notices, stats: summary, command: "git", names, ...controls }, values, io);
   },
 };

@@ -9,6 +9,7 @@ import { loadHistoryJson } from "../../report/rotation/from-json.js";
 import { scanHistory, type GitScanSummary, type HistoryFinding } from "../../sources/git/index.js";
 import { openRepo, asUserError } from "../../sources/git/repo.js";
 import { KeyfenceError } from "../../errors.js";
+import { presentableRecord, safeName } from "../../names/present.js";
 import { TOOL } from "../../version.js";
 import { parse } from "../args.js";
 import { prepareScan, noticePrinter } from "../scan-run.js";
@@ -90,8 +91,9 @@ export const reportCommand: Command = {
       const options = { cwd: io.cwd, env: io.env, now: asOf, include: config.include, exclude: config.exclude, ...(values.since !== undefined && { since: values.since }) };
       for await (const f of scanHistory(scanner, options, noticePrinter(io, notices, { all: true }), summary)) findings.push(f);
     }
-    const limitations = notices.map((n) => `${n.path}: ${n.reason}`);
-    const report = buildRotationReport(findings, { repository, asOf, limitations });
+    const limitations = notices.map((n) => `${safeName(n.path)}: ${safeName(n.reason)}`);
+    // Names from history (paths, authors) and from a saved file are shown only scrubbed and escaped.
+    const report = buildRotationReport(findings.map((f) => presentableRecord(f)), { repository: safeName(repository), asOf, limitations });
     const rendered = RENDERERS[format](report, TOOL);
     if (values.output) {
       writeFileAtomic(values.output, rendered, io.cwd);

@@ -5,6 +5,7 @@ import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import type { Finding } from "../../types.js";
 import type { SourceNotice } from "../../sources/files.js";
+import type { Name } from "../../names/name-findings.js";
 
 const OPTIONS = {
   ...SCAN_OPTIONS,
@@ -70,6 +71,7 @@ export const scanCommand: Command = {
     const notices: SourceNotice[] = [];
     const stats = { files: 0, bytes: 0 };
     const onNotice = noticePrinter(io, notices);
+    const names: Name[] = [];
     const sources = paths.map((p) => (p === "-" ? "-" : p));
     async function* findings(): AsyncGenerator<Finding> {
       const filePaths = sources.filter((p) => p !== "-");
@@ -82,13 +84,16 @@ export const scanCommand: Command = {
             yield buf;
           }
         })();
-        yield* prepared.scanner.scanStream(counted, { path: values["stdin-name"] ?? "-" });
+        const stdinName = values["stdin-name"] ?? "-";
+        if (stdinName !== "-") names.push({ kind: "standard input name", value: stdinName, target: { path: stdinName } });
+        yield* prepared.scanner.scanStream(counted, { path: stdinName });
       }
       if (filePaths.length) {
         yield* prepared.scanner.scanFiles(filePaths, {
           cwd: io.cwd,
           onNotice,
           onFile: (f) => {
+            names.push({ kind: "file name", value: f.path, target: { path: f.path } });
             stats.files++;
             stats.bytes += f.size;
           },
@@ -100,6 +105,6 @@ export const scanCommand: Command = {
         });
       }
     }
-    return finishScan(prepared, { findings: findings(), notices, stats, command: "scan" }, values, io);
+    return finishScan(prepared, { findings: findings(), notices, stats, command: "scan", names }, values, io);
   },
 };

@@ -1,6 +1,8 @@
 import { KeyfenceError } from "../../errors.js";
 import { blockMessage, FAIL_CLOSED_HINT } from "../../hooks/block-message.js";
+import { presentableFinding } from "../../names/present.js";
 import { scanStaged, type StagedSummary } from "../../sources/git/index.js";
+import { stagedNames } from "../../sources/git/names.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse, HelpRequested } from "../args.js";
 import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
 import type { CliIO } from "../io.js";
@@ -27,6 +29,9 @@ export const stagedCommand: Command = {
     try {
       const { values } = parse("staged", args, SCAN_OPTIONS, false);
       const prepared = prepareScan(values, io);
+      // Read beside the scan: the staged paths are scanned as names (a token used as a file name).
+      const names = stagedNames({ cwd: io.cwd, env: io.env });
+      names.catch(() => {});
       const { config, scanner } = prepared;
       const notices: SourceNotice[] = [];
       const summary: StagedSummary = { files: 0, bytes: 0 };
@@ -44,13 +49,14 @@ export const stagedCommand: Command = {
         stats: summary,
         command: "staged",
         allowBypass: true,
+        names,
         get root() {
           return summary.root;
         },
       };
       const code = await finishScan(prepared, run, values, io);
       const accepted = prepared.baseline?.acceptedEntries;
-      if (code === 1 && !values.quiet) io.stderr.write(blockMessage(blocking.filter((f) => !accepted?.has(f.fingerprint))));
+      if (code === 1 && !values.quiet) io.stderr.write(blockMessage(blocking.filter((f) => !accepted?.has(f.fingerprint)).map((f) => presentableFinding(f))));
       return code;
     } catch (err) {
       if (err instanceof HelpRequested) throw err;
