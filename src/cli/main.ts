@@ -7,6 +7,7 @@ import { VERSION } from "../version.js";
 import { scrubSecrets } from "../names/scrub.js";
 import { HelpRequested } from "./args.js";
 import { installProblem } from "./install-error.js";
+import { didYouMean } from "./suggest.js";
 import type { Command } from "./command.js";
 
 function usage(): string {
@@ -18,7 +19,7 @@ Usage: keyfence <command> [options]
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
-Run 'keyfence <command> --help' for a command's options.
+Run 'keyfence help <command>' (or 'keyfence <command> --help') for a command's options.
 Exit codes: 0 nothing blocking; 1 blocking findings; 2 usage, configuration or runtime error.`;
 }
 
@@ -29,6 +30,8 @@ function oneLine(text: string): string {
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const [name, ...rest] = argv;
+  // `keyfence help scan` is `keyfence scan --help`.
+  if (name === "help" && rest[0]) return main([rest[0], "--help"], io);
   if (!name || name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(usage() + "\n");
     return name ? 0 : 2;
@@ -39,7 +42,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
   const entry = COMMANDS.find((c) => c.name === name);
   if (!entry) {
-    io.stderr.write(`keyfence: unknown command "${oneLine(name)}" (run 'keyfence --help')\n`);
+    const hint = didYouMean(name, COMMANDS.map((c) => c.name));
+    io.stderr.write(`keyfence: unknown command "${oneLine(name)}"${hint} (run 'keyfence --help')\n`);
     return 2;
   }
   let command: Command | undefined;
@@ -52,7 +56,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       return 0;
     }
     if (err instanceof KeyfenceError) {
-      io.stderr.write(`keyfence: ${oneLine(err.format())}\n`);
+      // An error about a command names it ("keyfence scan: …"); anything else gets the tool's prefix once.
+      const named = !err.file && err.subject?.startsWith("keyfence ");
+      io.stderr.write(`${named ? "" : "keyfence: "}${oneLine(err.format())}\n`);
       return 2;
     }
     const broken = installProblem(err);

@@ -127,7 +127,7 @@ export function prepareTrustedScan(flags: TrustFlags, io: CliIO, range: string):
   const root = git(io.cwd, ["rev-parse", "--show-toplevel"]);
   if (!root) throw new KeyfenceError("not a git repository (use 'keyfence scan' for plain folders)", { file: io.cwd });
   const { base, head } = rangeEnds(io.cwd, range);
-  const req = { root, cwd: resolve(io.cwd), ...(flags.config !== undefined && { config: flags.config }), ...(flags.baseline !== undefined && { baseline: flags.baseline }) };
+  const req = { root, cwd: resolve(io.cwd), ...(flags.config !== undefined && { config: flags.config }), ...(flags.baseline !== undefined && { baseline: flags.baseline }), ...(flags["no-baseline"] && { noBaseline: true }) };
   const trusted: GateSettings = base ? settingsAt(commitFiles(root, base, [head]), req) : DEFAULT_SETTINGS;
   const proposed = settingsAt(commitFiles(root, head, base ? [base] : []), req);
   const found = weakenings(trusted, proposed, loadBuiltinRules());

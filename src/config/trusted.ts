@@ -7,7 +7,7 @@
 // findings until the organisation's approval path says otherwise.
 import { relative, resolve, sep } from "node:path";
 import { loadRulePack } from "../rules/load.js";
-import { loadBaseline, type Baseline } from "../policy/baseline.js";
+import { DEFAULT_BASELINE_FILE, loadBaseline, type Baseline } from "../policy/baseline.js";
 import { severityRank } from "../policy/severity.js";
 import { assertUniqueIds } from "../engine/compile.js";
 import { discoverConfigFile, loadConfigFile, type Config, type FailOn } from "./config.js";
@@ -48,6 +48,8 @@ export interface SettingsRequest {
   config?: string;
   /** `--baseline`, as given. */
   baseline?: string;
+  /** `--no-baseline`. */
+  noBaseline?: boolean;
 }
 
 function packFiles(fs: CommitFiles, path: string): string[] {
@@ -66,7 +68,8 @@ export function settingsAt(fs: CommitFiles, req: SettingsRequest): GateSettings 
   };
   const customRules = (loaded.config.rulePacks ?? []).flatMap((p) => packFiles(fs, p)).flatMap((f) => loadRulePack(f, { text: fs.read(f, "rule pack").toString("utf8") }));
   assertUniqueIds(customRules);
-  const baselineFile = req.baseline !== undefined ? resolve(req.cwd, req.baseline) : loaded.config.baseline;
+  // Also the default file: read from the trusted commit, a change cannot accept its own secrets.
+  const baselineFile = req.noBaseline ? undefined : req.baseline !== undefined ? resolve(req.cwd, req.baseline) : (loaded.config.baseline ?? resolve(req.cwd, DEFAULT_BASELINE_FILE));
   const baseline = baselineFile && (req.baseline !== undefined || fs.exists(baselineFile)) ? { file: baselineFile, shown: rel(baselineFile), baseline: loadBaseline(rel(baselineFile), fs.read(baselineFile, "baseline").toString("utf8")) } : undefined;
   // Packs are carried as rules; the scanner is given them directly, not the paths again.
   const { rulePacks: _packs, ...config } = loaded.config;

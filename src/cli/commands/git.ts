@@ -46,7 +46,7 @@ export const gitCommand: Command = {
     if (values.range !== undefined && values.all) throw new KeyfenceError("--range and --all cannot be combined", { subject: "keyfence git" });
     // A range is a change under review: judged by the configuration of its base (src/config/trusted.ts).
     const trusted = values.range !== undefined && values.since === undefined ? prepareTrustedScan(values, io, values.range) : undefined;
-    const prepared = trusted ?? prepareScan(values, io);
+    const prepared = trusted ?? prepareScan(values, io, { discoverBaseline: true });
     const { config, scanner } = prepared;
     const notices: SourceNotice[] = [];
     const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };

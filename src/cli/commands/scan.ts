@@ -4,7 +4,7 @@ import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import type { Finding } from "../../types.js";
-import type { SourceNotice } from "../../sources/files.js";
+import { checkPathsExist, type SourceNotice } from "../../sources/files.js";
 import type { Name } from "../../names/name-findings.js";
 
 const OPTIONS = {
@@ -66,13 +66,14 @@ export const scanCommand: Command = {
       jobs = Number(values.jobs);
       if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) throw new KeyfenceError(`invalid number of jobs "${values.jobs}" (use a whole number from 1 to 256)`, { subject: "--jobs" });
     }
-    const prepared = prepareScan(values, io);
+    const prepared = prepareScan(values, io, { discoverBaseline: true });
     const paths = positionals.length ? positionals : ["."];
     const notices: SourceNotice[] = [];
     const stats = { files: 0, bytes: 0 };
     const onNotice = noticePrinter(io, notices);
     const names: Name[] = [];
     const sources = paths.map((p) => (p === "-" ? "-" : p));
+    checkPathsExist(sources.filter((p) => p !== "-"), io.cwd);
     async function* findings(): AsyncGenerator<Finding> {
       const filePaths = sources.filter((p) => p !== "-");
       if (sources.includes("-")) {
