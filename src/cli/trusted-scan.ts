@@ -13,7 +13,7 @@ import { addedExemptions, type Exemption } from "../config/added-exemptions.js";
 import { createScanner } from "../scanner.js";
 import { loadBuiltinRules } from "../rules/load.js";
 import { BaselineFilter, existsUnder, pathUnder } from "../policy/baseline.js";
-import { fingerprintOf, sha256Hex } from "../engine/redact.js";
+import { fingerprintOf, sha256Hex } from "../finding/fingerprint.js";
 import { isSeverity } from "../policy/severity.js";
 import { REPORTERS } from "../report/index.js";
 import { safeName } from "../names/present.js";

@@ -6,8 +6,8 @@
 import type { Scanner } from "../scanner.js";
 import type { Finding } from "../types.js";
 import type { Name } from "../sources/git/names.js";
-import { deriveFinding } from "../engine/secret-store.js";
-import { fingerprintOf } from "../engine/redact.js";
+import { deriveFinding } from "../finding/secret-store.js";
+import { fingerprintOf } from "../finding/fingerprint.js";
 
 export type { Name, NameKind } from "../sources/git/names.js";
 

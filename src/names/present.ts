@@ -7,7 +7,7 @@
 // fingerprints; only what is shown is rewritten.
 import { scrubSecrets } from "./scrub.js";
 import { escapeControls } from "./escape.js";
-import { deriveFinding } from "../engine/secret-store.js";
+import { deriveFinding } from "../finding/secret-store.js";
 import type { Finding } from "../types.js";
 
 const cache = new Map<string, string>();
