@@ -11,6 +11,7 @@ import { join, relative, sep } from "node:path";
 import { loadDocument } from "../schema-document.js";
 import { fingerprintOf } from "../finding/fingerprint.js";
 import { deriveFinding } from "../finding/secret-store.js";
+import { remediationPlanOf, withRemediation } from "../finding/remediation.js";
 import { KeyfenceError } from "../errors.js";
 import type { Finding, Severity } from "../types.js";
 
@@ -165,7 +166,8 @@ export function existsUnder(root: string): (path: string) => boolean {
 /** The finding as reported when its acceptance ran out: the fix line says so first. */
 export function markExpired(f: Finding, entry: BaselineEntry): Finding {
   const by = [entry.reviewer && `by ${entry.reviewer}`, entry.ticket && `ticket ${entry.ticket}`].filter(Boolean).join(", ");
-  return deriveFinding(f, { remediation: `Baseline acceptance expired on ${entry.expires}${by ? ` (${by})` : ""}. ${f.remediation}` });
+  const plan = remediationPlanOf(f);
+  return withRemediation(f, { ...plan, preface: [...(plan.preface ?? []), `Baseline acceptance expired on ${entry.expires}${by ? ` (${by})` : ""}.`] });
 }
 
 /** Filters a scan's findings through a baseline, keeping counts for the summary. */

@@ -1,25 +1,14 @@
-// Files and folders: walk (.gitignore honoured, symlinks never followed), filter
-// (include/exclude globs, size, binary), read (whole for small files, streamed for large ones).
+// Files and folders as a source: walk (.gitignore honoured, symlinks never followed), filter
+// (the run's scope: include/exclude globs, size; binary extensions), read (whole for small files,
+// streamed for large ones, by the thread that scans them).
 import { open } from "node:fs/promises";
 import { createReadStream, lstatSync, readdirSync, statSync, type Dirent, type Stats } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import { picomatch } from "../deferred-imports.js";
 import { ignoreLayerFor, isIgnored, type IgnoreLayer } from "./gitignore.js";
 import { KeyfenceError } from "../errors.js";
-import type { SourceNotice } from "./source.js";
+import type { Scope, Source, SourceItem, SourceNotice } from "./source.js";
 
 export type { SourceNotice } from "./source.js";
-
-export interface FileSourceOptions {
-  /** Honour .gitignore files (default true). */
-  gitignore?: boolean;
-  /** Only paths matching one of these globs (relative to the root) are scanned. */
-  include?: readonly string[];
-  /** Paths matching these globs are skipped. */
-  exclude?: readonly string[];
-  /** Files larger than this (bytes) are skipped with a notice. Default 50 MiB. */
-  maxFileSize?: number;
-}
 
 export interface FileEntry {
   /** Absolute path on disk. */
@@ -32,12 +21,9 @@ export interface FileEntry {
    * this file: so notices keep their place in walk order however far ahead the walk runs.
    */
   before?: SourceNotice[];
+  /** Named on the command line (not found by a walk): scanned whatever the globs and ignore files say. */
+  named?: boolean;
 }
-
-export type SkipReason = "binary" | "too-large" | "symlink" | "ignored";
-
-
-export const DEFAULT_MAX_FILE_SIZE = 50 * 1024 * 1024;
 
 // Formats that cannot hold text credentials (PKCS#12 and keystores are handled by rules on their names).
 const BINARY_EXTENSIONS = new Set(
@@ -62,11 +48,8 @@ function sortByBytes(names: Dirent[]): Dirent[] {
  * small walker rather than a glob library: glob matchers drop legal names (a newline in a file
  * name), and only a walker can prune a folder that a nested .gitignore excludes.
  */
-export function* walkFolder(root: string, options: FileSourceOptions, notices: SourceNotice[]): Generator<FileEntry> {
-  const useGitignore = options.gitignore !== false;
-  const include = options.include?.length ? picomatch([...options.include], { dot: true }) : undefined;
-  const exclude = options.exclude?.length ? picomatch([...options.exclude], { dot: true }) : undefined;
-  const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+export function* walkFolder(root: string, scope: Scope, notices: SourceNotice[]): Generator<FileEntry> {
+  const useGitignore = scope.ignoreFiles;
 
   function* walk(relDir: string, layers: readonly IgnoreLayer[]): Generator<FileEntry> {
     let names: Dirent[];
@@ -87,13 +70,12 @@ export function* walkFolder(root: string, options: FileSourceOptions, notices: S
       // A .git folder, or the .git file of a worktree or submodule, is never scanned.
       if (d.name === ".git") continue;
       if (d.isDirectory()) {
-        if (isIgnored(active, rel, true) || exclude?.(rel) || exclude?.(`${rel}/`)) continue;
+        if (isIgnored(active, rel, true) || scope.excludesFolder(rel)) continue;
         yield* walk(rel, active);
         continue;
       }
       if (isIgnored(active, rel, false)) continue;
-      if (include && !include(rel)) continue;
-      if (exclude?.(rel)) continue;
+      if (!scope.includes(rel)) continue;
       if (d.isSymbolicLink()) {
         // Links are never followed: a link inside the tree points at a file scanned under its own
         // name; a link out of the tree or in a loop is not ours to read.
@@ -111,8 +93,8 @@ export function* walkFolder(root: string, options: FileSourceOptions, notices: S
         notices.push({ path: rel, reason: `cannot stat (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true });
         continue;
       }
-      if (size > maxSize) {
-        notices.push({ path: rel, reason: `skipped: ${size} bytes is over the maximum file size of ${maxSize}`, incomplete: false });
+      if (size > scope.maxSize) {
+        notices.push(scope.oversize(rel, size));
         continue;
       }
       yield { abs, rel, size };
@@ -137,12 +119,12 @@ export function displayPath(cwd: string, abs: string): string {
 }
 
 /** Resolves command-line paths (files or folders) into file entries relative to `cwd`. */
-export function* walkPaths(paths: readonly string[], cwd: string, options: FileSourceOptions, notices: SourceNotice[]): Generator<FileEntry> {
+export function* walkPaths(paths: readonly string[], cwd: string, options: Scope, notices: SourceNotice[]): Generator<FileEntry> {
   // Notices gathered before a file travel with it; those after the last file stay in `notices`.
   for (const e of walkPathsOnly(paths, cwd, options, notices)) yield notices.length ? { ...e, before: notices.splice(0) } : e;
 }
 
-function* walkPathsOnly(paths: readonly string[], cwd: string, options: FileSourceOptions, notices: SourceNotice[]): Generator<FileEntry> {
+function* walkPathsOnly(paths: readonly string[], cwd: string, options: Scope, notices: SourceNotice[]): Generator<FileEntry> {
   // Synchronous throughout: the scan pulls files in batches between its own awaits, and an awaited
   // call (or generator hop) per file was a large share of a scan of many small files.
   for (const p of paths) {
@@ -170,7 +152,7 @@ function* walkPathsOnly(paths: readonly string[], cwd: string, options: FileSour
         notices.push({ path: p, reason: "not a regular file", incomplete: false });
         continue;
       }
-      yield { abs, rel: displayPath(cwd, abs), size: real.size };
+      yield { abs, rel: displayPath(cwd, abs), size: real.size, named: true };
     } else {
       notices.push({ path: p, reason: "not a regular file", incomplete: false });
     }
@@ -187,6 +169,21 @@ export function checkPathsExist(paths: readonly string[], cwd: string): void {
       throw new KeyfenceError(code === "ENOENT" ? "no such file or directory" : `cannot read (${code ?? "error"})`, { file: p });
     }
   }
+}
+
+/** Command-line paths (files and folders, relative to `cwd`) as a source: a file unit per file, in walk order. */
+export function fileSource(paths: readonly string[], cwd: string): Source {
+  return {
+    name: "files",
+    *items(scope: Scope): Generator<SourceItem> {
+      const notices: SourceNotice[] = [];
+      for (const e of walkPaths(paths, cwd, scope, notices)) {
+        if (e.before) for (const notice of e.before) yield { notice };
+        yield { target: { path: e.rel }, content: { kind: "file", abs: e.abs, size: e.size }, ...(e.named && { named: true }) };
+      }
+      for (const notice of notices) yield { notice };
+    },
+  };
 }
 
 /** Files at or under this size are read whole (one buffer, no chunk bookkeeping). */
@@ -225,7 +222,7 @@ export function wholeFileContent(data: Buffer): Exclude<FileContent, { kind: "st
 }
 
 /** Opens a file for scanning: small files whole, large ones as a stream of 1 MiB chunks. */
-export async function readForScan(entry: FileEntry): Promise<FileContent> {
+export async function readForScan(entry: { abs: string; size: number }): Promise<FileContent> {
   if (entry.size <= WHOLE_READ_LIMIT) {
     const fh = await open(entry.abs, "r");
     let data: Buffer;

@@ -87,6 +87,8 @@ export interface Scope {
   includes(path: string): boolean;
   /** Whether a folder can be skipped whole (an exclude glob matches it). */
   excludesFolder(path: string): boolean;
+  /** Whether ignore files (.gitignore) are honoured where the source has them. */
+  ignoreFiles: boolean;
   /** Units larger than this many bytes are skipped with a notice. */
   maxSize: number;
   /** The notice for a unit skipped for its size (the same words from every source). */

@@ -1,13 +1,13 @@
 import { KeyfenceError } from "../../errors.js";
-import { scanGitRange, type GitScanSummary } from "../../sources/git/index.js";
+import { scanGitRange } from "../../orchestrator/git.js";
+import type { GitScanSummary } from "../../sources/git/index.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
 import { commitNames, refNames } from "../../sources/git/names.js";
 import { prepareTrustedScan, TRUST_OPTIONS, TRUST_OPTIONS_HELP } from "../trusted-scan.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
-import type { Finding } from "../../types.js";
-import type { SourceNotice } from "../../sources/files.js";
+import type { SourceNotice } from "../../sources/source.js";
 
 const OPTIONS = {
   ...SCAN_OPTIONS,
@@ -47,34 +47,26 @@ export const gitCommand: Command = {
     // A range is a change under review: judged by the configuration of its base (src/config/trusted.ts).
     const trusted = values.range !== undefined && values.since === undefined ? prepareTrustedScan(values, io, values.range) : undefined;
     const prepared = trusted ?? prepareScan(values, io, { discoverBaseline: true });
-    const { config, scanner } = prepared;
+    const { scanner } = prepared;
     const notices: SourceNotice[] = [];
     const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
-    async function* findings(): AsyncGenerator<Finding> {
-      const seen = new Set<string>();
-      const options = {
-        cwd: io.cwd,
-        env: io.env,
-        ...(values.range !== undefined && { range: values.range }),
-        ...(values.since !== undefined && { since: values.since }),
-        ...(values.all && { all: true }),
-        ...(values["first-parent"] && { firstParent: true }),
-        include: config.include,
-        exclude: config.exclude,
-      };
+    const options = {
+      cwd: io.cwd,
+      env: io.env,
+      ...(values.range !== undefined && { range: values.range }),
+      ...(values.since !== undefined && { since: values.since }),
+      ...(values.all && { all: true }),
+      ...(values["first-parent"] && { firstParent: true }),
       // Oldest commit first: the first occurrence of a fingerprint is the commit that introduced it.
-      for await (const f of scanGitRange(scanner, options, noticePrinter(io, notices, { all: true }), summary)) {
-        if (seen.has(f.fingerprint)) continue;
-        seen.add(f.fingerprint);
-        yield f;
-      }
-    }
+      dedupe: true,
+    };
+    const findings = scanGitRange(scanner, options, noticePrinter(io, notices, { all: true }), summary);
     // Authors, committers, messages and paths of the commits (and, with --all, ref names and tag messages).
     const git = { cwd: io.cwd, env: io.env };
     const revisions = values.range !== undefined ? [values.range] : values.all ? ["--all"] : ["HEAD"];
     const names = Promise.all([commitNames({ ...git, revisions, ...(values.since !== undefined && { since: values.since }) }), values.all ? refNames(git) : []]).then((n) => n.flat());
     names.catch(() => {});
     const controls = trusted && { controls: { findings: trusted.controls, block: trusted.controlsBlock }, exemptions: trusted.exemptions };
-    return finishScan(prepared, { findings: findings(), notices, stats: summary, command: "git", names, ...controls }, values, io);
+    return finishScan(prepared, { findings, notices, stats: summary, command: "git", names, ...controls }, values, io);
   },
 };

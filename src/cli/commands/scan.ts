@@ -3,8 +3,9 @@ import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
-import type { Finding } from "../../types.js";
-import { checkPathsExist, type SourceNotice } from "../../sources/files.js";
+import { checkPathsExist, fileSource } from "../../sources/files.js";
+import { streamSource } from "../../sources/stdin.js";
+import type { Source, SourceNotice } from "../../sources/source.js";
 import type { Name } from "../../names/name-findings.js";
 
 const OPTIONS = {
@@ -71,41 +72,35 @@ export const scanCommand: Command = {
     const notices: SourceNotice[] = [];
     const stats = { files: 0, bytes: 0 };
     const onNotice = noticePrinter(io, notices);
+    const sources: Source[] = [];
+    // Every unit's name (and --stdin-name) is scanned as text too: a token used as a file name.
     const names: Name[] = [];
-    const sources = paths.map((p) => (p === "-" ? "-" : p));
-    checkPathsExist(sources.filter((p) => p !== "-"), io.cwd);
-    async function* findings(): AsyncGenerator<Finding> {
-      const filePaths = sources.filter((p) => p !== "-");
-      if (sources.includes("-")) {
-        stats.files++;
-        const counted = (async function* () {
-          for await (const chunk of io.stdin) {
-            const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-            stats.bytes += buf.length;
-            yield buf;
-          }
-        })();
-        const stdinName = values["stdin-name"] ?? "-";
-        if (stdinName !== "-") names.push({ kind: "standard input name", value: stdinName, target: { path: stdinName } });
-        yield* prepared.scanner.scanStream(counted, { path: stdinName });
-      }
-      if (filePaths.length) {
-        yield* prepared.scanner.scanFiles(filePaths, {
-          cwd: io.cwd,
-          onNotice,
-          onFile: (f) => {
-            names.push({ kind: "file name", value: f.path, target: { path: f.path } });
-            stats.files++;
-            stats.bytes += f.size;
-          },
-          ...(values.include && { include: values.include }),
-          ...(values.exclude && { exclude: values.exclude }),
-          ...(values["no-gitignore"] && { gitignore: false }),
-          ...(maxFileSize !== undefined && { maxFileSize }),
-          ...(jobs !== undefined && { jobs }),
-        });
-      }
+    const filePaths = paths.filter((p) => p !== "-");
+    checkPathsExist(filePaths, io.cwd);
+    if (paths.includes("-")) {
+      const counted = (async function* () {
+        for await (const chunk of io.stdin) {
+          const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+          stats.bytes += buf.length;
+          yield buf;
+        }
+      })();
+      sources.push(streamSource(counted, values["stdin-name"] ?? "-"));
     }
-    return finishScan(prepared, { findings: findings(), notices, stats, command: "scan", names }, values, io);
+    if (filePaths.length) sources.push(fileSource(filePaths, io.cwd));
+    const findings = prepared.scanner.scan(sources, {
+      onNotice,
+      onUnit: (u) => {
+        if (u.path !== "-") names.push({ kind: paths.includes("-") && u.path === values["stdin-name"] ? "standard input name" : "file name", value: u.path, target: { path: u.path } });
+        stats.files++;
+        stats.bytes += u.size;
+      },
+      ...(values.include && { include: values.include }),
+      ...(values.exclude && { exclude: values.exclude }),
+      ...(values["no-gitignore"] && { gitignore: false }),
+      ...(maxFileSize !== undefined && { maxFileSize }),
+      ...(jobs !== undefined && { jobs }),
+    });
+    return finishScan(prepared, { findings, notices, stats, command: "scan", names }, values, io);
   },
 };

@@ -2,13 +2,13 @@
 // the step summary on GitHub, a SARIF file for code scanning, GitLab's report for merge requests.
 // Nothing here can carry a secret: every writer is a reporter that never reveals one.
 import { statSync } from "node:fs";
-import { appendToFile, writeFileAtomic } from "../io/output-file.js";
-import { sarifReporter } from "../report/sarif.js";
-import { gitlabReporter } from "../report/gitlab.js";
-import { githubAnnotationsReporter } from "../report/github-annotations.js";
-import { renderStepSummary, STEP_SUMMARY_LIMIT } from "../report/step-summary.js";
-import type { ScanReport } from "../report/report.js";
-import type { CiProvider } from "./plan.js";
+import { appendToFile, writeFileAtomic } from "../../io/output-file.js";
+import { sarifReporter } from "../../report/sarif.js";
+import { gitlabReporter } from "../../report/gitlab.js";
+import { githubAnnotationsReporter } from "../../report/github-annotations.js";
+import { renderStepSummary, STEP_SUMMARY_LIMIT } from "../../report/step-summary.js";
+import type { ScanReport } from "../../report/report.js";
+import type { CiProvider } from "../../ci/plan.js";
 
 export const DEFAULT_GITLAB_REPORT = "gl-secret-detection-report.json";
 export const DEFAULT_SARIF_CATEGORY = "keyfence";
