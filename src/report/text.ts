@@ -35,6 +35,11 @@ export const textReporter: Reporter = (report, { showSecrets, color }) => {
     lines.push(`    value: ${f.redacted}${showSecrets ? `  secret: ${revealSecret(f) ?? "(unavailable)"}` : ""}`);
     lines.push(`    fix:   ${f.remediation}`);
   }
+  const exemptions = report.exemptions ?? [];
+  if (exemptions.length) {
+    lines.push(`Inline allows added by this change (${exemptions.length}); each one silences findings on its line:`);
+    for (const e of exemptions) lines.push(`    ${e.path}:${e.line}  ${e.rules.length ? e.rules.join(", ") : "every rule"}  — ${e.reason ?? "no reason given"}`);
+  }
   if (lines.length) lines.push("");
   lines.push(summaryLine(report));
   return lines.join("\n") + "\n";

@@ -1,5 +1,6 @@
 import { scanHistory } from "../../orchestrator/git.js";
 import type { GitScanSummary } from "../../sources/git/index.js";
+import { commitNames, refNames } from "../../sources/git/names.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, prepareScan, noticePrinter } from "../scan-run.js";
 import type { CliIO } from "../io.js";
@@ -61,6 +62,10 @@ export const historyCommand: Command = {
         if (progress) io.stderr.write(`\r\x1b[Kkeyfence history: ${summary.commits} commits, ${megabytes(summary.bytes)} of added lines scanned.\n`);
       }
     }
-    return finishScan(prepared, { findings: findings(), notices, stats: summary, command: "history" }, values, io);
+    // Every commit's authors, messages and paths, every ref name and annotated-tag message.
+    const git = { cwd: io.cwd, env: io.env };
+    const names = Promise.all([commitNames({ ...git, revisions: ["--all"], ...(values.since !== undefined && { since: values.since }) }), refNames(git)]).then((n) => n.flat());
+    names.catch(() => {});
+    return finishScan(prepared, { findings: findings(), notices, stats: summary, command: "history", names }, values, io);
   },
 };

@@ -11,6 +11,7 @@ import type { HistoryFinding } from "../../finding/exposure.js";
 import type { GitScanSummary } from "../../sources/git/index.js";
 import { openRepo, asUserError } from "../../sources/git/repo.js";
 import { KeyfenceError } from "../../errors.js";
+import { presentableRecord, safeName } from "../../names/present.js";
 import { TOOL } from "../../version.js";
 import { parse } from "../args.js";
 import { prepareScan, noticePrinter } from "../scan-run.js";
@@ -92,8 +93,9 @@ export const reportCommand: Command = {
       const options = { cwd: io.cwd, env: io.env, now: asOf, ...(values.since !== undefined && { since: values.since }) };
       for await (const f of scanHistory(scanner, options, noticePrinter(io, notices, { all: true }), summary)) findings.push(f);
     }
-    const limitations = notices.map((n) => `${n.path}: ${n.reason}`);
-    const report = buildRotationReport(findings, { repository, asOf, limitations });
+    const limitations = notices.map((n) => `${safeName(n.path)}: ${safeName(n.reason)}`);
+    // Names from history (paths, authors) and from a saved file are shown only scrubbed and escaped.
+    const report = buildRotationReport(findings.map((f) => presentableRecord(f)), { repository: safeName(repository), asOf, limitations });
     const rendered = RENDERERS[format](report, TOOL);
     if (values.output) {
       writeFileAtomic(values.output, rendered, io.cwd);

@@ -6,6 +6,7 @@ import type { Command } from "../command.js";
 import { checkPathsExist, fileSource } from "../../sources/files.js";
 import { streamSource } from "../../sources/stdin.js";
 import type { Source, SourceNotice } from "../../sources/source.js";
+import type { Name } from "../../names/name-findings.js";
 
 const OPTIONS = {
   ...SCAN_OPTIONS,
@@ -72,6 +73,8 @@ export const scanCommand: Command = {
     const stats = { files: 0, bytes: 0 };
     const onNotice = noticePrinter(io, notices);
     const sources: Source[] = [];
+    // Every unit's name (and --stdin-name) is scanned as text too: a token used as a file name.
+    const names: Name[] = [];
     const filePaths = paths.filter((p) => p !== "-");
     checkPathsExist(filePaths, io.cwd);
     if (paths.includes("-")) {
@@ -88,6 +91,7 @@ export const scanCommand: Command = {
     const findings = prepared.scanner.scan(sources, {
       onNotice,
       onUnit: (u) => {
+        if (u.path !== "-") names.push({ kind: paths.includes("-") && u.path === values["stdin-name"] ? "standard input name" : "file name", value: u.path, target: { path: u.path } });
         stats.files++;
         stats.bytes += u.size;
       },
@@ -97,6 +101,6 @@ export const scanCommand: Command = {
       ...(maxFileSize !== undefined && { maxFileSize }),
       ...(jobs !== undefined && { jobs }),
     });
-    return finishScan(prepared, { findings, notices, stats, command: "scan" }, values, io);
+    return finishScan(prepared, { findings, notices, stats, command: "scan", names }, values, io);
   },
 };
