@@ -27,11 +27,13 @@ export interface SettingFlags {
 }
 
 async function gitConfig(cwd: string, env: NodeJS.ProcessEnv): Promise<Map<string, string>> {
-  const { stdout } = await runGit(["config", "--get-regexp", "^keyfence\\.prereceive\\."], { cwd, env, okCodes: [1] });
+  // `keyfence.preReceive.budget` is a subsection, which git keeps case-sensitive: match any case.
+  const { stdout } = await runGit(["config", "--get-regexp", "^keyfence\\."], { cwd, env, okCodes: [1] });
   const out = new Map<string, string>();
   for (const line of stdout.toString("utf8").split("\n")) {
     const sp = line.indexOf(" ");
-    if (sp > 0) out.set(line.slice(0, sp).slice("keyfence.prereceive.".length), line.slice(sp + 1));
+    const name = line.slice(0, sp).toLowerCase();
+    if (sp > 0 && name.startsWith("keyfence.prereceive.")) out.set(name.slice("keyfence.prereceive.".length), line.slice(sp + 1));
   }
   return out;
 }
