@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { scanHistory, type GitScanSummary, type HistoryFinding } from "../sources/git/index.js";
 import type { Scanner } from "../scanner.js";
 import type { SourceNotice } from "../sources/files.js";
-import { writeFileAtomic } from "../cli/output.js";
+import { writeFileAtomic } from "../io/output-file.js";
 import { KeyfenceError } from "../errors.js";
 import { checkpointKey, reusableResult } from "./checkpoint.js";
 import { updateMirror } from "./mirror.js";

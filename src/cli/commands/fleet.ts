@@ -15,7 +15,7 @@ import { scanShard } from "../../fleet/shard-scan.js";
 import { scanSettingsDigest } from "../../fleet/checkpoint.js";
 import { loadResults } from "../../fleet/results-load.js";
 import { MERGE_FORMATS, formatOfFile, orgReportOf, renderMerged, type MergeFormat } from "../../fleet/merge.js";
-import { writeFileAtomic } from "../output.js";
+import { writeFileAtomic } from "../../io/output-file.js";
 import { parse } from "../args.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
