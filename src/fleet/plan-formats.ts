@@ -14,7 +14,7 @@ export function githubMatrix(plan: FleetPlan): object {
 
 export function gitlabChildPipeline(plan: FleetPlan, options: { image?: string } = {}): object {
   const image = options.image ?? "node:20";
-  const install = "npm install --global keyfence";
+  const install = 'npm install --global "keyfence@${KEYFENCE_VERSION:-latest}"';
   return {
     stages: ["scan", "merge"],
     "keyfence-fleet-scan": {
@@ -22,8 +22,14 @@ export function gitlabChildPipeline(plan: FleetPlan, options: { image?: string }
       image,
       needs: [{ pipeline: "$PARENT_PIPELINE_ID", job: "keyfence-fleet-plan" }],
       parallel: { matrix: [{ KEYFENCE_SHARD: plan.shards.map((s) => String(s.index)) }] },
-      cache: { key: "keyfence-fleet-$KEYFENCE_SHARD", paths: ["fleet-out/mirrors/"] },
-      script: [install, "keyfence fleet scan --plan plan.json --shard \"$KEYFENCE_SHARD\" --out fleet-out"],
+      // Mirrors and results (the checkpoints) of the shard from the last run.
+      cache: { key: "keyfence-fleet-$KEYFENCE_SHARD", paths: ["fleet-out/"] },
+      script: [
+        install,
+        // The token reaches git as a header in the environment, never in a URL or a file.
+        'export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="http.$CI_SERVER_URL/.extraheader" GIT_CONFIG_VALUE_0="AUTHORIZATION: basic $(printf \'oauth2:%s\' "$KEYFENCE_FLEET_TOKEN" | base64 -w0)"',
+        'keyfence fleet scan --plan plan.json --shard "$KEYFENCE_SHARD" --out fleet-out',
+      ],
       artifacts: { when: "always", paths: ["fleet-out/repos/", "fleet-out/shard-*.json"] },
     },
     "keyfence-fleet-merge": {
@@ -36,29 +42,36 @@ export function gitlabChildPipeline(plan: FleetPlan, options: { image?: string }
   };
 }
 
-export function k8sIndexedJob(plan: FleetPlan, options: { image?: string; name?: string } = {}): object {
+/** The manifest of templates/fleet/keyfence-fleet-job.yaml, for the plan's number of shards. */
+export function k8sIndexedJob(plan: FleetPlan): object {
   const n = plan.shards.length;
+  const labels = { "app.kubernetes.io/name": "keyfence-fleet" };
   return {
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: { name: options.name ?? "keyfence-fleet-scan", labels: { "app.kubernetes.io/name": "keyfence-fleet" } },
+    metadata: { name: "keyfence-fleet-scan", labels },
     spec: {
       completionMode: "Indexed",
       completions: n,
       parallelism: Math.min(n, 8),
-      // A shard that fails is retried on its own; the others are unaffected.
       backoffLimitPerIndex: 2,
       maxFailedIndexes: n,
       template: {
-        metadata: { labels: { "app.kubernetes.io/name": "keyfence-fleet" } },
+        metadata: { labels },
         spec: {
           restartPolicy: "Never",
           securityContext: { runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000 },
           containers: [
             {
               name: "scan",
-              image: options.image ?? "node:20",
+              image: "node:20",
               command: ["sh", "-c", 'npx --yes keyfence fleet scan --plan /plan/plan.json --shard "$JOB_COMPLETION_INDEX" --out "/results/shard-$JOB_COMPLETION_INDEX"'],
+              env: [
+                { name: "HOME", value: "/tmp" },
+                { name: "GIT_CONFIG_COUNT", value: "1" },
+                { name: "GIT_CONFIG_KEY_0", value: "http.https://github.com/.extraheader" },
+                { name: "GIT_CONFIG_VALUE_0", valueFrom: { secretKeyRef: { name: "keyfence-fleet-git", key: "extraheader" } } },
+              ],
               resources: { requests: { cpu: "1", memory: "256Mi" }, limits: { memory: "512Mi" } },
               volumeMounts: [
                 { name: "plan", mountPath: "/plan", readOnly: true },
