@@ -168,5 +168,9 @@ describe("fleet scan and merge over real repositories", () => {
     expect(m.code).toBe(2);
     const s = await cli(["fleet", "scan", "--plan", "plan.json", "--shard", "9", "--out", "o"], root, env);
     expect(s.stderr).toContain("shard 9 does not exist");
+    writeFileSync(join(root, "broken-plan.json"), JSON.stringify({ schema: "keyfence-fleet-plan/1", shards: [{ index: 0, repositories: [{ id: "x" }] }] }));
+    const b = await cli(["fleet", "scan", "--plan", "broken-plan.json", "--shard", "0", "--out", "o"], root, env);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/^keyfence: broken-plan\.json: not a keyfence fleet plan: shard 0, repository 1/);
   });
 });

@@ -62,13 +62,32 @@ function git(args: string[], cwd: string | undefined, o: MirrorOptions): Promise
   });
 }
 
+function digestOf(lines: readonly string[]): string {
+  return createHash("sha256").update(lines.join("\n")).digest("hex");
+}
+
+/**
+ * The digest the mirror's refs would have after an update, asked of the server without fetching
+ * (`git ls-remote`: one round trip). A mirror fetches `+refs/*:refs/*`, so the advertised refs
+ * under refs/ (peeled `^{}` lines aside) are exactly the refs the mirror ends up with.
+ */
+export async function remoteRefsDigest(location: string, o: MirrorOptions): Promise<string> {
+  const out = await git(["ls-remote", "--", location], undefined, o);
+  const lines = out
+    .split("\n")
+    .map((l) => l.replace("\t", " "))
+    .filter((l) => / refs\//.test(l) && !l.endsWith("^{}"))
+    .sort();
+  return digestOf(lines);
+}
+
 async function refsOf(gitDir: string, o: MirrorOptions): Promise<{ refs: Record<string, string>; digest: string; head?: string }> {
   const out = await git(["for-each-ref", "--format=%(objectname) %(refname)"], gitDir, o);
   const lines = out.split("\n").filter(Boolean).sort();
   const refs: Record<string, string> = {};
   for (const l of lines) refs[l.slice(l.indexOf(" ") + 1)] = l.slice(0, l.indexOf(" "));
   const head = (await git(["rev-parse", "-q", "--verify", "HEAD^{commit}"], gitDir, o).catch(() => "")).trim();
-  return { refs, digest: createHash("sha256").update(lines.join("\n")).digest("hex"), ...(head && { head }) };
+  return { refs, digest: digestOf(lines), ...(head && { head }) };
 }
 
 /** Clones (first run) or updates (later runs) the mirror of `location` at `gitDir`. */

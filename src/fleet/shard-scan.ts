@@ -9,8 +9,9 @@ import type { Scanner } from "../scanner.js";
 import type { SourceNotice } from "../sources/files.js";
 import { writeFileAtomic } from "../io/output-file.js";
 import { KeyfenceError } from "../errors.js";
-import { checkpointKey, reusableResult } from "./checkpoint.js";
-import { updateMirror } from "./mirror.js";
+import { existsSync } from "node:fs";
+import { checkpointKey, previousCheckpoint } from "./checkpoint.js";
+import { remoteRefsDigest, updateMirror, type MirrorState } from "./mirror.js";
 import { slugOf } from "./repo-identity.js";
 import { RESULT_SCHEMA, type RepoResult } from "./repo-result.js";
 import { repoSarif } from "./repo-sarif.js";
@@ -68,18 +69,38 @@ function oneLine(err: unknown): string {
   return text.replace(/\s*[\r\n]+\s*/g, " ").slice(0, 400);
 }
 
-async function scanOne(scanner: Scanner, repo: PlannedRepo, o: ShardScanOptions): Promise<RepoOutcome> {
+type Prepared = { outcome: RepoOutcome } | { mirror: MirrorState; key: string; started: number };
+
+/**
+ * The network part of a repository: is it unchanged since its checkpoint (asked with ls-remote,
+ * before any fetch), else clone or update its mirror. Several run ahead of the scan (see scanShard).
+ */
+async function prepare(repo: PlannedRepo, o: ShardScanOptions): Promise<Prepared> {
   const started = Date.now();
   const paths = resultPaths(o.outDir, repo.id);
-  const base = { schema: RESULT_SCHEMA, repository: { id: repo.id, location: repo.location, kind: repo.kind }, tool: { name: o.tool.name, version: o.tool.version }, shard: o.shard } as const;
-  let mirror;
+  const gitDir = join(o.mirrorDir, `${slugOf(repo.id)}.git`);
+  const previous = existsSync(gitDir) ? previousCheckpoint(paths.json) : undefined;
   try {
-    mirror = await updateMirror(repo.location, join(o.mirrorDir, `${slugOf(repo.id)}.git`), { env: o.env });
+    if (previous && checkpointKey(repo.id, await remoteRefsDigest(repo.location, { env: o.env }), o.settings) === previous) {
+      return { outcome: { id: repo.id, status: "unchanged", findings: 0, commits: 0, durationMs: Date.now() - started } };
+    }
+    const mirror = await updateMirror(repo.location, gitDir, { env: o.env });
+    const key = checkpointKey(repo.id, mirror.refsDigest, o.settings);
+    // Refs moved and moved back, or ls-remote and the fetch disagree on something irrelevant.
+    if (key === previous) return { outcome: { id: repo.id, status: "unchanged", findings: 0, commits: 0, durationMs: Date.now() - started } };
+    return { mirror, key, started };
   } catch (err) {
-    return failed(repo, o, paths, base, started, `cannot clone or update: ${oneLine(err)}`);
+    return { outcome: failed(repo, o, paths, baseOf(repo, o), started, `cannot clone or update: ${oneLine(err)}`) };
   }
-  const key = checkpointKey(repo.id, mirror.refsDigest, o.settings);
-  if (reusableResult(paths.json, key)) return { id: repo.id, status: "unchanged", findings: 0, commits: 0, durationMs: Date.now() - started };
+}
+
+function baseOf(repo: PlannedRepo, o: ShardScanOptions): Pick<RepoResult, "schema" | "repository" | "tool" | "shard"> {
+  return { schema: RESULT_SCHEMA, repository: { id: repo.id, location: repo.location, kind: repo.kind }, tool: { name: o.tool.name, version: o.tool.version }, shard: o.shard };
+}
+
+async function scanOne(scanner: Scanner, repo: PlannedRepo, o: ShardScanOptions, mirror: MirrorState, key: string, started: number): Promise<RepoOutcome> {
+  const paths = resultPaths(o.outDir, repo.id);
+  const base = baseOf(repo, o);
   const scannedAt = new Date();
   const notices: SourceNotice[] = [];
   const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
@@ -118,11 +139,28 @@ function failed(repo: PlannedRepo, o: ShardScanOptions, paths: { json: string },
   return { id: repo.id, status: "failed", findings: 0, commits: 0, durationMs: result.durationMs, error };
 }
 
-export async function scanShard(scanner: Scanner, repos: readonly PlannedRepo[], o: ShardScanOptions): Promise<ShardSummary> {
+/** Repositories whose clone or update runs while an earlier one is scanned (network and CPU overlap). */
+const LOOKAHEAD = 4;
+
+export async function scanShard(scanner: () => Scanner, repos: readonly PlannedRepo[], o: ShardScanOptions): Promise<ShardSummary> {
   const started = Date.now();
   const outcomes: RepoOutcome[] = [];
+  // Only the clones run ahead; scans run one at a time, and a prepared repository holds only its
+  // mirror's path and refs, so memory does not grow with the shard.
+  const ahead: Promise<Prepared>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (ahead.length < LOOKAHEAD && next < repos.length) {
+      const p = prepare(repos[next++]!, o);
+      p.catch(() => {});
+      ahead.push(p);
+    }
+  };
   for (const repo of repos) {
-    const outcome = await scanOne(scanner, repo, o);
+    fill();
+    const prepared = await ahead.shift()!;
+    fill();
+    const outcome = "outcome" in prepared ? prepared.outcome : await scanOne(scanner(), repo, o, prepared.mirror, prepared.key, prepared.started);
     outcomes.push(outcome);
     o.onRepo?.(outcome);
   }

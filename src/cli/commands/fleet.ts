@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { KeyfenceError } from "../../errors.js";
 import { TOOL, VERSION } from "../../version.js";
 import { resolveConfig, type FailOn } from "../../config/config.js";
-import { createScanner } from "../../scanner.js";
+import { createScanner, rulesForConfig, type Scanner } from "../../scanner.js";
 import { isSeverity, blocks } from "../../policy/severity.js";
 import { readRepoList } from "../../fleet/repo-list.js";
 import { planShards, type FleetPlan, type PlannedRepo } from "../../fleet/plan.js";
@@ -140,14 +140,16 @@ async function scan(args: string[], io: CliIO): Promise<number> {
   const { index, repos } = shardOf(values, io);
   const outDir = resolve(io.cwd, values.out);
   const { config } = resolveConfig(io.cwd, values.config && resolve(io.cwd, values.config));
-  const scanner = createScanner({ config });
-  const summary = await scanShard(scanner, repos, {
+  // Rules are compiled only when a repository needs scanning: an unchanged shard never pays for it.
+  const rules = rulesForConfig(config);
+  let scanner: Scanner | undefined;
+  const summary = await scanShard(() => (scanner ??= createScanner({ config, rules })), repos, {
     shard: index,
     outDir,
     mirrorDir: values.mirrors ? resolve(io.cwd, values.mirrors) : resolve(outDir, "mirrors"),
     env: io.env,
     tool: TOOL,
-    settings: scanSettingsDigest(scanner, config, VERSION),
+    settings: scanSettingsDigest(rules, config, VERSION),
     include: config.include,
     exclude: config.exclude,
     ...(!values.quiet && {
