@@ -6,8 +6,7 @@ import { readFileSync } from "node:fs";
 import { KeyfenceError, displayPath } from "../errors.js";
 import { PLAN_SCHEMA, type FleetPlan } from "./plan.js";
 
-export function loadPlan(file: string): FleetPlan {
-  const shown = displayPath(file);
+export function loadPlan(file: string, shown = displayPath(file)): FleetPlan {
   const bad = (what: string) => new KeyfenceError(`not a keyfence fleet plan: ${what}`, { file: shown });
   let doc: unknown;
   try {

@@ -102,7 +102,7 @@ async function plan(args: string[], io: CliIO): Promise<number> {
   if (format !== undefined && !PLAN_FORMATS.includes(format)) throw usageError(`unknown plan format "${format}" (use ${PLAN_FORMATS.join(", ")})`);
   const shards = count(values.shards, "--shards");
   const entries = readRepoList(positionals[0]!, io.cwd);
-  const previous = values.previous && existsSync(resolve(io.cwd, values.previous)) ? loadPlan(resolve(io.cwd, values.previous)) : undefined;
+  const previous = values.previous && existsSync(resolve(io.cwd, values.previous)) ? loadPlan(resolve(io.cwd, values.previous), values.previous) : undefined;
   const result = planShards(entries, shards, { version: VERSION, ...(previous && { previous }) });
   writeFileAtomic(values.output, JSON.stringify(result, null, 1) + "\n", io.cwd);
   if (format) io.stdout.write(renderPlanFormat(result, format));
@@ -120,7 +120,7 @@ function shardOf(values: { plan?: string; repos?: string; shard?: string }, io: 
   if (values.plan !== undefined) {
     if (values.repos !== undefined) throw usageError("give --plan or --repos, not both");
     index = count(values.shard, "--shard");
-    p = loadPlan(resolve(io.cwd, values.plan));
+    p = loadPlan(resolve(io.cwd, values.plan), values.plan);
   } else if (values.repos !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(values.shard);
     if (!m) throw usageError("with --repos, --shard is I/N (shard I, from 0, of N)");
