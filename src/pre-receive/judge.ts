@@ -10,6 +10,8 @@ import type { SourceNotice } from "../sources/files.js";
 import type { RefUpdate } from "./ref-updates.js";
 
 export interface JudgeOptions {
+  /** Object types of the pushed tips, peeled (from peeledTypes). */
+  types: ReadonlyMap<string, string>;
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** Milliseconds the scan may take from now. */
@@ -38,7 +40,7 @@ export interface PushJudgement {
 class BudgetExceeded extends Error {}
 
 /** Peeled object types of the pushed tips, in one `git cat-file --batch-check` call. */
-async function peeledTypes(updates: readonly RefUpdate[], o: JudgeOptions): Promise<Map<string, string>> {
+export async function peeledTypes(updates: readonly RefUpdate[], o: { cwd: string; env: NodeJS.ProcessEnv }): Promise<Map<string, string>> {
   const oids = [...new Set(updates.filter((u) => u.change !== "delete").map((u) => u.newOid))];
   const types = new Map<string, string>();
   if (!oids.length) return types;
@@ -50,7 +52,7 @@ async function peeledTypes(updates: readonly RefUpdate[], o: JudgeOptions): Prom
 
 export async function judgePush(scanner: Scanner, updates: readonly RefUpdate[], o: JudgeOptions): Promise<PushJudgement> {
   const deadline = Date.now() + o.budgetMs;
-  const types = await peeledTypes(updates, o);
+  const types = o.types;
   const refs: RefVerdict[] = [];
   const findings: Finding[] = [];
   const notices: SourceNotice[] = [];

@@ -8,7 +8,7 @@ import { loadConfigFile, type FailOn } from "../../config/config.js";
 import { KeyfenceError } from "../../errors.js";
 import { isSeverity } from "../../policy/severity.js";
 import { createScanner } from "../../scanner.js";
-import { judgePush } from "../../pre-receive/judge.js";
+import { judgePush, peeledTypes } from "../../pre-receive/judge.js";
 import { rejectionMessage, timeoutMessage, unjudgeableMessage, printable } from "../../pre-receive/message.js";
 import { bypassFromPushOptions, pushOptions } from "../../pre-receive/push-options.js";
 import { pusherOf } from "../../pre-receive/pusher.js";
@@ -60,15 +60,22 @@ export const preReceiveCommand: Command = {
   async run(args: string[], io: CliIO): Promise<number> {
     const started = Date.now() - Math.round(process.uptime() * 1000);
     const { values } = parse("pre-receive", args, OPTIONS, false);
-    const settings = await preReceiveSettings(values, io.cwd, io.env);
+    // git config and stdin are read at once: every process start saved is latency the pusher does not wait for.
+    const settingsP = preReceiveSettings(values, io.cwd, io.env);
+    settingsP.catch(() => {});
     const updates = parseRefUpdates(await readAll(io.stdin));
+    const settings = await settingsP;
     const bypass = bypassFromPushOptions(pushOptions(io.env));
     if (settings.failOn !== undefined && settings.failOn !== "never" && !isSeverity(settings.failOn)) {
       throw new KeyfenceError(`unknown severity "${settings.failOn}"`, { subject: "--fail-on" });
     }
     const config = settings.config ? loadConfigFile(resolve(io.cwd, settings.config)).config : {};
+    // Started before the rules compile, so git looks the pushed tips up meanwhile.
+    const types = peeledTypes(updates, { cwd: io.cwd, env: io.env });
+    types.catch(() => {});
     const scanner = createScanner({ config, ...(settings.failOn && { failOn: settings.failOn as FailOn }) });
     const judged = await judgePush(scanner, updates, {
+      types: await types,
       cwd: io.cwd,
       env: io.env,
       budgetMs: Math.max(0, settings.budgetMs - (Date.now() - started)),
