@@ -122,6 +122,16 @@ describe("pre-receive hook, real pushes into a bare repository", () => {
     expect(lastPush()).toMatchObject({ decision: "accepted", refs: [expect.objectContaining({ ref: "refs/heads/release", change: "delete" })] });
   });
 
+  it("refuses a tag that points at a blob (it cannot be judged as commits)", () => {
+    work.write("loose.txt", "not a commit\n");
+    const blob = work.git("hash-object", "-w", "loose.txt").trim();
+    work.git("tag", "blob-tag", blob);
+    const r = push("refs/tags/blob-tag");
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("tag blob-tag: points at a blob");
+    work.git("tag", "-d", "blob-tag");
+  });
+
   it("fails closed when the time budget runs out, and accepts with a warning only when the server says so", () => {
     const bare = new TempRepo(server, work.env);
     bare.git("config", "keyfence.preReceive.budget", "0.001");

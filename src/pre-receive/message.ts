@@ -4,7 +4,6 @@
 // name cannot move the cursor or forge a "push accepted" line on the pusher's terminal.
 import type { Finding } from "../types.js";
 import { BYPASS_OPTION } from "./push-options.js";
-import { refLabel, type RefUpdate } from "./ref-updates.js";
 
 export function printable(text: string): string {
   return text.replace(/[\x00-\x1f\x7f\u0080-\u009f\u2028\u2029]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
@@ -43,9 +42,9 @@ export function rejectionMessage(blocking: readonly Finding[], options: { limit?
   return out.join("\n") + "\n";
 }
 
-export function unjudgeableMessage(items: readonly { update: RefUpdate; reason: string }[]): string {
-  const out = [BAR, "keyfence: push rejected: some refs could not be judged, and keyfence fails closed:"];
-  for (const i of items) out.push(`keyfence:   ${printable(refLabel(i.update.ref))}: ${printable(i.reason)}`);
+export function unjudgeableMessage(items: readonly { what: string; reason: string }[]): string {
+  const out = [BAR, "keyfence: push rejected: some of it could not be judged, and keyfence fails closed:"];
+  for (const i of items) out.push(`keyfence:   ${printable(i.what)}: ${printable(i.reason)}`);
   out.push(`keyfence: Ask the server administrators, or push with a reason: git push -o ${BYPASS_OPTION}="TICKET-123: why"`, BAR);
   return out.join("\n") + "\n";
 }

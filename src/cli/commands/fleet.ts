@@ -153,7 +153,7 @@ async function scan(args: string[], io: CliIO): Promise<number> {
     include: config.include,
     exclude: config.exclude,
     ...(!values.quiet && {
-      onRepo: (o) => io.stderr.write(`keyfence: fleet scan: ${o.status.padEnd(10)} ${JSON.stringify(o.id).slice(1, -1)}${o.status === "ok" || o.status === "incomplete" ? ` (${o.commits} commits, ${o.findings} findings, ${o.durationMs} ms)` : ""}${o.error ? `: ${o.error}` : ""}\n`),
+      onRepo: (o) => io.stderr.write(`keyfence: fleet scan: ${o.status.padEnd(10)} ${JSON.stringify(o.id).slice(1, -1)}${o.status === "ok" || o.status === "incomplete" ? ` (${o.commits} commits, ${o.findings} findings, ${o.durationMs} ms)` : ""}${o.error ? `: ${JSON.stringify(o.error).slice(1, -1)}` : ""}\n`),
     }),
   });
   writeFileAtomic(resolve(outDir, `shard-${index}.json`), JSON.stringify(summary, null, 1) + "\n", io.cwd);

@@ -12,7 +12,7 @@ import { judgePush, peeledTypes } from "../../pre-receive/judge.js";
 import { rejectionMessage, timeoutMessage, unjudgeableMessage, printable } from "../../pre-receive/message.js";
 import { bypassFromPushOptions, pushOptions } from "../../pre-receive/push-options.js";
 import { pusherOf } from "../../pre-receive/pusher.js";
-import { parseRefUpdates } from "../../pre-receive/ref-updates.js";
+import { parseRefUpdates, refLabel } from "../../pre-receive/ref-updates.js";
 import { DEFAULT_BUDGET_SECONDS, preReceiveSettings } from "../../pre-receive/settings.js";
 import { parse } from "../args.js";
 import type { CliIO } from "../io.js";
@@ -84,8 +84,8 @@ export const preReceiveCommand: Command = {
     });
     const blocking = judged.findings.filter((f) => scanner.policy.blocks(f));
     const unjudgeable = [
-      ...judged.refs.filter((r) => r.unjudgeable).map((r) => ({ update: r.update, reason: r.unjudgeable! })),
-      ...judged.notices.filter((n) => n.incomplete).map((n) => ({ update: updates[0]!, reason: n.reason })),
+      ...judged.refs.filter((r) => r.unjudgeable).map((r) => ({ what: refLabel(r.update.ref), reason: r.unjudgeable! })),
+      ...judged.notices.filter((n) => n.incomplete).map((n) => ({ what: "history", reason: n.reason })),
     ];
     let code = 0;
     let message = "";
