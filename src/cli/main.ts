@@ -6,6 +6,7 @@ import { KeyfenceError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { scrubSecrets } from "./scrub.js";
 import { HelpRequested } from "./args.js";
+import { installProblem } from "./install-error.js";
 import { didYouMean } from "./suggest.js";
 import type { Command } from "./command.js";
 
@@ -58,6 +59,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       // An error about a command names it ("keyfence scan: …"); anything else gets the tool's prefix once.
       const named = !err.file && err.subject?.startsWith("keyfence ");
       io.stderr.write(`${named ? "" : "keyfence: "}${oneLine(err.format())}\n`);
+      return 2;
+    }
+    const broken = installProblem(err);
+    if (broken) {
+      io.stderr.write(`keyfence: ${oneLine(broken)}\n`);
       return 2;
     }
     const message = err instanceof Error ? err.message : String(err);

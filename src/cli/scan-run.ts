@@ -13,7 +13,7 @@ import { KeyfenceError } from "../errors.js";
 import { TOOL } from "../version.js";
 import { isSeverity } from "../policy/severity.js";
 import { BaselineFilter, DEFAULT_BASELINE_FILE, existsUnder, loadBaseline, pathUnder } from "../policy/baseline.js";
-import { writeFileAtomic } from "./output.js";
+import { writeFileAtomic } from "../io/output-file.js";
 import { useColor, type CliIO } from "./io.js";
 import type { Finding } from "../types.js";
 import type { SourceNotice } from "../sources/files.js";
@@ -120,7 +120,7 @@ export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: Sc
   const color = !flags["no-color"] && !flags.output && useColor(io);
   const rendered = REPORTERS[prepared.format]!(report, { showSecrets, color });
   if (flags.output) {
-    writeFileAtomic(flags.output, rendered, io.cwd);
+    writeFileAtomic(flags.output, rendered, io.cwd, { secret: showSecrets });
     if (!flags.quiet) io.stderr.write(`${summaryLine(report)} Report written to ${flags.output}.\n`);
   } else {
     io.stdout.write(rendered);

@@ -109,8 +109,8 @@ ${fallback}else
 fi
 "$@" staged
 status=$?
-if [ "$status" -gt 2 ]; then
-  echo "keyfence: could not check this commit (exit $status); it is blocked to be safe. Bypass once: git commit --no-verify" >&2
+if [ "$status" -ge 2 ]; then
+  echo "keyfence: could not check this commit (exit $status: keyfence itself, its install or its configuration is broken, or a file could not be read; see above); it is blocked to be safe. Bypass once: git commit --no-verify" >&2
 fi
 exit "$status"
 `;

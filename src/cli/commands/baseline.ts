@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import { KeyfenceError } from "../../errors.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, noticePrinter, prepareScan, type PreparedScan } from "../scan-run.js";
-import { writeFileAtomic } from "../output.js";
+import { writeFileAtomic } from "../../io/output-file.js";
 import {
   BaselineMatcher,
   DEFAULT_BASELINE_FILE,
