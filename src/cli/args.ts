@@ -50,7 +50,8 @@ export const SCAN_OPTIONS = {
 } as const satisfies OptionSpec;
 
 export const SCAN_OPTIONS_HELP = `Output and policy:
-  -f, --format FORMAT     text (default), json, sarif, gitlab, github-annotations, github-summary
+  -f, --format FORMAT     text (default), json, sarif, gitlab, github-annotations, github-summary, junit,
+                          azure (Azure Pipelines logging commands), bitbucket (Code Insights report)
   -o, --output FILE       write the report to FILE (atomically) instead of stdout
   -c, --config FILE       configuration file (default: the nearest keyfence.config.* or package.json "keyfence"
                           from here up to the repository root)
