@@ -2,6 +2,7 @@ import { KeyfenceError } from "../../errors.js";
 import { scanGitRange, type GitScanSummary } from "../../sources/git/index.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
+import { countCommits, revisionArgs, startProgress } from "../progress.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import type { Finding } from "../../types.js";
@@ -43,9 +44,12 @@ export const gitCommand: Command = {
     const { config, scanner } = prepared;
     const notices: SourceNotice[] = [];
     const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
+    const progress = startProgress(values, io, "keyfence git", "commits");
+    if (progress) void countCommits(io.cwd, io.env, revisionArgs({ range: values.range, all: values.all, since: values.since, firstParent: values["first-parent"] })).then((n) => progress.setTotal(n));
     async function* findings(): AsyncGenerator<Finding> {
       const seen = new Set<string>();
       const options = {
+        ...(progress && { onCommit: (_c: unknown, s: GitScanSummary) => progress.set(s.commits, s.bytes) }),
         cwd: io.cwd,
         env: io.env,
         ...(values.range !== undefined && { range: values.range }),
@@ -56,10 +60,14 @@ export const gitCommand: Command = {
         exclude: config.exclude,
       };
       // Oldest commit first: the first occurrence of a fingerprint is the commit that introduced it.
-      for await (const f of scanGitRange(scanner, options, noticePrinter(io, notices, { all: true }), summary)) {
-        if (seen.has(f.fingerprint)) continue;
-        seen.add(f.fingerprint);
-        yield f;
+      try {
+        for await (const f of scanGitRange(scanner, options, noticePrinter(io, notices, { all: true }), summary)) {
+          if (seen.has(f.fingerprint)) continue;
+          seen.add(f.fingerprint);
+          yield f;
+        }
+      } finally {
+        progress?.finish();
       }
     }
     return finishScan(prepared, { findings: findings(), notices, stats: summary, command: "git" }, values, io);

@@ -1,6 +1,7 @@
 import { KeyfenceError } from "../../errors.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
+import { startProgress } from "../progress.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import type { Finding } from "../../types.js";
@@ -69,10 +70,19 @@ export const scanCommand: Command = {
     const paths = positionals.length ? positionals : ["."];
     const notices: SourceNotice[] = [];
     const stats = { files: 0, bytes: 0 };
+    // Folders have no cheap total (the walk is the scan): files, bytes and rate, no ETA.
+    const progress = startProgress(values, io, "keyfence scan", "files");
     const onNotice = noticePrinter(io, notices);
     const sources = paths.map((p) => (p === "-" ? "-" : p));
     checkPathsExist(sources.filter((p) => p !== "-"), io.cwd);
     async function* findings(): AsyncGenerator<Finding> {
+      try {
+        yield* scanAll();
+      } finally {
+        progress?.finish();
+      }
+    }
+    async function* scanAll(): AsyncGenerator<Finding> {
       const filePaths = sources.filter((p) => p !== "-");
       if (sources.includes("-")) {
         stats.files++;
@@ -80,6 +90,7 @@ export const scanCommand: Command = {
           for await (const chunk of io.stdin) {
             const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
             stats.bytes += buf.length;
+            progress?.add(0, buf.length);
             yield buf;
           }
         })();
@@ -92,6 +103,7 @@ export const scanCommand: Command = {
           onFile: (f) => {
             stats.files++;
             stats.bytes += f.size;
+            progress?.add(1, f.size);
           },
           ...(values.include && { include: values.include }),
           ...(values.exclude && { exclude: values.exclude }),
