@@ -9,8 +9,8 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative, sep } from "node:path";
 import { loadDocument } from "../schema-document.js";
-import { fingerprintOf } from "../engine/redact.js";
-import { deriveFinding } from "../engine/secret-store.js";
+import { fingerprintOf } from "../finding/fingerprint.js";
+import { deriveFinding } from "../finding/secret-store.js";
 import { KeyfenceError } from "../errors.js";
 import type { Finding, Severity } from "../types.js";
 
@@ -50,6 +50,7 @@ export function dayOf(date: Date): string {
 
 export function loadBaseline(file: string): Baseline {
   const doc = loadDocument<Baseline>(file, BASELINE_SCHEMA, {
+    what: "baseline",
     subjectOf: (value, path) => {
       const entry = path[0] === "entries" && typeof path[1] === "number" ? (value as Baseline).entries?.[path[1]] : undefined;
       return entry && typeof entry.fingerprint === "string" ? `entry ${entry.fingerprint}` : undefined;

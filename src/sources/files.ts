@@ -6,6 +6,9 @@ import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { picomatch } from "../deferred-imports.js";
 import { ignoreLayerFor, isIgnored, type IgnoreLayer } from "./gitignore.js";
 import { KeyfenceError } from "../errors.js";
+import type { SourceNotice } from "./source.js";
+
+export type { SourceNotice } from "./source.js";
 
 export interface FileSourceOptions {
   /** Honour .gitignore files (default true). */
@@ -33,13 +36,6 @@ export interface FileEntry {
 
 export type SkipReason = "binary" | "too-large" | "symlink" | "ignored";
 
-/** Something the walk or a read could not do: deliberate skips are notices, failures make the scan incomplete. */
-export interface SourceNotice {
-  path: string;
-  reason: string;
-  /** True when the file could not be scanned for a reason other than policy (permissions, vanished). */
-  incomplete: boolean;
-}
 
 export const DEFAULT_MAX_FILE_SIZE = 50 * 1024 * 1024;
 
@@ -155,8 +151,12 @@ function* walkPathsOnly(paths: readonly string[], cwd: string, options: FileSour
     try {
       st = lstatSync(abs);
     } catch (err) {
+      // Like ripgrep: a path that cannot be read is reported and the others are still scanned; the
+      // notice makes the scan incomplete, so nothing is approved by omission. (The CLI checks the
+      // paths it is given before it starts: there a missing one is a usage error.)
       const code = (err as NodeJS.ErrnoException).code;
-      throw new KeyfenceError(code === "ENOENT" ? "no such file or directory" : `cannot read (${code ?? "error"})`, { file: p });
+      notices.push({ path: p, reason: code === "ENOENT" ? "no such file or directory" : `cannot read (${code ?? "error"})`, incomplete: true });
+      continue;
     }
     if (st.isDirectory()) {
       // Paths under the folder are shown as the folder's own displayed path joined with theirs.
@@ -173,6 +173,18 @@ function* walkPathsOnly(paths: readonly string[], cwd: string, options: FileSour
       yield { abs, rel: displayPath(cwd, abs), size: real.size };
     } else {
       notices.push({ path: p, reason: "not a regular file", incomplete: false });
+    }
+  }
+}
+
+/** Throws the one-line error a command line deserves when a named path does not exist or cannot be read. */
+export function checkPathsExist(paths: readonly string[], cwd: string): void {
+  for (const p of paths) {
+    try {
+      lstatSync(resolve(cwd, p));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new KeyfenceError(code === "ENOENT" ? "no such file or directory" : `cannot read (${code ?? "error"})`, { file: p });
     }
   }
 }

@@ -39,7 +39,7 @@ export const gitCommand: Command = {
       throw new KeyfenceError("say which commits: --range A..B, --since DATE or --all (see 'keyfence git --help')", { subject: "keyfence git" });
     }
     if (values.range !== undefined && values.all) throw new KeyfenceError("--range and --all cannot be combined", { subject: "keyfence git" });
-    const prepared = prepareScan(values, io);
+    const prepared = prepareScan(values, io, { discoverBaseline: true });
     const { config, scanner } = prepared;
     const notices: SourceNotice[] = [];
     const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };

@@ -33,7 +33,7 @@ export const historyCommand: Command = {
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse("history", args, OPTIONS, false);
-    const prepared = prepareScan(values, io);
+    const prepared = prepareScan(values, io, { discoverBaseline: true });
     const { config, scanner } = prepared;
     const notices: SourceNotice[] = [];
     const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };

@@ -12,7 +12,7 @@ import { KeyfenceError } from "../../errors.js";
 import { TOOL } from "../../version.js";
 import { parse } from "../args.js";
 import { prepareScan, noticePrinter } from "../scan-run.js";
-import { writeFileAtomic } from "../output.js";
+import { writeFileAtomic } from "../../io/output-file.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import type { SourceNotice } from "../../sources/files.js";

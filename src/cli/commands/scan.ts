@@ -4,7 +4,7 @@ import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import type { Finding } from "../../types.js";
-import type { SourceNotice } from "../../sources/files.js";
+import { checkPathsExist, type SourceNotice } from "../../sources/files.js";
 
 const OPTIONS = {
   ...SCAN_OPTIONS,
@@ -36,11 +36,16 @@ Examples:
   keyfence scan src config --format sarif --output keyfence.sarif
   cat .env | keyfence scan - --stdin-name .env`;
 
+/** A size limit that means something: at least one byte, at most what a file offset can hold. */
 function parseSize(text: string): number {
   const m = /^(\d+)([kmg]?)b?$/i.exec(text.trim());
-  if (!m) throw new Error(`invalid size "${text}"`);
+  if (!m) throw new Error(`invalid size "${text}" (use a whole number of bytes, with k, m or g)`);
   const mult = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as "" | "k" | "m" | "g"];
-  return Number(m[1]) * mult;
+  const size = Number(m[1]) * mult;
+  // 0 would skip every file and report "No secrets found": a limit that disables the scan is a usage error.
+  if (size < 1) throw new Error(`a size limit of ${text} would skip every file (use at least 1 byte)`);
+  if (!Number.isSafeInteger(size)) throw new Error(`size "${text}" is too large`);
+  return size;
 }
 
 export const scanCommand: Command = {
@@ -58,14 +63,15 @@ export const scanCommand: Command = {
     let jobs: number | undefined;
     if (values.jobs !== undefined) {
       jobs = Number(values.jobs);
-      if (!Number.isInteger(jobs) || jobs < 1) throw new KeyfenceError(`invalid number of jobs "${values.jobs}" (use a whole number ≥ 1)`, { subject: "--jobs" });
+      if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) throw new KeyfenceError(`invalid number of jobs "${values.jobs}" (use a whole number from 1 to 256)`, { subject: "--jobs" });
     }
-    const prepared = prepareScan(values, io);
+    const prepared = prepareScan(values, io, { discoverBaseline: true });
     const paths = positionals.length ? positionals : ["."];
     const notices: SourceNotice[] = [];
     const stats = { files: 0, bytes: 0 };
     const onNotice = noticePrinter(io, notices);
     const sources = paths.map((p) => (p === "-" ? "-" : p));
+    checkPathsExist(sources.filter((p) => p !== "-"), io.cwd);
     async function* findings(): AsyncGenerator<Finding> {
       const filePaths = sources.filter((p) => p !== "-");
       if (sources.includes("-")) {

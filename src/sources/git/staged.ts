@@ -14,7 +14,9 @@ import { CatFile } from "./cat-file.js";
 import { LineSplitter } from "./line-splitter.js";
 import { PatchParser, type PatchEvents } from "./patch-parser.js";
 import { pathFilter, type PathFilter } from "./added-lines.js";
-import { startGit, GitFailure } from "./process.js";
+import { realpathSync } from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { runGit, startGit, GitFailure } from "./process.js";
 import { asUserError, openRepo } from "./repo.js";
 
 export interface StagedOptions extends PathFilter {
@@ -24,13 +26,20 @@ export interface StagedOptions extends PathFilter {
   env?: NodeJS.ProcessEnv;
   /** Staged files larger than this are skipped with a notice (default 50 MiB). */
   maxFileSize?: number;
+  /**
+   * Only these files (relative to `cwd`, or absolute), as lint-staged and the pre-commit framework
+   * pass them. A named file the commit changes is judged by the lines it adds; a named file it does
+   * not change is judged whole, as it stands in the index — so `pre-commit run --all-files` (nothing
+   * staged, every file named) audits the tree instead of passing it unseen.
+   */
+  paths?: readonly string[];
 }
 
 export interface StagedFile {
   path: string;
   blob: string;
-  /** Added line ranges [first, last], 1-based, inclusive, ascending. */
-  added: [number, number][];
+  /** Added line ranges [first, last], 1-based, inclusive, ascending; "whole" for a named file the commit does not change. */
+  added: [number, number][] | "whole";
 }
 
 export const DIFF_CACHED_ARGS = [
@@ -60,7 +69,7 @@ export class StagedCollector implements PatchEvents {
 
   added(_line: Buffer, n: number): void {
     const ranges = this.current?.added;
-    if (!ranges) return;
+    if (!ranges || ranges === "whole") return;
     const last = ranges[ranges.length - 1];
     if (last && last[1] === n - 1) last[1] = n;
     else ranges.push([n, n]);
@@ -78,8 +87,34 @@ export interface StagedSummary {
   root?: string;
 }
 
-function touches(f: Finding, ranges: [number, number][]): boolean {
-  return ranges.some(([a, b]) => f.line <= b && f.endLine >= a);
+function touches(f: Finding, ranges: [number, number][] | "whole"): boolean {
+  return ranges === "whole" || ranges.some(([a, b]) => f.line <= b && f.endLine >= a);
+}
+
+/** A path as git names it under `root` (posix, relative), symbolic links in the folders above resolved. */
+function repoPath(root: string, cwd: string, p: string): string {
+  const real = (x: string): string => {
+    try {
+      return realpathSync(x);
+    } catch {
+      const parent = dirname(x);
+      return parent === x ? x : join(real(parent), basename(x));
+    }
+  };
+  return relative(real(root), real(resolve(cwd, p))).split(sep).join("/");
+}
+
+/** Index entries (`git ls-files --stage`) of the named paths: blob per path, regular files and links only. */
+async function indexBlobs(paths: readonly string[], cwd: string, env: NodeJS.ProcessEnv | undefined): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!paths.length) return out;
+  // Literal pathspecs: a file named "*.env" names that file, not a glob. Run from the top, paths as git names them.
+  const { stdout } = await runGit(["ls-files", "--stage", "-z", "--", ...paths], { cwd, env: { ...(env ?? process.env), GIT_LITERAL_PATHSPECS: "1" } });
+  for (const rec of stdout.toString("utf8").split("\0")) {
+    const m = /^(\d{6}) ([0-9a-f]+) (\d)\t([\s\S]+)$/.exec(rec);
+    if (m && m[1] !== "160000" && m[3] === "0") out.set(m[4]!, m[2]!);
+  }
+  return out;
 }
 
 /** Findings in what the next commit would add, in path order. */
@@ -108,7 +143,20 @@ export async function* scanStaged(scanner: Scanner, options: StagedOptions = {},
     if (code !== 0) throw asUserError(new GitFailure(DIFF_CACHED_ARGS, code, stderr), cwd);
 
     const keep = pathFilter(options);
-    const files = collector.files.filter((f) => f.added.length && keep(f.path));
+    let files = collector.files.filter((f) => f.added.length && keep(f.path));
+    if (options.paths) {
+      const named = new Set(options.paths.map((p) => repoPath(repo.root!, cwd, p)));
+      const changed = new Set(collector.files.map((f) => f.path));
+      files = files.filter((f) => named.has(f.path));
+      const unchanged = [...named].filter((p) => !changed.has(p) && keep(p));
+      const blobs = await indexBlobs(unchanged, repo.root, env);
+      for (const p of unchanged) {
+        const blob = blobs.get(p);
+        if (blob) files.push({ path: p, blob, added: "whole" });
+        else onNotice?.({ path: p, reason: "not in the index (untracked, deleted or outside the repository): not scanned", incomplete: false });
+      }
+      files.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+    }
     cat.request(files.map((f) => f.blob));
     const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     for (const file of files) {
