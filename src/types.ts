@@ -66,6 +66,8 @@ export interface Rule {
   tags: string[];
   /** Generic rules yield to provider rules that report the same secret. */
   generic: boolean;
+  /** Ids of rules this one yields to where both report overlapping secrets (more specific formats). */
+  defersTo?: string[];
   confidence: Confidence;
   /** The matched text is encoded: decode it, check the decoded value and scan it with the other rules. */
   decode?: RuleDecode;
