@@ -27,7 +27,7 @@ export class EntryReader {
 
   async read(entry: FileEntry): Promise<FileContent | Error> {
     try {
-      return entry.size <= WHOLE_READ_LIMIT ? wholeFileContent(this.readSmall(entry)) : await readForScan(entry);
+      return entry.size <= WHOLE_READ_LIMIT && !entry.overLimit && !entry.pipe ? wholeFileContent(this.readSmall(entry)) : await readForScan(entry);
     } catch (err) {
       return err instanceof Error ? err : new Error(String(err));
     }
@@ -35,7 +35,7 @@ export class EntryReader {
 
   /** A file read whole, without a promise per file (most files of a walk), or undefined if it is streamed. */
   readWhole(entry: FileEntry): Exclude<FileContent, { kind: "stream" }> | Error | undefined {
-    if (entry.size > WHOLE_READ_LIMIT) return undefined;
+    if (entry.size > WHOLE_READ_LIMIT || entry.overLimit || entry.pipe) return undefined;
     try {
       return wholeFileContent(this.readSmall(entry));
     } catch (err) {
@@ -70,17 +70,17 @@ function failure(err: unknown): FileScanEvent {
   return { notice: { reason: `read failed mid-file (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true } };
 }
 
-function unread(content: Error | { kind: "binary" }): FileScanEvent {
+function unread(content: Error | { kind: "not-scanned"; reason: string }): FileScanEvent {
   if (content instanceof Error) {
     const code = (content as NodeJS.ErrnoException).code;
     return { notice: { reason: `cannot read (${code ?? content.message})`, incomplete: true } };
   }
-  return { notice: { reason: "binary file skipped", incomplete: false } };
+  return { notice: { reason: content.reason, incomplete: true } };
 }
 
 /** The events of a file read whole: computed at once, since there is nothing to wait for. */
 export function scanWholeContent(engine: Engine, path: string, content: Exclude<FileContent, { kind: "stream" }> | Error): FileScanEvent[] {
-  if (content instanceof Error || content.kind === "binary") return [unread(content)];
+  if (content instanceof Error || content.kind === "not-scanned") return [unread(content)];
   const events: FileScanEvent[] = [];
   try {
     for (const finding of engine.scanBuffer(content.data, { path })) events.push({ finding });
@@ -97,12 +97,8 @@ export async function* scanFileContent(engine: Engine, path: string, content: Fi
     yield* scanWholeContent(engine, path, content);
     return;
   }
-  const chunks = (async function* () {
-    yield content.head;
-    yield* content.rest;
-  })();
   try {
-    for await (const finding of engine.scanStream(chunks, { path })) yield { finding };
+    for await (const finding of engine.scanStream(content.chunks, { path })) yield { finding };
   } catch (err) {
     yield failure(err);
   }

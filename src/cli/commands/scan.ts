@@ -5,6 +5,7 @@ import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import type { Finding } from "../../types.js";
 import type { SourceNotice } from "../../sources/files.js";
+import { textStream } from "../../text/index.js";
 
 const OPTIONS = {
   ...SCAN_OPTIONS,
@@ -19,13 +20,15 @@ const OPTIONS = {
 const USAGE = `Usage: keyfence scan [paths…] [options]
 
 Scans files and folders (default: the current folder). Folders are walked with .gitignore honoured;
-symbolic links are never followed; binary files are skipped. '-' reads standard input.
+symbolic links are never followed; binary files are scanned for their printable runs; named pipes,
+/dev/stdin and <(…) given as arguments are read as streams. '-' reads standard input.
 
 Sources:
       --include GLOB      only scan paths matching GLOB (repeatable)
       --exclude GLOB      skip paths matching GLOB (repeatable)
       --no-gitignore      also scan files that .gitignore excludes
-      --max-file-size N   skip files larger than N bytes (suffixes k, m, g; default 50m)
+      --max-file-size N   binary files larger than N bytes are not scanned (reported; the scan is
+                          incomplete); text files of any size are streamed (suffixes k, m, g; default 50m)
       --stdin-name NAME   path to show for findings read from standard input (default '-')
   -j, --jobs N            threads that scan files (default: one per core; 1 = no worker threads)
 
@@ -40,7 +43,10 @@ function parseSize(text: string): number {
   const m = /^(\d+)([kmg]?)b?$/i.exec(text.trim());
   if (!m) throw new Error(`invalid size "${text}"`);
   const mult = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as "" | "k" | "m" | "g"];
-  return Number(m[1]) * mult;
+  const size = Number(m[1]) * mult;
+  // 0 would make every file "too large"; beyond 2^53 bytes the number is no longer exact.
+  if (size < 1 || !Number.isSafeInteger(size)) throw new Error(`invalid size "${text}" (use at least 1 byte, e.g. 50m)`);
+  return size;
 }
 
 export const scanCommand: Command = {
@@ -77,7 +83,7 @@ export const scanCommand: Command = {
             yield buf;
           }
         })();
-        yield* prepared.scanner.scanStream(counted, { path: values["stdin-name"] ?? "-" });
+        yield* prepared.scanner.scanStream(textStream(counted), { path: values["stdin-name"] ?? "-" });
       }
       if (filePaths.length) {
         yield* prepared.scanner.scanFiles(filePaths, {

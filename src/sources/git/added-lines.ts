@@ -6,11 +6,10 @@ import { deriveFinding } from "../../engine/secret-store.js";
 import type { Scanner, ScannerSession } from "../../scanner.js";
 import type { Finding } from "../../types.js";
 import type { CommitInfo, FileHeader, PatchEvents } from "./patch-parser.js";
+import { TextDecoder } from "../../text/index.js";
 
 /** Added text is handed to the engine in pieces of about this size; memory holds one piece per file. */
 const PIECE = 256 * 1024;
-/** Like `classify` for files: a NUL in the first 8 KiB of what a change adds marks it binary. */
-const SNIFF = 8192;
 const NL = Buffer.from("\n");
 
 export interface PathFilter {
@@ -62,7 +61,8 @@ export class AddedLineScanner implements PatchEvents {
   private file: FileHeader | undefined;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  private sniffed = false;
+  /** The added text as the engine should see it (src/text): UTF-16 decoded, binary as printable runs. */
+  private decoder = new TextDecoder();
   private map = new LineMap();
   private session: ScannerSession | undefined;
   private readonly keepPath: (p: string) => boolean;
@@ -87,7 +87,7 @@ export class AddedLineScanner implements PatchEvents {
     this.file = this.keepPath(file.path) ? file : undefined;
     this.pending = [];
     this.pendingBytes = 0;
-    this.sniffed = false;
+    this.decoder = new TextDecoder();
     this.map = new LineMap();
     this.session = undefined;
   }
@@ -103,6 +103,8 @@ export class AddedLineScanner implements PatchEvents {
   fileEnd(): void {
     if (!this.file) return;
     this.flush();
+    this.send(this.decoder.end());
+    if (this.decoder.binary) this.stats.binary++;
     if (this.session) {
       this.session.end();
       this.stats.files++;
@@ -117,21 +119,18 @@ export class AddedLineScanner implements PatchEvents {
     const piece = Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
-    if (!this.sniffed) {
-      this.sniffed = true;
-      if (piece.subarray(0, SNIFF).includes(0)) {
-        this.stats.binary++;
-        this.file = undefined;
-        return;
-      }
-    }
     this.stats.bytes += piece.length;
+    this.send(this.decoder.push(piece));
+  }
+
+  private send(text: Buffer[]): void {
+    if (!this.file || !text.length) return;
     if (!this.session) {
       const c = this.commitInfo;
       const map = this.map;
       const target = { path: this.file.path, ...(c && { commit: c.commit, author: c.author, date: c.date }) };
       this.session = this.scanner.session(target, (f) => this.emit(deriveFinding(f, { line: map.toFile(f.line), endLine: map.toFile(f.endLine) })));
     }
-    this.session.push(piece);
+    for (const t of text) this.session.push(t);
   }
 }

@@ -6,7 +6,7 @@ import { deriveFinding } from "../../engine/secret-store.js";
 import { severityRank } from "../../policy/severity.js";
 import type { Scanner } from "../../scanner.js";
 import type { SourceNotice } from "../files.js";
-import { classify, decodeUtf16 } from "../files.js";
+import { textForScan } from "../../text/index.js";
 import type { Finding } from "../../types.js";
 import { CatFile } from "./cat-file.js";
 import { LineSplitter } from "./line-splitter.js";
@@ -130,9 +130,7 @@ async function credentialsAtHead(scanner: Scanner, cwd: string, env: NodeJS.Proc
     for (const b of blobs) {
       const obj = await cat.read();
       if (!("content" in obj)) continue;
-      const kind = classify(obj.content);
-      if (kind === "binary") continue;
-      const data = kind === "utf8" ? obj.content : decodeUtf16(obj.content, kind);
+      const { data } = textForScan(obj.content);
       const s = scanner.session({ path: b.path }, (f) => found.add(`${f.ruleId}\0${f.secretHash}`));
       s.push(data);
       s.end();

@@ -7,7 +7,8 @@
 // `--text` keeps files that .gitattributes marks `-diff`/binary in view (lockfiles often are); real
 // binaries are recognised by content instead.
 import { KeyfenceError } from "../../errors.js";
-import { classify, decodeUtf16, DEFAULT_MAX_FILE_SIZE, type SourceNotice } from "../files.js";
+import { checkedMaxFileSize, type SourceNotice } from "../files.js";
+import { TextDecoder, textForScan } from "../../text/index.js";
 import type { Scanner } from "../../scanner.js";
 import type { Finding } from "../../types.js";
 import { CatFile } from "./cat-file.js";
@@ -110,32 +111,36 @@ export async function* scanStaged(scanner: Scanner, options: StagedOptions = {},
     const keep = pathFilter(options);
     const files = collector.files.filter((f) => f.added.length && keep(f.path));
     cat.request(files.map((f) => f.blob));
-    const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+    const maxSize = checkedMaxFileSize(options.maxFileSize);
     for (const file of files) {
       const obj = await cat.read(maxSize);
       if ("missing" in obj) {
         onNotice?.({ path: file.path, reason: `staged object ${obj.oid.slice(0, 12)} is missing`, incomplete: true });
         continue;
       }
-      if ("skipped" in obj) {
-        onNotice?.({ path: file.path, reason: `skipped: ${obj.size} bytes is over the size limit`, incomplete: false });
-        continue;
-      }
-      const kind = classify(obj.content);
-      if (kind === "binary") {
-        onNotice?.({ path: file.path, reason: "binary file skipped", incomplete: false });
-        continue;
-      }
-      const data = kind === "utf8" ? obj.content : decodeUtf16(obj.content.length % 2 ? obj.content.subarray(0, -1) : obj.content, kind);
-      if (summary) {
-        summary.files++;
-        summary.bytes += data.length;
-      }
       const found: Finding[] = [];
       const session = scanner.session({ path: file.path }, (f) => {
         if (touches(f, file.added)) found.push(f);
       });
-      session.push(data);
+      if ("skipped" in obj) {
+        // Over the limit, a text blob is streamed to its end: a size limit must never let a secret into a commit.
+        const streamed = await streamBlob(obj.oid, { cwd, env }, (chunk) => session.push(chunk));
+        if (!streamed) {
+          onNotice?.({ path: file.path, reason: `not scanned: binary file of ${obj.size} bytes is over the maximum file size of ${maxSize} (exclude it, or raise maxFileSize)`, incomplete: true });
+          continue;
+        }
+        if (summary) {
+          summary.files++;
+          summary.bytes += obj.size;
+        }
+      } else {
+        const { data } = textForScan(obj.content);
+        if (summary) {
+          summary.files++;
+          summary.bytes += data.length;
+        }
+        session.push(data);
+      }
       session.end();
       yield* found;
     }
@@ -148,5 +153,34 @@ export async function* scanStaged(scanner: Scanner, options: StagedOptions = {},
       cat.kill();
       diff.child.kill();
     }
+  }
+}
+
+/**
+ * Streams one blob through the text module into `push`; false (and nothing pushed) when it is binary,
+ * which over the size limit is not scanned.
+ */
+async function streamBlob(oid: string, options: { cwd: string; env?: NodeJS.ProcessEnv }, push: (chunk: Buffer) => void): Promise<boolean> {
+  const args = ["cat-file", "blob", oid];
+  const proc = startGit(args, options);
+  proc.child.stdin.end();
+  const decoder = new TextDecoder();
+  const binary = (): boolean => decoder.encoding === "binary";
+  let finished = false;
+  try {
+    for await (const chunk of proc.stdout) {
+      const text = decoder.push(chunk);
+      if (binary()) return false;
+      text.forEach(push);
+    }
+    const rest = decoder.end();
+    if (binary()) return false;
+    rest.forEach(push);
+    const { code, stderr } = await proc.done;
+    finished = true;
+    if (code !== 0) throw new GitFailure(args, code, stderr);
+    return true;
+  } finally {
+    if (!finished) proc.child.kill();
   }
 }
