@@ -9,7 +9,7 @@ export { loadConfigFile, resolveConfig } from "./config/config.js";
 export type { Config, FailOn } from "./config/config.js";
 export { REPORTERS } from "./report/index.js";
 export type { Reporter, ReportOptions, ScanReport } from "./report/index.js";
-export { revealSecret } from "./engine/secret-store.js";
+export { revealSecret } from "./finding/secret-store.js";
 export { KeyfenceError } from "./errors.js";
 export { SEVERITIES, ROTATION_DAYS } from "./types.js";
 export type { Finding, Rule, Severity, Environment, ScanTarget } from "./types.js";

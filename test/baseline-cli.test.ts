@@ -3,9 +3,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameS
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createScanner } from "../src/scanner.js";
-import { revealSecret } from "../src/engine/secret-store.js";
+import { revealSecret } from "../src/finding/secret-store.js";
 import { BaselineMatcher, dayOf, loadBaseline, serializeBaseline, type Baseline } from "../src/policy/baseline.js";
-import { fingerprintOf } from "../src/engine/redact.js";
+import { fingerprintOf } from "../src/finding/fingerprint.js";
 import { runCli } from "./helpers/cli.js";
 import { positive } from "./helpers/secrets.js";
 

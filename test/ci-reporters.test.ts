@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { createScanner } from "../src/scanner.js";
-import { revealSecret, deriveFinding } from "../src/engine/secret-store.js";
+import { revealSecret, deriveFinding } from "../src/finding/secret-store.js";
 import { REPORTERS, type ScanReport } from "../src/report/index.js";
 import { GITLAB_SCHEMA_VERSION, gitlabReport } from "../src/report/gitlab.js";
 import { annotation, escapeData, escapeProperty } from "../src/report/github-annotations.js";

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ciCommand } from "../src/cli/commands/ci.js";
-import { revealSecret } from "../src/engine/secret-store.js";
+import { revealSecret } from "../src/finding/secret-store.js";
 import { createScanner } from "../src/scanner.js";
 import type { CliIO } from "../src/cli/io.js";
 import { positive } from "./helpers/secrets.js";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { createScanner } from "../src/scanner.js";
 import { withoutUserinfo } from "../src/audit/audit-log.js";
 import { ENVIRONMENT_RULES } from "../src/policy/environment.js";
-import { revealSecret } from "../src/engine/secret-store.js";
+import { revealSecret } from "../src/finding/secret-store.js";
 import { TempRepo, cleanupTempDirs, cli } from "./helpers/git-repo.js";
 import { positive } from "./helpers/secrets.js";
 import { sarifErrors } from "./helpers/sarif-schema.js";

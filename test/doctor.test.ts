@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runDoctor, type DoctorReport } from "../src/doctor/doctor.js";
 import { installHook } from "../src/hooks/install.js";
-import { fingerprintOf } from "../src/engine/redact.js";
+import { fingerprintOf } from "../src/finding/fingerprint.js";
 import { createScanner } from "../src/scanner.js";
-import { revealSecret } from "../src/engine/secret-store.js";
+import { revealSecret } from "../src/finding/secret-store.js";
 import { positive } from "./helpers/secrets.js";
 import { BIN, REPO_ROOT, TempRepo, cleanupTempDirs, cli, cliProcess, tempDir } from "./helpers/git-repo.js";
 

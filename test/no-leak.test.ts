@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Engine } from "../src/engine/engine.js";
-import { revealSecret } from "../src/engine/secret-store.js";
+import { revealSecret } from "../src/finding/secret-store.js";
 import { BUILTIN, allPositives, positive } from "./helpers/secrets.js";
 import { keyfence, tempTree } from "./helpers/cli.js";
 import { TempRepo, cli } from "./helpers/git-repo.js";

@@ -5,7 +5,7 @@ import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createScanner } from "../src/scanner.js";
-import { revealSecret } from "../src/engine/secret-store.js";
+import { revealSecret } from "../src/finding/secret-store.js";
 import { FilePool, usePool } from "../src/sources/pool.js";
 import { WHOLE_READ_LIMIT } from "../src/sources/files.js";
 import { allPositives } from "./helpers/secrets.js";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { createScanner } from "../src/scanner.js";
-import { revealSecret } from "../src/engine/secret-store.js";
+import { revealSecret } from "../src/finding/secret-store.js";
 import { positive } from "./helpers/secrets.js";
 import { TempRepo, cleanupTempDirs, cli, cliProcess, tempDir } from "./helpers/git-repo.js";
 

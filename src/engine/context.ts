@@ -5,7 +5,7 @@
 import type RE2 from "re2";
 import { compileRuleExtras } from "./rule-extras.js";
 import { compilePattern } from "./compile.js";
-import { remediationText } from "./finding.js";
+import { remediationText } from "../finding/remediation.js";
 import { ROTATION_DAYS, type Environment, type Finding, type Rule } from "../types.js";
 
 // Markers every context-aware rule understands, on top of its own provider hosts.

@@ -1,6 +1,8 @@
 import type { CompiledRule } from "./compile.js";
-import { fingerprintOf, redact, sha256Hex } from "./redact.js";
-import { attachSecret } from "./secret-store.js";
+import { fingerprintOf, sha256Hex } from "../finding/fingerprint.js";
+import { redact } from "../finding/redact.js";
+import { remediationText } from "../finding/remediation.js";
+import { attachSecret } from "../finding/secret-store.js";
 import { ROTATION_DAYS, type Finding, type ScanTarget } from "../types.js";
 
 export interface Span {
@@ -10,16 +12,6 @@ export interface Span {
   column: number;
   endLine: number;
   endColumn: number;
-}
-
-/** One line a developer can act on: rotate within the window, where to revoke, what to do instead. */
-export function remediationText(rotateDays: number | undefined, revokeUrl: string | undefined, advice: string | undefined): string {
-  const parts: string[] = [];
-  if (rotateDays) parts.push(`Rotate within ${rotateDays} days${revokeUrl ? ` (${revokeUrl})` : ""}`);
-  else if (revokeUrl) parts.push(`Revoke or roll it at ${revokeUrl}`);
-  parts.push(advice ?? "load it from an environment variable or a secret manager instead of committing it");
-  const text = parts.join("; ");
-  return text.charAt(0).toUpperCase() + text.slice(1) + ".";
 }
 
 export function buildFinding(c: CompiledRule, secret: string, target: ScanTarget, span: Span, entropy: number | undefined): Finding {

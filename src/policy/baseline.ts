@@ -9,8 +9,8 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative, sep } from "node:path";
 import { loadDocument } from "../schema-document.js";
-import { fingerprintOf } from "../engine/redact.js";
-import { deriveFinding } from "../engine/secret-store.js";
+import { fingerprintOf } from "../finding/fingerprint.js";
+import { deriveFinding } from "../finding/secret-store.js";
 import { KeyfenceError } from "../errors.js";
 import type { Finding, Severity } from "../types.js";
 

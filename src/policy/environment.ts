@@ -2,9 +2,9 @@
 // fixture, example or development code, and sandbox credentials never in production configuration.
 // Each breach is a finding with its own rule id, next to the credential's own finding.
 import picomatch from "picomatch";
-import { fingerprintOf } from "../engine/redact.js";
-import { deriveFinding } from "../engine/secret-store.js";
-import { remediationText } from "../engine/finding.js";
+import { fingerprintOf } from "../finding/fingerprint.js";
+import { deriveFinding } from "../finding/secret-store.js";
+import { remediationText } from "../finding/remediation.js";
 import { ROTATION_DAYS, type Finding, type Severity } from "../types.js";
 
 export interface EnvironmentPaths {

@@ -4,8 +4,8 @@ import { picomatch } from "../deferred-imports.js";
 import type { Config, FailOn } from "../config/config.js";
 import type { Finding } from "../types.js";
 import { ROTATION_DAYS } from "../types.js";
-import { remediationText } from "../engine/finding.js";
-import { deriveFinding } from "../engine/secret-store.js";
+import { remediationText } from "../finding/remediation.js";
+import { deriveFinding } from "../finding/secret-store.js";
 import { blocks } from "./severity.js";
 import { environmentCheck } from "./environment.js";
 

@@ -1,4 +1,4 @@
-import { revealSecret } from "../engine/secret-store.js";
+import { revealSecret } from "../finding/secret-store.js";
 import { SEVERITIES } from "../types.js";
 import type { Reporter } from "./report.js";
 

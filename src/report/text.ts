@@ -1,6 +1,6 @@
 // Human output: one block per finding (where, what, how bad, the redacted value, the fix), then a
 // summary line. Colour only when writing to a terminal.
-import { revealSecret } from "../engine/secret-store.js";
+import { revealSecret } from "../finding/secret-store.js";
 import { SEVERITIES, type Severity } from "../types.js";
 import type { Reporter, ScanReport } from "./report.js";
 

@@ -7,6 +7,9 @@ import { picomatch } from "../deferred-imports.js";
 import { ignoreLayerFor, isIgnored, type IgnoreLayer } from "./gitignore.js";
 import { KeyfenceError } from "../errors.js";
 import { displayName, isValidUtf8, sniff, textForScan, textStream } from "../text/index.js";
+import type { SourceNotice } from "./source.js";
+
+export type { SourceNotice } from "./source.js";
 
 export interface FileSourceOptions {
   /** Honour .gitignore files (default true). */
@@ -41,13 +44,6 @@ export interface FileEntry {
 
 export type SkipReason = "binary" | "too-large" | "symlink" | "ignored";
 
-/** Something the walk or a read could not do: deliberate skips are notices, failures make the scan incomplete. */
-export interface SourceNotice {
-  path: string;
-  reason: string;
-  /** True when the file could not be scanned for a reason other than policy (permissions, vanished). */
-  incomplete: boolean;
-}
 
 export const DEFAULT_MAX_FILE_SIZE = 50 * 1024 * 1024;
 

@@ -3,7 +3,7 @@
 // separate field, because the main thread's secret store (a WeakMap) cannot see across threads.
 import { parentPort, workerData } from "node:worker_threads";
 import { Engine } from "../engine/engine.js";
-import { revealSecret } from "../engine/secret-store.js";
+import { revealSecret } from "../finding/secret-store.js";
 import { collectEvents, EntryReader, scanEntry, type FileNotice, type FileScanEvent } from "./file-scan.js";
 import type { FileEntry } from "./files.js";
 import type { SessionOptions } from "../engine/session.js";

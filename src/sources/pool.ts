@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { attachSecret } from "../engine/secret-store.js";
+import { attachSecret } from "../finding/secret-store.js";
 import { collectEvents, EntryReader, scanEntry, type FileScanEvent } from "./file-scan.js";
 import type { FileEntry } from "./files.js";
 import type { Engine } from "../engine/engine.js";

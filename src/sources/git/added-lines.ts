@@ -2,7 +2,7 @@
 // session as a contiguous text (so a PEM block added in one piece is seen whole), and every finding
 // is mapped back from its line in that text to its line in the new file.
 import picomatch from "picomatch";
-import { deriveFinding } from "../../engine/secret-store.js";
+import { deriveFinding } from "../../finding/secret-store.js";
 import type { Scanner, ScannerSession } from "../../scanner.js";
 import type { Finding } from "../../types.js";
 import type { CommitInfo, FileHeader, PatchEvents } from "./patch-parser.js";

@@ -2,7 +2,7 @@
 // commit that first added it, whether HEAD still holds it, and how long it has been exposed against
 // the rotation window of its severity. Memory grows with the number of distinct credentials found,
 // never with the size of the history.
-import { deriveFinding } from "../../engine/secret-store.js";
+import { deriveFinding } from "../../finding/secret-store.js";
 import { severityRank } from "../../policy/severity.js";
 import type { Scanner } from "../../scanner.js";
 import type { SourceNotice } from "../files.js";

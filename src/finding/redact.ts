@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-
+// How a secret is shown when it must be named without being revealed.
 const MASK = "••••••••";
 
 // Armored blocks (PEM, OpenSSH, PGP) carry a public header and footer around the secret body.
@@ -16,13 +15,4 @@ export function redact(secret: string, prefix: string): string {
   const body = (armor ? armor[2]! : secret.slice(kept.length)).replace(/[\s\\=]+$/g, "");
   const tail = body.length >= 16 ? body.slice(-4) : "";
   return `${kept}${MASK}${tail}`;
-}
-
-export function sha256Hex(value: string | Uint8Array): string {
-  return createHash("sha256").update(value).digest("hex");
-}
-
-/** Stable across line moves and unrelated edits: only the rule, the path and the secret take part. */
-export function fingerprintOf(ruleId: string, path: string, secretHash: string): string {
-  return sha256Hex(`${ruleId}\0${path}\0${secretHash}`).slice(0, 32);
 }
