@@ -6,7 +6,7 @@ import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { picomatch } from "../deferred-imports.js";
 import { ignoreLayerFor, isIgnored, type IgnoreLayer } from "./gitignore.js";
 import { KeyfenceError } from "../errors.js";
-import { displayName, isValidUtf8, sniff, textForScan, textStream } from "../text/index.js";
+import { displayName, isValidUtf8, startsAsText, textForScan, textStream } from "../text/index.js";
 import type { SourceNotice } from "./source.js";
 
 export type { SourceNotice } from "./source.js";
@@ -35,6 +35,8 @@ export interface FileEntry {
   overLimit?: number;
   /** A named pipe or socket given as an argument: read as a stream, its size unknown. */
   pipe?: true;
+  /** The pipe is one of this process's own descriptors (/dev/stdin, /dev/fd/N): read from it directly. */
+  fd?: number;
   /**
    * What the walk noticed since the previous file (skips, unreadable folders), to be reported before
    * this file: so notices keep their place in walk order however far ahead the walk runs.
@@ -167,6 +169,16 @@ export function* walkFolder(root: string, options: FileSourceOptions, notices: S
   yield* walk("", root, []);
 }
 
+/**
+ * The descriptor that /dev/stdin, /dev/fd/N or /proc/self/fd/N names. Such a path cannot always be
+ * opened (a socket as standard input gives ENXIO), but the descriptor itself is ours to read.
+ */
+function ownDescriptor(abs: string): number | undefined {
+  if (abs === "/dev/stdin") return 0;
+  const m = /^\/(?:dev|proc\/self)\/fd\/(\d+)$/.exec(abs);
+  return m ? Number(m[1]) : undefined;
+}
+
 /** What a link points at, or undefined when that cannot be read (dangling, a loop, no permission). */
 function statOrUndefined(abs: string): Stats | undefined {
   try {
@@ -213,7 +225,7 @@ function* walkPathsOnly(paths: readonly string[], cwd: string, options: FileSour
         yield { abs, rel: displayPath(cwd, abs), size: real.size, ...(real.size > maxSize && { overLimit: maxSize }) };
       } else if (real?.isFIFO() || real?.isSocket()) {
         // A named pipe, /dev/stdin or a process substitution (<(…)): read as a stream to its end.
-        yield { abs, rel: p, size: 0, pipe: true };
+        yield { abs, rel: p, size: 0, pipe: true, ...(ownDescriptor(abs) !== undefined && { fd: ownDescriptor(abs) }) };
       } else {
         notices.push({ path: p, reason: real ? "not scanned: not a regular file or a pipe" : "not scanned: the link's target cannot be read", incomplete: true });
       }
@@ -241,8 +253,9 @@ async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerat
 
 /**
  * Opens a file for scanning: small files whole, large ones as a stream of 1 MiB chunks decoded as
- * they are read. A file over the size limit is streamed to its end if it is text, since a size limit
- * must never be the reason a secret passes; a binary one over the limit is not scanned, and says so.
+ * they are read. A file over the size limit is streamed to its end if it starts as text (a dump's
+ * header before binary data counts), since a size limit must never be the reason a secret passes;
+ * one binary from its first bytes is not scanned over the limit, and says so.
  */
 export async function readForScan(entry: FileEntry): Promise<FileContent> {
   if (entry.size <= WHOLE_READ_LIMIT && !entry.overLimit && !entry.pipe) {
@@ -256,12 +269,15 @@ export async function readForScan(entry: FileEntry): Promise<FileContent> {
     return wholeFileContent(data);
   }
   // A path from a worker thread arrives as a Uint8Array (structured clone of a Buffer).
-  const stream = createReadStream(typeof entry.abs === "string" ? entry.abs : Buffer.from(entry.abs), { highWaterMark: 1024 * 1024 });
+  const stream =
+    entry.fd !== undefined
+      ? createReadStream("", { fd: entry.fd, autoClose: false, highWaterMark: 1024 * 1024 })
+      : createReadStream(typeof entry.abs === "string" ? entry.abs : Buffer.from(entry.abs), { highWaterMark: 1024 * 1024 });
   const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   // The first chunk is read here, so that a file that cannot be opened fails as a read, not mid-scan.
   const first = await it.next();
   const head = first.done ? Buffer.alloc(0) : first.value;
-  if (entry.overLimit && sniff(head).encoding === "binary") {
+  if (entry.overLimit && !startsAsText(head)) {
     stream.destroy();
     return { kind: "not-scanned", reason: `not scanned: binary file of ${entry.size} bytes is over the maximum file size of ${entry.overLimit} (exclude it, or raise --max-file-size)` };
   }

@@ -52,3 +52,20 @@ export function sniff(head: Buffer): Sniffed {
   const utf16 = utf16WithoutBom(window);
   return { encoding: utf16 ?? "binary", bom: 0 };
 }
+
+/**
+ * Whether input begins as text: its encoding is text, or at least one whole line of text comes
+ * before its first NUL (a dump's header before binary data). A file over the size limit that
+ * starts as text is streamed to its end; one that is binary from its first bytes is not.
+ */
+export function startsAsText(head: Buffer): boolean {
+  if (sniff(head).encoding !== "binary") return true;
+  const nul = head.indexOf(0);
+  const nl = head.subarray(0, nul).indexOf(10);
+  if (nl < 1) return false;
+  for (let i = 0; i < nl; i++) {
+    const b = head[i]!;
+    if (b < 0x20 ? b !== 9 && b !== 13 : b === 0x7f) return false;
+  }
+  return true;
+}

@@ -9,7 +9,7 @@ import { sniff, SNIFF_BYTES, type TextEncoding } from "./sniff.js";
 import { Utf16Decoder } from "./utf16.js";
 
 export type { TextEncoding } from "./sniff.js";
-export { sniff, SNIFF_BYTES } from "./sniff.js";
+export { sniff, startsAsText, SNIFF_BYTES } from "./sniff.js";
 
 export interface ScanText {
   /** The bytes to scan (the input itself when it needed no change). */

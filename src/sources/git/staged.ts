@@ -8,7 +8,7 @@
 // binaries are recognised by content instead.
 import { KeyfenceError } from "../../errors.js";
 import { checkedMaxFileSize, type SourceNotice } from "../files.js";
-import { TextDecoder, textForScan } from "../../text/index.js";
+import { SNIFF_BYTES, startsAsText, TextDecoder, textForScan } from "../../text/index.js";
 import type { Scanner } from "../../scanner.js";
 import type { Finding } from "../../types.js";
 import { CatFile } from "./cat-file.js";
@@ -157,25 +157,32 @@ export async function* scanStaged(scanner: Scanner, options: StagedOptions = {},
 }
 
 /**
- * Streams one blob through the text module into `push`; false (and nothing pushed) when it is binary,
- * which over the size limit is not scanned.
+ * Streams one blob through the text module into `push`; false (and nothing pushed) when it is binary
+ * from its first bytes, which over the size limit is not scanned (see startsAsText).
  */
 async function streamBlob(oid: string, options: { cwd: string; env?: NodeJS.ProcessEnv }, push: (chunk: Buffer) => void): Promise<boolean> {
   const args = ["cat-file", "blob", oid];
   const proc = startGit(args, options);
   proc.child.stdin.end();
   const decoder = new TextDecoder();
-  const binary = (): boolean => decoder.encoding === "binary";
   let finished = false;
+  let head: Buffer[] | undefined = [];
   try {
     for await (const chunk of proc.stdout) {
-      const text = decoder.push(chunk);
-      if (binary()) return false;
-      text.forEach(push);
+      if (head) {
+        head.push(chunk);
+        const seen = Buffer.concat(head);
+        if (seen.length < SNIFF_BYTES) continue;
+        head = undefined;
+        if (!startsAsText(seen)) return false;
+        decoder.push(seen).forEach(push);
+        continue;
+      }
+      decoder.push(chunk).forEach(push);
     }
-    const rest = decoder.end();
-    if (binary()) return false;
-    rest.forEach(push);
+    if (head && !startsAsText(Buffer.concat(head))) return false;
+    if (head) decoder.push(Buffer.concat(head)).forEach(push);
+    decoder.end().forEach(push);
     const { code, stderr } = await proc.done;
     finished = true;
     if (code !== 0) throw new GitFailure(args, code, stderr);
