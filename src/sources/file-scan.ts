@@ -5,11 +5,16 @@ import type { Engine } from "../engine/engine.js";
 import { ScanTimeout } from "../engine/session.js";
 import { readForScan, wholeFileContent, WHOLE_READ_LIMIT, type FileContent, type FileEntry } from "./files.js";
 import type { Finding } from "../types.js";
+import { DEFAULT_MAX_FILE_SIZE } from "./files.js";
+import { scanOpenedUnit, sizeScope } from "./opened-units.js";
+import { openerFor } from "./openers.js";
+import type { ScanUnit } from "./source.js";
 
-/** Why a file was not scanned, or not completely; the caller adds the path. */
+/** Why a file was not scanned, or not completely; the caller adds the file's path unless it names an entry inside it. */
 export interface FileNotice {
   reason: string;
   incomplete: boolean;
+  path?: string;
 }
 
 export type FileScanEvent = { finding: Finding } | { notice: FileNotice };
@@ -79,7 +84,7 @@ function unread(content: Error | { kind: "not-scanned"; reason: string }): FileS
 }
 
 /** The events of a file read whole: computed at once, since there is nothing to wait for. */
-export function scanWholeContent(engine: Engine, path: string, content: Exclude<FileContent, { kind: "stream" }> | Error): FileScanEvent[] {
+export function scanWholeContent(engine: Engine, path: string, content: Exclude<FileContent, { kind: "stream" | "archive" }> | Error): FileScanEvent[] {
   if (content instanceof Error || content.kind === "not-scanned") return [unread(content)];
   const events: FileScanEvent[] = [];
   try {
@@ -93,10 +98,11 @@ export function scanWholeContent(engine: Engine, path: string, content: Exclude<
 
 /** `content` is what reading the file gave: its bytes, a stream of them, or the error that stopped the read. */
 export async function* scanFileContent(engine: Engine, path: string, content: FileContent | Error): AsyncGenerator<FileScanEvent> {
-  if (content instanceof Error || content.kind !== "stream") {
+  if (content instanceof Error || (content.kind !== "stream" && content.kind !== "archive")) {
     yield* scanWholeContent(engine, path, content);
     return;
   }
+  if (content.kind === "archive") throw new Error("an archive is opened by scanEntry");
   try {
     for await (const finding of engine.scanStream(content.chunks, { path })) yield { finding };
   } catch (err) {
@@ -104,14 +110,30 @@ export async function* scanFileContent(engine: Engine, path: string, content: Fi
   }
 }
 
-/** One file's events: an array when it was read whole (most files), a stream for a large one. */
+/** A file as a unit for the openers: its bytes when they are read already, else the file. */
+function fileUnit(entry: FileEntry, data?: Buffer): ScanUnit {
+  // A path by its bytes (a name that is not UTF-8) is passed as it is: the readers hand it to fs, which takes both.
+  const abs = entry.abs as string;
+  return { target: { path: entry.rel }, content: data ? { kind: "bytes", data } : { kind: "file", abs, size: entry.size } };
+}
+
+/** One file's events: an array when it was read whole (most files), a stream for a large one or an archive. */
 export function scanEntry(engine: Engine, reader: EntryReader, entry: FileEntry): FileScanEvent[] | AsyncIterable<FileScanEvent> {
+  const scope = sizeScope(entry.overLimit ?? DEFAULT_MAX_FILE_SIZE);
+  // Archives and notebooks by name; a path that is not valid UTF-8 is opened from its bytes below.
+  if (typeof entry.abs === "string" && !entry.pipe) {
+    const byName = fileUnit(entry);
+    if (openerFor(byName)) return scanOpenedUnit(engine, byName, scope);
+  }
   const whole = reader.readWhole(entry);
   if (whole === undefined) {
     return (async function* () {
-      yield* scanFileContent(engine, entry.rel, await reader.read(entry));
+      const content = await reader.read(entry);
+      if (!(content instanceof Error) && content.kind === "archive") yield* scanOpenedUnit(engine, fileUnit(entry), scope);
+      else yield* scanFileContent(engine, entry.rel, content);
     })();
   }
+  if (!(whole instanceof Error) && whole.kind === "archive") return scanOpenedUnit(engine, fileUnit(entry, whole.data), scope);
   return scanWholeContent(engine, entry.rel, whole);
 }
 

@@ -7,6 +7,7 @@ import { picomatch } from "../deferred-imports.js";
 import { ignoreLayerFor, isIgnored, type IgnoreLayer } from "./gitignore.js";
 import { KeyfenceError } from "../errors.js";
 import { displayName, isValidUtf8, startsAsText, textForScan, textStream } from "../text/index.js";
+import { formatByMagic, MAGIC_BYTES } from "./archive/format.js";
 import type { SourceNotice } from "./source.js";
 
 export type { SourceNotice } from "./source.js";
@@ -239,10 +240,14 @@ export const WHOLE_READ_LIMIT = 8 * 1024 * 1024;
 export type FileContent =
   | { kind: "buffer"; data: Buffer }
   | { kind: "stream"; chunks: AsyncIterable<Buffer> }
-  | { kind: "not-scanned"; reason: string };
+  | { kind: "not-scanned"; reason: string }
+  /** An archive by its magic bytes (a renamed zip, a layer blob): opened by the archive reader; `data` when read whole. */
+  | { kind: "archive"; data?: Buffer };
 
 /** A file read whole, as the engine should see it (src/text: UTF-16 decoded, binary as printable runs). */
 export function wholeFileContent(data: Buffer): Exclude<FileContent, { kind: "stream" }> {
+  // A copy: the bytes may sit in a buffer the reader reuses for the next file.
+  if (formatByMagic(data.subarray(0, MAGIC_BYTES))) return { kind: "archive", data: Buffer.from(data) };
   return { kind: "buffer", data: textForScan(data).data };
 }
 
@@ -277,6 +282,10 @@ export async function readForScan(entry: FileEntry): Promise<FileContent> {
   // The first chunk is read here, so that a file that cannot be opened fails as a read, not mid-scan.
   const first = await it.next();
   const head = first.done ? Buffer.alloc(0) : first.value;
+  if (formatByMagic(head.subarray(0, MAGIC_BYTES))) {
+    stream.destroy();
+    return { kind: "archive" };
+  }
   if (entry.overLimit && !startsAsText(head)) {
     stream.destroy();
     return { kind: "not-scanned", reason: `not scanned: binary file of ${entry.size} bytes is over the maximum file size of ${entry.overLimit} (exclude it, or raise --max-file-size)` };
