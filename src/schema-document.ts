@@ -1,10 +1,10 @@
 // YAML/JSON documents checked against a JSON Schema, with errors that point at the line at fault.
 // Rule packs, configuration and baselines all load through here so they fail the same way.
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import type { Document, Node } from "yaml";
 import { KeyfenceError, displayPath } from "./errors.js";
+import { readRegularFile } from "./io/regular-file.js";
 
 // Loaded on first use: a plain scan validates no document (built-in packs come from the build-time
 // JSON cache), and loading these two costs about 60 ms of every start-up.
@@ -85,23 +85,27 @@ function describe(err: ErrorObject, path: (string | number)[]): string {
 export function loadDocument<T>(
   file: string,
   schema: object,
-  options: { text?: string; subjectOf?: (value: unknown, path: (string | number)[]) => string | undefined } = {},
+  options: {
+    text?: string;
+    subjectOf?: (value: unknown, path: (string | number)[]) => string | undefined;
+    /** What the file is, for errors ("configuration", "baseline"); default "file". */
+    what?: string;
+    /**
+     * The document may hold secrets (a saved report written with --show-secrets): errors name only
+     * the line and the schema's own key names, never a key, alias, tag or value taken from the text.
+     */
+    untrusted?: boolean;
+  } = {},
 ): LoadedDocument<T> {
   const path = file;
   file = displayPath(file);
-  let text: string;
-  try {
-    text = options.text ?? readFileSync(path, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new KeyfenceError(code === "ENOENT" ? "file not found" : `cannot read file (${code ?? "error"})`, { file });
-  }
+  const text = options.text ?? readRegularFile(path, options.what ?? "file").toString("utf8");
   const lineCounter = new (yaml().LineCounter)();
   const doc = yaml().parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const parseError = doc.errors[0];
   if (parseError) {
     const line = parseError.linePos?.[0]?.line ?? lineCounter.linePos(parseError.pos[0]).line;
-    const reason = parseError.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    const reason = options.untrusted ? `${parseError.code.toLowerCase().replace(/_/g, " ")}` : parseError.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
     throw new KeyfenceError(`malformed ${/\.json$/i.test(file) ? "JSON" : "YAML"}: ${reason}`, { file, line });
   }
   let value: unknown;
@@ -109,7 +113,7 @@ export function loadDocument<T>(
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     // Unresolved aliases and alias bombs surface here, after parsing succeeded.
-    const reason = (err instanceof Error ? err.message : String(err)).split("\n")[0];
+    const reason = options.untrusted ? "unresolved alias or too many aliases" : (err instanceof Error ? err.message : String(err)).split("\n")[0];
     throw new KeyfenceError(`malformed ${/\.json$/i.test(file) ? "JSON" : "YAML"}: ${reason}`, { file });
   }
   const lineAt = (path: readonly (string | number)[]): number | undefined => {
@@ -123,7 +127,8 @@ export function loadDocument<T>(
     const extra = err.keyword === "additionalProperties" ? String((err.params as { additionalProperty: string }).additionalProperty) : undefined;
     const node = extra ? keyNodeAt(doc, path, extra) : nodeAt(doc, path);
     const line = node?.range ? lineCounter.linePos(node.range[0]).line : lineAt(path);
-    throw new KeyfenceError(describe(err, path), { file, line, subject: options.subjectOf?.(value, path) });
+    const message = options.untrusted && err.keyword === "additionalProperties" ? `unknown key${path.length ? ` in "${path.join(".")}"` : ""}` : describe(err, path);
+    throw new KeyfenceError(message, { file, line, subject: options.subjectOf?.(value, path) });
   }
   return { file, value: value as T, lineAt };
 }

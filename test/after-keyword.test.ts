@@ -55,7 +55,8 @@ rules:
 
 describe("afterKeyword", () => {
   it("is set on the rules whose keywords are common in code", () => {
-    expect(gated.map((r) => r.id).sort()).toEqual(["basic-auth-url", "generic-env-secret-assignment", "generic-secret-assignment", "square-access-token"]);
+    // New packs may gate their own rules too; these four must stay gated.
+    expect(gated.map((r) => r.id)).toEqual(expect.arrayContaining(["basic-auth-url", "generic-env-secret-assignment", "generic-secret-assignment", "square-access-token"]));
   });
 
   it("never changes what the built-in rules find", () => {

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createScanner } from "../src/scanner.js";
 import { revealSecret } from "../src/finding/secret-store.js";
-import { scanStaged } from "../src/sources/git/index.js";
+import { scanStaged } from "../src/index.js";
 import { positive } from "./helpers/secrets.js";
 import { TempRepo, cleanupTempDirs, cli, cliProcess, tempDir, gitTestEnv } from "./helpers/git-repo.js";
 import type { Finding } from "../src/types.js";

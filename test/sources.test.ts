@@ -124,9 +124,15 @@ describe("file source", () => {
     expect(cli.code).toBe(1);
   });
 
-  it("a path that does not exist is an error naming it", async () => {
-    const dir = tempTree({});
-    await expect(scan(dir, ["missing"])).rejects.toThrow(/no such file or directory/);
+  it("a path that does not exist is an incomplete notice naming it; the other paths are still scanned (README's first API example)", async () => {
+    const dir = tempTree({ "src/app.env": live() });
+    const r = await scan(dir, ["src", "config"]);
+    expect(r.paths).toEqual(["src/app.env"]);
+    expect(r.notices).toEqual([{ path: "config", reason: "no such file or directory", incomplete: true }]);
+    // The command line still refuses it up front: one line, exit 2.
+    const cli = keyfence(["scan", "src", "config"], { cwd: dir });
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toBe("keyfence: config: no such file or directory\n");
   });
 
   it("writes nothing for empty files and empty folders", async () => {

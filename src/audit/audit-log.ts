@@ -1,9 +1,8 @@
 // The audit trail: one JSON line per run and one per decision (blocked, accepted by a baseline,
 // bypassed), answering who, what, when, where and why. It holds fingerprints and hashes, never a
 // value, and it only ever appends.
-import { appendFileSync, mkdirSync } from "node:fs";
+import { appendToFile } from "../io/output-file.js";
 import { hostname } from "node:os";
-import { dirname, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
 import { KeyfenceError } from "../errors.js";
 import { SEVERITIES, type Finding, type Severity } from "../types.js";
@@ -106,13 +105,7 @@ export function auditRecords(run: AuditRun, ctx: AuditContext, now: Date = new D
 
 /** Appends the records as JSON lines; a failure to write the trail is an error (fail closed). */
 export function appendAuditLog(file: string, cwd: string, records: readonly object[]): void {
-  const target = resolve(cwd, file);
-  try {
-    mkdirSync(dirname(target), { recursive: true });
-    appendFileSync(target, records.map((r) => JSON.stringify(r)).join("\n") + "\n", { mode: 0o600 });
-  } catch (err) {
-    throw new KeyfenceError(`cannot append to the audit log (${(err as NodeJS.ErrnoException).code ?? "error"})`, { file });
-  }
+  appendToFile(file, records.map((r) => JSON.stringify(r)).join("\n") + "\n", cwd, "audit log", 0o600);
 }
 
 /**

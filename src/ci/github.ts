@@ -5,8 +5,8 @@
 //                                        not on the default branch; a force push whose old tip is gone
 //                                        → the same; a deleted branch → nothing
 //   anything else (schedule, workflow_dispatch, …) → the checked-out commit
-import { readFileSync } from "node:fs";
 import { KeyfenceError } from "../errors.js";
+import { readRegularFile } from "../io/regular-file.js";
 import type { GitProbe } from "./git-probe.js";
 import { checkedRange, requireCommit } from "./range-check.js";
 import { newBranchPlan } from "./new-branch.js";
@@ -40,9 +40,9 @@ function readEvent(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (!file) throw new KeyfenceError("GITHUB_EVENT_PATH is not set; cannot tell what changed", { subject: "keyfence ci" });
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readRegularFile(file, "the event payload").toString("utf8");
   } catch (err) {
-    throw new KeyfenceError(`cannot read the event payload (${(err as NodeJS.ErrnoException).code ?? "error"})`, { file, subject: "GITHUB_EVENT_PATH" });
+    throw new KeyfenceError((err as Error).message, { file, subject: "GITHUB_EVENT_PATH" });
   }
   try {
     const parsed: unknown = JSON.parse(text);

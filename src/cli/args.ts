@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { KeyfenceError } from "../errors.js";
+import { didYouMean } from "./suggest.js";
 
 type Parsed<T extends OptionSpec> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>>;
 
@@ -23,7 +24,9 @@ export function parse<T extends OptionSpec>(command: string, args: string[], opt
     parsed = parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>({ args, options, allowPositionals, strict: true });
   } catch (err) {
     const msg = (err instanceof Error ? err.message : String(err)).split("\n")[0]!.replace(/\. To specify a positional.*$/, "");
-    throw new KeyfenceError(`${msg} (see 'keyfence ${command} --help')`, { subject: `keyfence ${command}` });
+    const unknown = (err as NodeJS.ErrnoException).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /'(--[^'=]+)/.exec(msg)?.[1] : undefined;
+    const hint = unknown ? didYouMean(unknown, Object.keys(options).map((name) => `--${name}`)) : "";
+    throw new KeyfenceError(`${msg}${hint} (see 'keyfence ${command} --help')`, { subject: `keyfence ${command}` });
   }
   if ((parsed.values as { help?: boolean }).help) throw new HelpRequested();
   return parsed;
@@ -40,6 +43,7 @@ export const SCAN_OPTIONS = {
   "no-color": { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
   baseline: { type: "string" },
+  "no-baseline": { type: "boolean" },
   "sarif-category": { type: "string" },
   "audit-log": { type: "string" },
   help: { type: "boolean", short: "h" },
@@ -55,7 +59,9 @@ export const SCAN_OPTIONS_HELP = `Output and policy:
       --show-secrets      print raw secret values in text and JSON output (never in SARIF); use with care
       --no-color          no ANSI colours (also: NO_COLOR=1)
   -q, --quiet             no summary on stderr when writing to a file
-      --baseline FILE     report only findings not accepted in FILE (see 'keyfence baseline')
+      --baseline FILE     report only findings not accepted in FILE (see 'keyfence baseline'); default:
+                          the config's "baseline", else .keyfence-baseline.json here if it exists (not in 'ci')
+      --no-baseline       report every finding, whatever baseline the config or the default file holds
       --sarif-category ID SARIF runAutomationDetails.id (code scanning keeps categories apart)
       --audit-log FILE    append one JSON line per run and per decision (who, what, when, where, why)
   -h, --help              this help

@@ -6,6 +6,8 @@ import { KeyfenceError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { scrubSecrets } from "./scrub.js";
 import { HelpRequested } from "./args.js";
+import { installProblem } from "./install-error.js";
+import { didYouMean } from "./suggest.js";
 import type { Command } from "./command.js";
 
 function usage(): string {
@@ -17,7 +19,7 @@ Usage: keyfence <command> [options]
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
-Run 'keyfence <command> --help' for a command's options.
+Run 'keyfence help <command>' (or 'keyfence <command> --help') for a command's options.
 Exit codes: 0 nothing blocking; 1 blocking findings; 2 usage, configuration or runtime error.`;
 }
 
@@ -28,6 +30,8 @@ function oneLine(text: string): string {
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const [name, ...rest] = argv;
+  // `keyfence help scan` is `keyfence scan --help`.
+  if (name === "help" && rest[0]) return main([rest[0], "--help"], io);
   if (!name || name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(usage() + "\n");
     return name ? 0 : 2;
@@ -38,7 +42,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
   const entry = COMMANDS.find((c) => c.name === name);
   if (!entry) {
-    io.stderr.write(`keyfence: unknown command "${oneLine(name)}" (run 'keyfence --help')\n`);
+    const hint = didYouMean(name, COMMANDS.map((c) => c.name));
+    io.stderr.write(`keyfence: unknown command "${oneLine(name)}"${hint} (run 'keyfence --help')\n`);
     return 2;
   }
   let command: Command | undefined;
@@ -51,7 +56,14 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       return 0;
     }
     if (err instanceof KeyfenceError) {
-      io.stderr.write(`keyfence: ${oneLine(err.format())}\n`);
+      // An error about a command names it ("keyfence scan: …"); anything else gets the tool's prefix once.
+      const named = !err.file && err.subject?.startsWith("keyfence ");
+      io.stderr.write(`${named ? "" : "keyfence: "}${oneLine(err.format())}\n`);
+      return 2;
+    }
+    const broken = installProblem(err);
+    if (broken) {
+      io.stderr.write(`keyfence: ${oneLine(broken)}\n`);
       return 2;
     }
     const message = err instanceof Error ? err.message : String(err);

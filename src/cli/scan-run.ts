@@ -1,5 +1,6 @@
 // The part every scanning command shares: configuration → scanner → findings → report → exit code.
 // Commands differ only in where the findings come from (files, stdin, the index, commits).
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
 import { appendAuditLog, auditContext, auditRecords, bypassReason } from "../audit/audit-log.js";
@@ -11,8 +12,8 @@ import { summaryLine } from "../report/text.js";
 import { KeyfenceError } from "../errors.js";
 import { TOOL } from "../version.js";
 import { isSeverity } from "../policy/severity.js";
-import { BaselineFilter, existsUnder, loadBaseline, pathUnder } from "../policy/baseline.js";
-import { writeFileAtomic } from "./output.js";
+import { BaselineFilter, DEFAULT_BASELINE_FILE, existsUnder, loadBaseline, pathUnder } from "../policy/baseline.js";
+import { writeFileAtomic } from "../io/output-file.js";
 import { useColor, type CliIO } from "./io.js";
 import type { Finding } from "../types.js";
 import type { SourceNotice } from "../sources/files.js";
@@ -27,6 +28,7 @@ export interface ScanFlags {
   "no-color"?: boolean;
   quiet?: boolean;
   baseline?: string;
+  "no-baseline"?: boolean;
   "sarif-category"?: string;
   "audit-log"?: string;
 }
@@ -41,7 +43,28 @@ export interface PreparedScan {
 }
 
 /** Validates flags and configuration before any scanning starts, so bad input fails fast. */
-export function prepareScan(flags: ScanFlags, io: CliIO, options: { useBaseline?: boolean } = {}): PreparedScan {
+export interface PrepareOptions {
+  /** False: no baseline filters this run (the commands that write baselines). */
+  useBaseline?: boolean;
+  /**
+   * Pick up `.keyfence-baseline.json` in the working folder when neither --baseline nor the config
+   * names one: where `keyfence baseline create` writes it, so the next scan honours it (as gitleaks'
+   * and detect-secrets' users expect). Not for `ci`: there the working tree is the change under
+   * review, and a pull request must not be able to accept its own secrets.
+   */
+  discoverBaseline?: boolean;
+}
+
+/** The baseline a run uses: --baseline, else the config's, else (when asked) the default file if it exists. */
+function baselineFileFor(flags: ScanFlags, config: Config, cwd: string, options: PrepareOptions): string | undefined {
+  if (options.useBaseline === false || flags["no-baseline"]) return undefined;
+  if (flags.baseline) return resolve(cwd, flags.baseline);
+  if (config.baseline) return config.baseline;
+  const fallback = resolve(cwd, DEFAULT_BASELINE_FILE);
+  return options.discoverBaseline && existsSync(fallback) ? fallback : undefined;
+}
+
+export function prepareScan(flags: ScanFlags, io: CliIO, options: PrepareOptions = {}): PreparedScan {
   const format = flags.format ?? "text";
   if (!REPORTERS[format]) throw new KeyfenceError(`unknown format "${format}" (use one of: ${Object.keys(REPORTERS).join(", ")})`, { subject: "--format" });
   const failOnFlag = flags["fail-on"];
@@ -51,7 +74,7 @@ export function prepareScan(flags: ScanFlags, io: CliIO, options: { useBaseline?
   const { config } = resolveConfig(io.cwd, flags.config && resolve(io.cwd, flags.config));
   const effective: Config = flags["report-info"] ? { ...config, reportInfo: true } : config;
   const scanner = createScanner({ config: effective, failOn: failOnFlag as FailOn | undefined });
-  const baselineFile = options.useBaseline === false ? undefined : flags.baseline ? resolve(io.cwd, flags.baseline) : config.baseline;
+  const baselineFile = baselineFileFor(flags, config, io.cwd, options);
   const baseline = baselineFile ? new BaselineFilter(baselineFile, loadBaseline(baselineFile), { exists: existsUnder(io.cwd), selfPath: pathUnder(io.cwd, baselineFile) }) : undefined;
   return { scanner, config: effective, format, failOn: scanner.policy.failOn, ...(baseline && { baseline }) };
 }
@@ -97,7 +120,7 @@ export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: Sc
   const color = !flags["no-color"] && !flags.output && useColor(io);
   const rendered = REPORTERS[prepared.format]!(report, { showSecrets, color });
   if (flags.output) {
-    writeFileAtomic(flags.output, rendered, io.cwd);
+    writeFileAtomic(flags.output, rendered, io.cwd, { secret: showSecrets });
     if (!flags.quiet) io.stderr.write(`${summaryLine(report)} Report written to ${flags.output}.\n`);
   } else {
     io.stdout.write(rendered);

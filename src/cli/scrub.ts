@@ -22,7 +22,8 @@ export function scrubSecrets(message: string): string {
     parts.push(bytes.subarray(pos).toString("utf8"));
     return parts.join("");
   } catch {
-    // If the rules themselves cannot load, say nothing specific rather than risk the raw text.
-    return message.replace(/[A-Za-z0-9+/_=-]{20,}/g, "••••••••");
+    // If the rules themselves cannot load, mask every long token that mixes cases and digits, as
+    // keys do (a path such as rules/payments/stripe.yaml stays readable).
+    return message.replace(/[A-Za-z0-9+/_=-]{20,}/g, (t) => (/[0-9]/.test(t) && /[a-z]/.test(t) && /[A-Z]/.test(t) ? "••••••••" : t));
   }
 }

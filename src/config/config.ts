@@ -1,11 +1,12 @@
 // keyfence configuration: one validated object that every command reads. Files are JSON or YAML,
 // or a `keyfence` key in package.json, checked against schema/config.schema.json; errors name the
 // file, line and key. A config may `extends` others (paths or packages), so a monorepo shares one.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { loadDocument } from "../schema-document.js";
 import { KeyfenceError } from "../errors.js";
+import { readRegularFile } from "../io/regular-file.js";
 import type { Severity } from "../types.js";
 
 const require = createRequire(import.meta.url);
@@ -57,7 +58,7 @@ function isPackageJson(file: string): boolean {
 function hasKeyfenceKey(packageJson: string): boolean {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(packageJson, "utf8"));
+    parsed = JSON.parse(readRegularFile(packageJson, "package.json").toString("utf8"));
   } catch {
     // A malformed package.json is reported by loadDocument with its line, if it is chosen; during
     // discovery it cannot be a keyfence config, and failing here would break unrelated projects.
@@ -95,6 +96,7 @@ interface OwnConfig {
 function loadOwn(file: string): OwnConfig {
   const inPackage = isPackageJson(file);
   const doc = loadDocument<Record<string, unknown>>(file, inPackage ? PACKAGE_JSON_SCHEMA : CONFIG_SCHEMA, {
+    what: "configuration",
     subjectOf: (_v, path) => (path.length ? `key ${path.join(".")}` : undefined),
   });
   const prefix = inPackage ? ["keyfence"] : [];

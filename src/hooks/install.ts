@@ -2,17 +2,19 @@
 // place that repository actually runs hooks from, without ever losing a hook that was there.
 //
 //  - husky (core.hooksPath .husky/_ or .husky, or a .husky folder with husky in package.json): one
-//    marked line appended to .husky/pre-commit;
+//    marked line in .husky/pre-commit, before its first command;
 //  - otherwise: a script at `git rev-parse --git-path hooks`/pre-commit (core.hooksPath respected);
 //    an existing hook is kept beside it as pre-commit.keyfence-chained and run first.
 // Both are idempotent, and uninstall restores the files byte for byte.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve, basename } from "node:path";
+import { dirname, join, relative, resolve, basename } from "node:path";
 import { KeyfenceError } from "../errors.js";
 import { runGit } from "../sources/git/process.js";
 import { asUserError } from "../sources/git/repo.js";
 
-export const HOOK_MARKER = "# keyfence pre-commit hook";
+import { HOOK_MARKER, keyfenceScans, RUNS_KEYFENCE, describeScan } from "./setup.js";
+
+export { HOOK_MARKER, RUNS_KEYFENCE };
 export const LINE_MARKER = "# added by keyfence install";
 export const CHAINED_SUFFIX = ".keyfence-chained";
 
@@ -23,6 +25,8 @@ export interface HookResult {
   /** The file written or removed. */
   file: string;
   action: "installed" | "chained" | "already-installed" | "removed" | "restored" | "not-installed";
+  /** How the hook already runs keyfence (already-installed), e.g. "package.json runs keyfence staged (lint-staged)". */
+  via?: string;
 }
 
 export interface HookOptions {
@@ -105,8 +109,8 @@ ${fallback}else
 fi
 "$@" staged
 status=$?
-if [ "$status" -gt 2 ]; then
-  echo "keyfence: could not check this commit (exit $status); it is blocked to be safe. Bypass once: git commit --no-verify" >&2
+if [ "$status" -ge 2 ]; then
+  echo "keyfence: could not check this commit (exit $status: keyfence itself, its install or its configuration is broken, or a file could not be read; see above); it is blocked to be safe. Bypass once: git commit --no-verify" >&2
 fi
 exit "$status"
 `;
@@ -126,24 +130,23 @@ function writeAtomic(file: string, content: string, mode: number): void {
   }
 }
 
-/** A shell line that runs `keyfence staged` (directly, via npx, or bin/keyfence.js). */
-export const RUNS_KEYFENCE = /(^|[\s/])keyfence(\.js)?\s+staged(\s|$)/;
-
 export async function installHook(o: HookOptions): Promise<HookResult> {
   const t = await hookTarget(o);
+  const root = await git(["rev-parse", "--show-toplevel"], o);
+  const existing = existsSync(t.file) ? readFileSync(t.file, "utf8") : undefined;
+  // A hook that reaches keyfence already (a line, lint-staged, the pre-commit framework, lefthook)
+  // gets nothing more: a second path would scan every commit twice.
+  const scans = existing === undefined ? [] : keyfenceScans(root, existing, relative(root, t.file));
+  if (scans.length) return { kind: t.kind, file: t.file, action: "already-installed", via: scans.map(describeScan).join("; ") };
   if (t.kind === "husky") {
-    const before = existsSync(t.file) ? readFileSync(t.file, "utf8") : undefined;
-    if (before !== undefined && before.split("\n").some((l) => RUNS_KEYFENCE.test(l))) return { kind: t.kind, file: t.file, action: "already-installed" };
-    // Appended so that it runs after what is there; a file without a final newline keeps lacking
-    // one, so that uninstall can restore it exactly.
-    const after = before === undefined ? `${t.line}\n` : before.endsWith("\n") ? `${before}${t.line}\n` : `${before}\n${t.line}`;
+    const before = existing;
+    const after = before === undefined ? `${t.line}\n` : insertFirst(before, t.line!);
     const mode = before === undefined ? 0o755 : statSync(t.file).mode & 0o777;
     writeAtomic(t.file, after, mode);
     return { kind: t.kind, file: t.file, action: "installed" };
   }
   const chained = t.file + CHAINED_SUFFIX;
   if (existsSync(t.file)) {
-    if (readFileSync(t.file, "utf8").includes(HOOK_MARKER)) return { kind: t.kind, file: t.file, action: "already-installed" };
     if (existsSync(chained)) throw new KeyfenceError(`both a pre-commit hook and ${basename(chained)} exist; resolve them by hand first`, { file: t.file });
     renameSync(t.file, chained);
     writeAtomic(t.file, hookScript(o.launcher), 0o755);
@@ -175,7 +178,27 @@ export async function uninstallHook(o: HookOptions): Promise<HookResult> {
   return { kind: t.kind, file: t.file, action: "removed" };
 }
 
-/** The inverse of the append in installHook. */
+/**
+ * The hook with our line before its first command, so that it runs even when a command before it
+ * fails or execs (husky's default `npm test` fails in a fresh `npm init` project). A shebang,
+ * comments, blank lines and husky 8's `. "$(dirname -- "$0")/_/husky.sh"` stay above it.
+ */
+export function insertFirst(script: string, line: string): string {
+  const lines = script.split("\n");
+  let at = 0;
+  while (at < lines.length) {
+    const l = lines[at]!.trim();
+    const preamble = l === "" || l.startsWith("#") || /^(\.|source)\s+\S*husky\.sh/.test(l.replace(/"\$\(dirname (--\s+)?"\$0"\)/g, ""));
+    if (!preamble) break;
+    at++;
+  }
+  // Only blank lines and comments: the line goes at the end (keeping a missing final newline missing).
+  if (at === lines.length) return script.endsWith("\n") ? `${script}${line}\n` : `${script}\n${line}`;
+  lines.splice(at, 0, line);
+  return lines.join("\n");
+}
+
+/** The inverse of insertFirst. */
 export function removeMarkedLine(text: string): string {
   const at = text.indexOf(LINE_MARKER);
   if (at === -1) return text;

@@ -13,6 +13,7 @@ export const jsonReporter: Reporter = (report, { showSecrets }) => {
       blocking: report.findings.filter((f) => report.blocking.has(f.fingerprint)).length,
       bySeverity,
       files: report.stats.files,
+      filesWithFindings: new Set(report.findings.map((f) => f.path)).size,
       bytes: report.stats.bytes,
       incomplete: report.incomplete,
     },

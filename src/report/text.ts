@@ -8,15 +8,17 @@ const COLORS: Record<Severity, string> = { critical: "\x1b[1;31m", high: "\x1b[3
 const RESET = "\x1b[0m";
 const DIM = "\x1b[2m";
 
-/** "3 findings (1 critical, 2 high) in 12 files; 1 blocks (fail-on: medium)". */
+/** "3 findings (1 critical, 2 high) in 2 files of 12 scanned; 1 blocks (fail-on: medium)". */
 export function summaryLine(report: ScanReport): string {
   const n = report.findings.length;
   const counts = SEVERITIES.map((s) => [s, report.findings.filter((f) => f.severity === s).length] as const)
     .filter(([, c]) => c > 0)
     .map(([s, c]) => `${c} ${s}`);
   const blocking = report.findings.filter((f) => report.blocking.has(f.fingerprint)).length;
-  const files = `${report.stats.files} file${report.stats.files === 1 ? "" : "s"}`;
-  const head = n === 0 ? `No secrets found in ${files}` : `${n} finding${n === 1 ? "" : "s"} (${counts.join(", ")}) in ${files}`;
+  const plural = (k: number) => `${k} file${k === 1 ? "" : "s"}`;
+  // Files with findings and files scanned are different numbers; a reader needs both.
+  const withFindings = new Set(report.findings.map((f) => f.path)).size;
+  const head = n === 0 ? `No secrets found in ${plural(report.stats.files)}` : `${n} finding${n === 1 ? "" : "s"} (${counts.join(", ")}) in ${plural(withFindings)} of ${report.stats.files} scanned`;
   const gate = report.failOn === "never" ? "fail-on: never" : `${blocking} block${blocking === 1 ? "s" : ""} (fail-on: ${report.failOn})`;
   const unscanned = report.notices.filter((n) => n.incomplete).length;
   const named = unscanned ? `; ${unscanned} ${unscanned === 1 ? "file" : "files"} not scanned, see above` : "";

@@ -1,17 +1,26 @@
 // The built-in packs, serialised to JSON at build time (scripts/build-rule-cache.mjs) so that a
-// start-up reads one file instead of parsing YAML and compiling the JSON Schema validator. The cache is
-// keyed by the content of every pack and of the schema: an edited pack without a rebuild makes the key
-// differ and the packs are loaded from YAML as before, so the cache can be stale but never wrong.
+// start-up reads one file instead of parsing YAML and compiling the JSON Schema validator. The cache
+// also holds a digest of every pack and of the schema as shipped: at start-up the packs on disk must
+// be exactly those (none missing, none changed, none added), or keyfence refuses to run. A deleted or
+// edited pack would otherwise drop rules silently, and a scanner that lost its Stripe rule still says
+// "No secrets found".
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
+import { KeyfenceError } from "../errors.js";
 import type { Rule } from "../types.js";
 
-const FORMAT = 1;
+const FORMAT = 2;
+
+/** SHA-256 (hex) of each pack file by its path under the packs folder, and of the schema. */
+export interface PackDigest {
+  schema: string;
+  packs: Record<string, string>;
+}
 
 interface CacheFile {
   format: number;
-  key: string;
+  digest: PackDigest;
   /** Rules as loaded from YAML, with `origin.file` relative to the packs folder. */
   rules: Rule[];
 }
@@ -26,39 +35,60 @@ function packFiles(dir: string): string[] {
   return out.sort();
 }
 
-/** SHA-256 over the schema and every pack file (name and bytes): what the cached rules were built from. */
-export function builtinRulesKey(rulesDir: string, schemaFile: string): string {
-  const h = createHash("sha256");
-  h.update(`keyfence-rule-cache/${FORMAT}\0`);
-  h.update(readFileSync(schemaFile));
-  for (const file of packFiles(rulesDir)) {
-    h.update(`\0${relative(rulesDir, file).split(sep).join("/")}\0`);
-    h.update(readFileSync(file));
-  }
-  return h.digest("hex");
+const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+
+/** What the packs folder holds now: every pack file's digest, and the schema's. */
+export function builtinPackDigest(rulesDir: string, schemaFile: string): PackDigest {
+  const packs: Record<string, string> = {};
+  for (const file of packFiles(rulesDir)) packs[relative(rulesDir, file).split(sep).join("/")] = sha256(readFileSync(file));
+  return { schema: sha256(readFileSync(schemaFile)), packs };
 }
 
 /** The cache file's text for `rules` loaded from `rulesDir`. */
-export function serialiseBuiltinRules(rules: readonly Rule[], rulesDir: string, key: string): string {
+export function serialiseBuiltinRules(rules: readonly Rule[], rulesDir: string, digest: PackDigest): string {
   // Origins are stored relative to the packs folder and re-based on load: error messages name packs
   // relative to the user's working folder, which is not known at build time.
   const portable = rules.map((r) => ({ ...r, origin: { ...r.origin, file: relative(rulesDir, resolve(r.origin.file)).split(sep).join("/") } }));
-  const body: CacheFile = { format: FORMAT, key, rules: portable };
+  const body: CacheFile = { format: FORMAT, digest, rules: portable };
   return JSON.stringify(body);
 }
 
+/** One line naming the first difference between the shipped packs and the ones on disk, or undefined. */
+export function digestMismatch(built: PackDigest, now: PackDigest): string | undefined {
+  if (built.schema !== now.schema) return "schema/rule-pack.schema.json changed since the build";
+  for (const name of Object.keys(built.packs).sort()) {
+    if (!(name in now.packs)) return `rules/${name} is missing`;
+    if (now.packs[name] !== built.packs[name]) return `rules/${name} changed since the build`;
+  }
+  const added = Object.keys(now.packs).find((name) => !(name in built.packs));
+  return added ? `rules/${added} was not part of the build` : undefined;
+}
+
+const BROKEN = "the built-in rule set is not the one this keyfence was built with; nothing was scanned (reinstall keyfence, or run 'npm run build' in its checkout)";
+
 /**
- * The cached rules when the cache exists and matches the packs on disk; otherwise undefined.
+ * The cached rules, after checking that the packs on disk are exactly the ones they were built from.
+ * A missing or unreadable cache, or any difference, is a KeyfenceError (exit 2): fail closed.
  * `showPath` turns a pack's absolute path into the form error messages use.
  */
-export function readBuiltinCache(cacheFile: string, rulesDir: string, schemaFile: string, showPath: (file: string) => string): Rule[] | undefined {
+export function readBuiltinCache(cacheFile: string, rulesDir: string, schemaFile: string, showPath: (file: string) => string): Rule[] {
   let cache: CacheFile;
   try {
     cache = JSON.parse(readFileSync(cacheFile, "utf8")) as CacheFile;
-  } catch {
-    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new KeyfenceError(`${code === "ENOENT" ? "missing" : "unreadable"}: ${BROKEN}`, { file: showPath(cacheFile) });
   }
-  if (cache.format !== FORMAT || !Array.isArray(cache.rules)) return undefined;
-  if (cache.key !== builtinRulesKey(rulesDir, schemaFile)) return undefined;
+  if (cache.format !== FORMAT || !Array.isArray(cache.rules) || typeof cache.digest?.packs !== "object") {
+    throw new KeyfenceError(`written by another version: ${BROKEN}`, { file: showPath(cacheFile) });
+  }
+  let now: PackDigest;
+  try {
+    now = builtinPackDigest(rulesDir, schemaFile);
+  } catch (err) {
+    throw new KeyfenceError(`cannot read the built-in packs (${(err as NodeJS.ErrnoException).code ?? "error"}): ${BROKEN}`, { file: showPath(rulesDir) });
+  }
+  const mismatch = digestMismatch(cache.digest, now);
+  if (mismatch) throw new KeyfenceError(`${mismatch}: ${BROKEN}`);
   return cache.rules.map((r) => ({ ...r, origin: { ...r.origin, file: showPath(join(rulesDir, r.origin.file)) } }));
 }

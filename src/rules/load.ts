@@ -100,6 +100,7 @@ export function ruleFromSpec(spec: RuleSpec, pack: { provider: string; family: s
 export function loadRulePack(file: string, options: { text?: string } = {}): Rule[] {
   const shown = displayPath(file);
   const doc = loadDocument<PackSpec>(file, RULE_PACK_SCHEMA, {
+    what: "rule pack",
     ...options,
     subjectOf: (value, path) => {
       if (path[0] !== "rules" || typeof path[1] !== "number") return undefined;
@@ -148,7 +149,10 @@ export function loadRulePacks(paths: readonly string[]): Rule[] {
 export const BUILTIN_RULES_CACHE = resolve(dirname(fileURLToPath(import.meta.url)), "../../dist/builtin-rules.json");
 export const RULE_PACK_SCHEMA_FILE = resolve(dirname(fileURLToPath(import.meta.url)), "../../schema/rule-pack.schema.json");
 
-/** The packs shipped with keyfence: from the build-time cache when it matches the packs, else from YAML. */
+/**
+ * The packs shipped with keyfence, from the build-time cache, once the packs on disk are checked to be
+ * exactly those it was built from (fail closed: a missing or changed pack is an error, never fewer rules).
+ */
 export function loadBuiltinRules(): Rule[] {
-  return readBuiltinCache(BUILTIN_RULES_CACHE, BUILTIN_RULES_DIR, RULE_PACK_SCHEMA_FILE, displayPath) ?? loadRulePacks([BUILTIN_RULES_DIR]);
+  return readBuiltinCache(BUILTIN_RULES_CACHE, BUILTIN_RULES_DIR, RULE_PACK_SCHEMA_FILE, displayPath);
 }

@@ -1,30 +1,17 @@
-// Files and folders: walk (.gitignore honoured, symlinks never followed), filter
-// (include/exclude globs, size, binary), read (whole for small files, streamed for large ones).
+// Files and folders as a source: walk (.gitignore honoured, symlinks never followed, special files
+// never opened, names that are not UTF-8 opened by their bytes), filter (the run's scope: globs),
+// read (whole for small files, streamed for large ones, by the thread that scans them; the text
+// module says how the bytes are read, src/text).
 import { open } from "node:fs/promises";
 import { createReadStream, lstatSync, readdirSync, statSync, type Dirent, type Stats } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import { picomatch } from "../deferred-imports.js";
 import { ignoreLayerFor, isIgnored, type IgnoreLayer } from "./gitignore.js";
 import { KeyfenceError } from "../errors.js";
+import type { Scope, Source, SourceItem, SourceNotice } from "./source.js";
 import { displayName, isValidUtf8, startsAsText, textForScan, textStream } from "../text/index.js";
 import { formatByMagic, MAGIC_BYTES } from "./archive/format.js";
-import type { SourceNotice } from "./source.js";
 
 export type { SourceNotice } from "./source.js";
-
-export interface FileSourceOptions {
-  /** Honour .gitignore files (default true). */
-  gitignore?: boolean;
-  /** Only paths matching one of these globs (relative to the root) are scanned. */
-  include?: readonly string[];
-  /** Paths matching these globs are skipped. */
-  exclude?: readonly string[];
-  /**
-   * Files larger than this (bytes) are scanned only if they are text (streamed); a binary one is
-   * reported as not scanned. Default 50 MiB.
-   */
-  maxFileSize?: number;
-}
 
 export interface FileEntry {
   /** Absolute path on disk (its bytes when a name in it is not valid UTF-8). */
@@ -32,29 +19,17 @@ export interface FileEntry {
   /** Posix path relative to the scan root (what findings show). */
   rel: string;
   size: number;
-  /** Set (to the limit) when the file is over the maximum file size: it is scanned only if it is text. */
-  overLimit?: number;
-  /** A named pipe or socket given as an argument: read as a stream, its size unknown. */
-  pipe?: true;
-  /** The pipe is one of this process's own descriptors (/dev/stdin, /dev/fd/N): read from it directly. */
-  fd?: number;
   /**
    * What the walk noticed since the previous file (skips, unreadable folders), to be reported before
    * this file: so notices keep their place in walk order however far ahead the walk runs.
    */
   before?: SourceNotice[];
-}
-
-export type SkipReason = "binary" | "too-large" | "symlink" | "ignored";
-
-
-export const DEFAULT_MAX_FILE_SIZE = 50 * 1024 * 1024;
-
-/** A size limit of 0, a negative or a fractional one would make every file "too large": refused. */
-export function checkedMaxFileSize(size: number | undefined): number {
-  if (size === undefined) return DEFAULT_MAX_FILE_SIZE;
-  if (!Number.isSafeInteger(size) || size < 1) throw new KeyfenceError(`invalid maximum file size ${String(size)} (use a whole number of bytes ≥ 1)`, { subject: "maxFileSize" });
-  return size;
+  /** Named on the command line (not found by a walk): scanned whatever the globs and ignore files say. */
+  named?: boolean;
+  /** A named pipe or socket given as an argument: read as a stream, its size unknown. */
+  pipe?: true;
+  /** The pipe is one of this process's own descriptors (/dev/stdin, /dev/fd/N): read from it directly. */
+  fd?: number;
 }
 
 function toPosix(p: string): string {
@@ -113,11 +88,8 @@ function specialKind(d: Dirent | Dirent<Buffer>): string {
  * small walker rather than a glob library: glob matchers drop legal names (a newline in a file
  * name), and only a walker can prune a folder that a nested .gitignore excludes.
  */
-export function* walkFolder(root: string, options: FileSourceOptions, notices: SourceNotice[]): Generator<FileEntry> {
-  const useGitignore = options.gitignore !== false;
-  const include = options.include?.length ? picomatch([...options.include], { dot: true }) : undefined;
-  const exclude = options.exclude?.length ? picomatch([...options.exclude], { dot: true }) : undefined;
-  const maxSize = checkedMaxFileSize(options.maxFileSize);
+export function* walkFolder(root: string, scope: Scope, notices: SourceNotice[]): Generator<FileEntry> {
+  const useGitignore = scope.ignoreFiles;
 
   function* walk(relDir: string, absDir: string | Buffer, layers: readonly IgnoreLayer[]): Generator<FileEntry> {
     let names: FolderEntry[];
@@ -137,13 +109,12 @@ export function* walkFolder(root: string, options: FileSourceOptions, notices: S
       // A .git folder, or the .git file of a worktree or submodule, is never scanned.
       if (name === ".git") continue;
       if (d.isDirectory()) {
-        if (isIgnored(active, rel, true) || exclude?.(rel) || exclude?.(`${rel}/`)) continue;
+        if (isIgnored(active, rel, true) || scope.excludesFolder(rel)) continue;
         yield* walk(rel, abs(absDir), active);
         continue;
       }
       if (isIgnored(active, rel, false)) continue;
-      if (include && !include(rel)) continue;
-      if (exclude?.(rel)) continue;
+      if (!scope.includes(rel)) continue;
       if (d.isSymbolicLink()) {
         // Links are never followed: a link inside the tree points at a file scanned under its own
         // name; a link out of the tree or in a loop is not ours to read.
@@ -163,8 +134,8 @@ export function* walkFolder(root: string, options: FileSourceOptions, notices: S
         notices.push({ path: rel, reason: `cannot stat (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true });
         continue;
       }
-      // Over the limit, a file is still streamed if it is text (see readForScan).
-      yield size > maxSize ? { abs: path, rel, size, overLimit: maxSize } : { abs: path, rel, size };
+      // Over the size limit a file is still a unit: the scan streams it if it is text.
+      yield { abs: path, rel, size };
     }
   }
   yield* walk("", root, []);
@@ -178,6 +149,11 @@ function ownDescriptor(abs: string): number | undefined {
   if (abs === "/dev/stdin") return 0;
   const m = /^\/(?:dev|proc\/self)\/fd\/(\d+)$/.exec(abs);
   return m ? Number(m[1]) : undefined;
+}
+
+function pipeChunks(e: FileEntry): AsyncIterable<Buffer> {
+  const options = { highWaterMark: 1024 * 1024 };
+  return e.fd !== undefined ? createReadStream("", { ...options, fd: e.fd, autoClose: false }) : createReadStream(e.abs, options);
 }
 
 /** What a link points at, or undefined when that cannot be read (dangling, a loop, no permission). */
@@ -196,13 +172,12 @@ export function displayPath(cwd: string, abs: string): string {
 }
 
 /** Resolves command-line paths (files or folders) into file entries relative to `cwd`. */
-export function* walkPaths(paths: readonly string[], cwd: string, options: FileSourceOptions, notices: SourceNotice[]): Generator<FileEntry> {
+export function* walkPaths(paths: readonly string[], cwd: string, options: Scope, notices: SourceNotice[]): Generator<FileEntry> {
   // Notices gathered before a file travel with it; those after the last file stay in `notices`.
   for (const e of walkPathsOnly(paths, cwd, options, notices)) yield notices.length ? { ...e, before: notices.splice(0) } : e;
 }
 
-function* walkPathsOnly(paths: readonly string[], cwd: string, options: FileSourceOptions, notices: SourceNotice[]): Generator<FileEntry> {
-  const maxSize = checkedMaxFileSize(options.maxFileSize);
+function* walkPathsOnly(paths: readonly string[], cwd: string, options: Scope, notices: SourceNotice[]): Generator<FileEntry> {
   // Synchronous throughout: the scan pulls files in batches between its own awaits, and an awaited
   // call (or generator hop) per file was a large share of a scan of many small files.
   for (const p of paths) {
@@ -211,8 +186,12 @@ function* walkPathsOnly(paths: readonly string[], cwd: string, options: FileSour
     try {
       st = lstatSync(abs);
     } catch (err) {
+      // Like ripgrep: a path that cannot be read is reported and the others are still scanned; the
+      // notice makes the scan incomplete, so nothing is approved by omission. (The CLI checks the
+      // paths it is given before it starts: there a missing one is a usage error.)
       const code = (err as NodeJS.ErrnoException).code;
-      throw new KeyfenceError(code === "ENOENT" ? "no such file or directory" : `cannot read (${code ?? "error"})`, { file: p });
+      notices.push({ path: p, reason: code === "ENOENT" ? "no such file or directory" : `cannot read (${code ?? "error"})`, incomplete: true });
+      continue;
     }
     if (st.isDirectory()) {
       // Paths under the folder are shown as the folder's own displayed path joined with theirs.
@@ -223,15 +202,44 @@ function* walkPathsOnly(paths: readonly string[], cwd: string, options: FileSour
       // A file named explicitly is scanned even if ignored, and whatever its size: the user asked for it.
       const real = st.isSymbolicLink() ? statOrUndefined(abs) : st;
       if (real?.isFile()) {
-        yield { abs, rel: displayPath(cwd, abs), size: real.size, ...(real.size > maxSize && { overLimit: maxSize }) };
+        yield { abs, rel: displayPath(cwd, abs), size: real.size, named: true };
       } else if (real?.isFIFO() || real?.isSocket()) {
         // A named pipe, /dev/stdin or a process substitution (<(…)): read as a stream to its end.
-        yield { abs, rel: p, size: 0, pipe: true, ...(ownDescriptor(abs) !== undefined && { fd: ownDescriptor(abs) }) };
+        const fd = ownDescriptor(abs);
+        yield { abs, rel: p, size: 0, named: true, pipe: true, ...(fd !== undefined && { fd }) };
       } else {
         notices.push({ path: p, reason: real ? "not scanned: not a regular file or a pipe" : "not scanned: the link's target cannot be read", incomplete: true });
       }
     }
   }
+}
+
+/** Throws the one-line error a command line deserves when a named path does not exist or cannot be read. */
+export function checkPathsExist(paths: readonly string[], cwd: string): void {
+  for (const p of paths) {
+    try {
+      lstatSync(resolve(cwd, p));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new KeyfenceError(code === "ENOENT" ? "no such file or directory" : `cannot read (${code ?? "error"})`, { file: p });
+    }
+  }
+}
+
+/** Command-line paths (files and folders, relative to `cwd`) as a source: a file unit per file, in walk order. */
+export function fileSource(paths: readonly string[], cwd: string): Source {
+  return {
+    name: "files",
+    *items(scope: Scope): Generator<SourceItem> {
+      const notices: SourceNotice[] = [];
+      for (const e of walkPaths(paths, cwd, scope, notices)) {
+        if (e.before) for (const notice of e.before) yield { notice };
+        const content = e.pipe ? { kind: "stream" as const, chunks: pipeChunks(e) } : { kind: "file" as const, abs: e.abs, size: e.size };
+        yield { target: { path: e.rel }, content, ...(e.named && { named: true }) };
+      }
+      for (const notice of notices) yield { notice };
+    },
+  };
 }
 
 /** Files at or under this size are read whole (one buffer, no chunk bookkeeping). */
@@ -244,10 +252,16 @@ export type FileContent =
   /** An archive by its magic bytes (a renamed zip, a layer blob): opened by the archive reader; `data` when read whole. */
   | { kind: "archive"; data?: Buffer };
 
+/** Why a unit over the size limit was not scanned (binary from its first bytes). */
+export function overLimitReason(size: number | undefined, limit: number): string {
+  return `not scanned: binary ${size ? `file of ${size} bytes` : "input"} is over the maximum file size of ${limit} (exclude it, or raise --max-file-size)`;
+}
+
 /** A file read whole, as the engine should see it (src/text: UTF-16 decoded, binary as printable runs). */
-export function wholeFileContent(data: Buffer): Exclude<FileContent, { kind: "stream" }> {
+export function wholeFileContent(data: Buffer, overLimit?: number): Exclude<FileContent, { kind: "stream" }> {
   // A copy: the bytes may sit in a buffer the reader reuses for the next file.
   if (formatByMagic(data.subarray(0, MAGIC_BYTES))) return { kind: "archive", data: Buffer.from(data) };
+  if (overLimit !== undefined && !startsAsText(data)) return { kind: "not-scanned", reason: overLimitReason(data.length, overLimit) };
   return { kind: "buffer", data: textForScan(data).data };
 }
 
@@ -258,12 +272,12 @@ async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerat
 
 /**
  * Opens a file for scanning: small files whole, large ones as a stream of 1 MiB chunks decoded as
- * they are read. A file over the size limit is streamed to its end if it starts as text (a dump's
- * header before binary data counts), since a size limit must never be the reason a secret passes;
- * one binary from its first bytes is not scanned over the limit, and says so.
+ * they are read. A file over the size limit (`overLimit`) is streamed to its end if it starts as
+ * text (a dump's header before binary data counts), since a size limit must never be the reason a
+ * secret passes; one binary from its first bytes is not scanned, and says so.
  */
-export async function readForScan(entry: FileEntry): Promise<FileContent> {
-  if (entry.size <= WHOLE_READ_LIMIT && !entry.overLimit && !entry.pipe) {
+export async function readForScan(entry: { abs: string | Buffer; size: number; overLimit?: number }): Promise<FileContent> {
+  if (entry.size <= WHOLE_READ_LIMIT) {
     const fh = await open(entry.abs, "r");
     let data: Buffer;
     try {
@@ -271,13 +285,10 @@ export async function readForScan(entry: FileEntry): Promise<FileContent> {
     } finally {
       await fh.close();
     }
-    return wholeFileContent(data);
+    return wholeFileContent(data, entry.overLimit);
   }
-  // A path from a worker thread arrives as a Uint8Array (structured clone of a Buffer).
-  const stream =
-    entry.fd !== undefined
-      ? createReadStream("", { fd: entry.fd, autoClose: false, highWaterMark: 1024 * 1024 })
-      : createReadStream(typeof entry.abs === "string" ? entry.abs : Buffer.from(entry.abs), { highWaterMark: 1024 * 1024 });
+  // A path from a worker thread may arrive as a Uint8Array (structured clone of a Buffer).
+  const stream = createReadStream(typeof entry.abs === "string" ? entry.abs : Buffer.from(entry.abs), { highWaterMark: 1024 * 1024 });
   const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   // The first chunk is read here, so that a file that cannot be opened fails as a read, not mid-scan.
   const first = await it.next();
@@ -286,9 +297,9 @@ export async function readForScan(entry: FileEntry): Promise<FileContent> {
     stream.destroy();
     return { kind: "archive" };
   }
-  if (entry.overLimit && !startsAsText(head)) {
+  if (entry.overLimit !== undefined && !startsAsText(head)) {
     stream.destroy();
-    return { kind: "not-scanned", reason: `not scanned: binary file of ${entry.size} bytes is over the maximum file size of ${entry.overLimit} (exclude it, or raise --max-file-size)` };
+    return { kind: "not-scanned", reason: overLimitReason(entry.size, entry.overLimit) };
   }
   return { kind: "stream", chunks: textStream(prepend(head, it)) };
 }

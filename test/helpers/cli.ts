@@ -14,8 +14,8 @@ export interface RunResult {
 }
 
 /** Runs the real CLI as a process (the built dist/), like a user or a hook would. */
-export function keyfence(args: string[], opts: { cwd?: string; input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): RunResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+export function keyfence(args: string[], opts: { cwd?: string; input?: string | Buffer; env?: NodeJS.ProcessEnv; bin?: string } = {}): RunResult {
+  const r = spawnSync(process.execPath, [opts.bin ?? BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
     input: opts.input,
     env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, ...opts.env },

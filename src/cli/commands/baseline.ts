@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import { KeyfenceError } from "../../errors.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, noticePrinter, prepareScan, type PreparedScan } from "../scan-run.js";
-import { writeFileAtomic } from "../output.js";
+import { writeFileAtomic } from "../../io/output-file.js";
 import {
   BaselineMatcher,
   DEFAULT_BASELINE_FILE,
@@ -22,7 +22,7 @@ import {
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import type { Finding } from "../../types.js";
-import type { SourceNotice } from "../../sources/files.js";
+import { checkPathsExist, type SourceNotice } from "../../sources/files.js";
 
 const OPTIONS = {
   ...SCAN_OPTIONS,
@@ -65,6 +65,7 @@ interface Scanned {
 }
 
 async function scanPaths(prepared: PreparedScan, paths: string[], io: CliIO, baselineFile: string): Promise<Scanned> {
+  checkPathsExist(paths, io.cwd);
   const self = pathUnder(io.cwd, baselineFile);
   const notices: SourceNotice[] = [];
   const stats = { files: 0, bytes: 0 };

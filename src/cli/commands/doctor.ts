@@ -2,7 +2,7 @@ import { runDoctor, doctorExitCode } from "../../doctor/doctor.js";
 import { renderDoctorJson, renderDoctorText } from "../../doctor/render.js";
 import { KeyfenceError } from "../../errors.js";
 import { parse } from "../args.js";
-import { writeFileAtomic } from "../output.js";
+import { writeFileAtomic } from "../../io/output-file.js";
 import { scrubSecrets } from "../scrub.js";
 import { useColor, type CliIO } from "../io.js";
 import type { Command } from "../command.js";

@@ -1,11 +1,11 @@
 import { KeyfenceError } from "../../errors.js";
-import { scanGitRange, type GitScanSummary } from "../../sources/git/index.js";
+import { scanGitRange } from "../../orchestrator/git.js";
+import type { GitScanSummary } from "../../sources/git/index.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
-import type { Finding } from "../../types.js";
-import type { SourceNotice } from "../../sources/files.js";
+import type { SourceNotice } from "../../sources/source.js";
 
 const OPTIONS = {
   ...SCAN_OPTIONS,
@@ -39,29 +39,21 @@ export const gitCommand: Command = {
       throw new KeyfenceError("say which commits: --range A..B, --since DATE or --all (see 'keyfence git --help')", { subject: "keyfence git" });
     }
     if (values.range !== undefined && values.all) throw new KeyfenceError("--range and --all cannot be combined", { subject: "keyfence git" });
-    const prepared = prepareScan(values, io);
-    const { config, scanner } = prepared;
+    const prepared = prepareScan(values, io, { discoverBaseline: true });
+    const { scanner } = prepared;
     const notices: SourceNotice[] = [];
     const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
-    async function* findings(): AsyncGenerator<Finding> {
-      const seen = new Set<string>();
-      const options = {
-        cwd: io.cwd,
-        env: io.env,
-        ...(values.range !== undefined && { range: values.range }),
-        ...(values.since !== undefined && { since: values.since }),
-        ...(values.all && { all: true }),
-        ...(values["first-parent"] && { firstParent: true }),
-        include: config.include,
-        exclude: config.exclude,
-      };
+    const options = {
+      cwd: io.cwd,
+      env: io.env,
+      ...(values.range !== undefined && { range: values.range }),
+      ...(values.since !== undefined && { since: values.since }),
+      ...(values.all && { all: true }),
+      ...(values["first-parent"] && { firstParent: true }),
       // Oldest commit first: the first occurrence of a fingerprint is the commit that introduced it.
-      for await (const f of scanGitRange(scanner, options, noticePrinter(io, notices, { all: true }), summary)) {
-        if (seen.has(f.fingerprint)) continue;
-        seen.add(f.fingerprint);
-        yield f;
-      }
-    }
-    return finishScan(prepared, { findings: findings(), notices, stats: summary, command: "git" }, values, io);
+      dedupe: true,
+    };
+    const findings = scanGitRange(scanner, options, noticePrinter(io, notices, { all: true }), summary);
+    return finishScan(prepared, { findings, notices, stats: summary, command: "git" }, values, io);
   },
 };

@@ -1,10 +1,11 @@
-import { scanHistory, type GitScanSummary } from "../../sources/git/index.js";
+import { scanHistory } from "../../orchestrator/git.js";
+import type { GitScanSummary } from "../../sources/git/index.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, prepareScan, noticePrinter } from "../scan-run.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import type { Finding } from "../../types.js";
-import type { SourceNotice } from "../../sources/files.js";
+import type { SourceNotice } from "../../sources/source.js";
 
 const OPTIONS = {
   ...SCAN_OPTIONS,
@@ -33,8 +34,8 @@ export const historyCommand: Command = {
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse("history", args, OPTIONS, false);
-    const prepared = prepareScan(values, io);
-    const { config, scanner } = prepared;
+    const prepared = prepareScan(values, io, { discoverBaseline: true });
+    const { scanner } = prepared;
     const notices: SourceNotice[] = [];
     const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
     const progress = io.stderr.isTTY === true && !values["no-progress"] && !values.quiet;
@@ -52,8 +53,6 @@ export const historyCommand: Command = {
         cwd: io.cwd,
         env: io.env,
         ...(values.since !== undefined && { since: values.since }),
-        include: config.include,
-        exclude: config.exclude,
         ...(onCommit && { onCommit }),
       };
       try {

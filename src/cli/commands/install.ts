@@ -11,10 +11,12 @@ const OPTIONS = { help: { type: "boolean", short: "h" } } as const;
 const INSTALL_USAGE = `Usage: keyfence install
 
 Adds 'keyfence staged' to the repository's pre-commit hook:
-  - with husky (core.hooksPath .husky/_, or a .husky folder and husky in package.json): one line at the
-    end of .husky/pre-commit;
+  - with husky (core.hooksPath .husky/_, or a .husky folder and husky in package.json): one line in
+    .husky/pre-commit, before its first command (so a failing 'npm test' cannot skip it);
   - otherwise: a hook script in the folder git runs hooks from (core.hooksPath respected). An existing
     hook is kept as pre-commit.keyfence-chained and still runs, first.
+A hook that already runs keyfence (directly, through lint-staged, the pre-commit framework or
+lefthook) is left alone: a second path would scan every commit twice.
 Running it again changes nothing; 'keyfence uninstall' restores the previous files exactly.`;
 
 const UNINSTALL_USAGE = `Usage: keyfence uninstall
@@ -42,7 +44,8 @@ const SAY: Record<HookResult["action"], string> = {
 
 function report(io: CliIO, r: HookResult): number {
   const where = relative(io.cwd, r.file) || r.file;
-  io.stdout.write(`keyfence: ${SAY[r.action]} ${where.startsWith("..") ? r.file : where}${r.kind === "husky" ? " (husky)" : ""}\n`);
+  const shownWhere = r.via ?? (where.startsWith("..") ? r.file : where);
+  io.stdout.write(`keyfence: ${SAY[r.action]} ${shownWhere}${r.kind === "husky" && !r.via ? " (husky)" : ""}\n`);
   return 0;
 }
 

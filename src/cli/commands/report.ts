@@ -6,16 +6,18 @@ import { buildRotationReport } from "../../report/rotation/model.js";
 import { renderRotationMarkdown } from "../../report/rotation/markdown.js";
 import { renderRotationHtml } from "../../report/rotation/html.js";
 import { loadHistoryJson } from "../../report/rotation/from-json.js";
-import { scanHistory, type GitScanSummary, type HistoryFinding } from "../../sources/git/index.js";
+import { scanHistory } from "../../orchestrator/git.js";
+import type { HistoryFinding } from "../../finding/exposure.js";
+import type { GitScanSummary } from "../../sources/git/index.js";
 import { openRepo, asUserError } from "../../sources/git/repo.js";
 import { KeyfenceError } from "../../errors.js";
 import { TOOL } from "../../version.js";
 import { parse } from "../args.js";
 import { prepareScan, noticePrinter } from "../scan-run.js";
-import { writeFileAtomic } from "../output.js";
+import { writeFileAtomic } from "../../io/output-file.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
-import type { SourceNotice } from "../../sources/files.js";
+import type { SourceNotice } from "../../sources/source.js";
 
 const OPTIONS = {
   from: { type: "string" },
@@ -77,7 +79,7 @@ export const reportCommand: Command = {
       findings = loadHistoryJson(resolve(io.cwd, values.from));
       repository ??= basename(io.cwd);
     } else {
-      const { scanner, config } = prepareScan({ ...(values.config && { config: values.config }), ...(values["report-info"] && { "report-info": true }) }, io, { useBaseline: false });
+      const { scanner } = prepareScan({ ...(values.config && { config: values.config }), ...(values["report-info"] && { "report-info": true }) }, io, { useBaseline: false });
       let root: string | undefined;
       try {
         root = (await openRepo({ cwd: io.cwd, env: io.env })).root;
@@ -87,7 +89,7 @@ export const reportCommand: Command = {
       repository ??= basename(root ?? io.cwd);
       findings = [];
       const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
-      const options = { cwd: io.cwd, env: io.env, now: asOf, include: config.include, exclude: config.exclude, ...(values.since !== undefined && { since: values.since }) };
+      const options = { cwd: io.cwd, env: io.env, now: asOf, ...(values.since !== undefined && { since: values.since }) };
       for await (const f of scanHistory(scanner, options, noticePrinter(io, notices, { all: true }), summary)) findings.push(f);
     }
     const limitations = notices.map((n) => `${n.path}: ${n.reason}`);

@@ -3,9 +3,9 @@ import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
-import type { Finding } from "../../types.js";
-import type { SourceNotice } from "../../sources/files.js";
-import { textStream } from "../../text/index.js";
+import { checkPathsExist, fileSource } from "../../sources/files.js";
+import { streamSource } from "../../sources/stdin.js";
+import type { Source, SourceNotice } from "../../sources/source.js";
 
 const OPTIONS = {
   ...SCAN_OPTIONS,
@@ -20,8 +20,10 @@ const OPTIONS = {
 const USAGE = `Usage: keyfence scan [paths…] [options]
 
 Scans files and folders (default: the current folder). Folders are walked with .gitignore honoured;
-symbolic links are never followed; binary files are scanned for their printable runs; named pipes,
-/dev/stdin and <(…) given as arguments are read as streams. '-' reads standard input.
+symbolic links are never followed; binary files are scanned for their printable runs; archives
+(zip, jar, war, apk, whl, nupkg, tar, tar.gz, tgz, gz), Jupyter notebooks and container images
+(docker save / OCI tarballs, OCI layout folders) are opened; named pipes, /dev/stdin and <(…) given
+as arguments are read as streams. '-' reads standard input.
 
 Sources:
       --include GLOB      only scan paths matching GLOB (repeatable)
@@ -39,13 +41,15 @@ Examples:
   keyfence scan src config --format sarif --output keyfence.sarif
   cat .env | keyfence scan - --stdin-name .env`;
 
+/** A size limit that means something: at least one byte, at most what a file offset can hold. */
 function parseSize(text: string): number {
   const m = /^(\d+)([kmg]?)b?$/i.exec(text.trim());
-  if (!m) throw new Error(`invalid size "${text}"`);
+  if (!m) throw new Error(`invalid size "${text}" (use a whole number of bytes, with k, m or g)`);
   const mult = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as "" | "k" | "m" | "g"];
   const size = Number(m[1]) * mult;
-  // 0 would make every file "too large"; beyond 2^53 bytes the number is no longer exact.
-  if (size < 1 || !Number.isSafeInteger(size)) throw new Error(`invalid size "${text}" (use at least 1 byte, e.g. 50m)`);
+  // 0 would skip every file and report "No secrets found": a limit that disables the scan is a usage error.
+  if (size < 1) throw new Error(`a size limit of ${text} would skip every file (use at least 1 byte)`);
+  if (!Number.isSafeInteger(size)) throw new Error(`size "${text}" is too large`);
   return size;
 }
 
@@ -64,43 +68,39 @@ export const scanCommand: Command = {
     let jobs: number | undefined;
     if (values.jobs !== undefined) {
       jobs = Number(values.jobs);
-      if (!Number.isInteger(jobs) || jobs < 1) throw new KeyfenceError(`invalid number of jobs "${values.jobs}" (use a whole number ≥ 1)`, { subject: "--jobs" });
+      if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) throw new KeyfenceError(`invalid number of jobs "${values.jobs}" (use a whole number from 1 to 256)`, { subject: "--jobs" });
     }
-    const prepared = prepareScan(values, io);
+    const prepared = prepareScan(values, io, { discoverBaseline: true });
     const paths = positionals.length ? positionals : ["."];
     const notices: SourceNotice[] = [];
     const stats = { files: 0, bytes: 0 };
     const onNotice = noticePrinter(io, notices);
-    const sources = paths.map((p) => (p === "-" ? "-" : p));
-    async function* findings(): AsyncGenerator<Finding> {
-      const filePaths = sources.filter((p) => p !== "-");
-      if (sources.includes("-")) {
-        stats.files++;
-        const counted = (async function* () {
-          for await (const chunk of io.stdin) {
-            const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-            stats.bytes += buf.length;
-            yield buf;
-          }
-        })();
-        yield* prepared.scanner.scanStream(textStream(counted), { path: values["stdin-name"] ?? "-" });
-      }
-      if (filePaths.length) {
-        yield* prepared.scanner.scanFiles(filePaths, {
-          cwd: io.cwd,
-          onNotice,
-          onFile: (f) => {
-            stats.files++;
-            stats.bytes += f.size;
-          },
-          ...(values.include && { include: values.include }),
-          ...(values.exclude && { exclude: values.exclude }),
-          ...(values["no-gitignore"] && { gitignore: false }),
-          ...(maxFileSize !== undefined && { maxFileSize }),
-          ...(jobs !== undefined && { jobs }),
-        });
-      }
+    const sources: Source[] = [];
+    const filePaths = paths.filter((p) => p !== "-");
+    checkPathsExist(filePaths, io.cwd);
+    if (paths.includes("-")) {
+      const counted = (async function* () {
+        for await (const chunk of io.stdin) {
+          const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+          stats.bytes += buf.length;
+          yield buf;
+        }
+      })();
+      sources.push(streamSource(counted, values["stdin-name"] ?? "-"));
     }
-    return finishScan(prepared, { findings: findings(), notices, stats, command: "scan" }, values, io);
+    if (filePaths.length) sources.push(fileSource(filePaths, io.cwd));
+    const findings = prepared.scanner.scan(sources, {
+      onNotice,
+      onUnit: (u) => {
+        stats.files++;
+        stats.bytes += u.size;
+      },
+      ...(values.include && { include: values.include }),
+      ...(values.exclude && { exclude: values.exclude }),
+      ...(values["no-gitignore"] && { gitignore: false }),
+      ...(maxFileSize !== undefined && { maxFileSize }),
+      ...(jobs !== undefined && { jobs }),
+    });
+    return finishScan(prepared, { findings, notices, stats, command: "scan" }, values, io);
   },
 };

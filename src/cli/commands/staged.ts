@@ -1,19 +1,23 @@
 import { KeyfenceError } from "../../errors.js";
 import { blockMessage, FAIL_CLOSED_HINT } from "../../hooks/block-message.js";
-import { scanStaged, type StagedSummary } from "../../sources/git/index.js";
+import { scanStaged, type StagedSummary } from "../../orchestrator/git.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse, HelpRequested } from "../args.js";
 import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import type { Finding } from "../../types.js";
-import type { SourceNotice } from "../../sources/files.js";
+import type { SourceNotice } from "../../sources/source.js";
 
-const USAGE = `Usage: keyfence staged [options]
+const USAGE = `Usage: keyfence staged [files…] [options]
 
 Scans what 'git commit' would record: the index, not the working tree (a partially staged file is
 judged by its staged content). Only lines this commit adds are reported; a secret already committed
 on an untouched line does not block. Works before the first commit, with renames, and with any file
 name. This is what the pre-commit hook runs (see 'keyfence install').
+
+Files named on the command line (as lint-staged and the pre-commit framework pass them) limit the
+check to those files. A named file this commit does not change is checked whole, as it stands in the
+index: so 'pre-commit run --all-files' and '--files' audit what they name.
 
 ${SCAN_OPTIONS_HELP}
 
@@ -25,14 +29,15 @@ export const stagedCommand: Command = {
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     try {
-      const { values } = parse("staged", args, SCAN_OPTIONS, false);
-      const prepared = prepareScan(values, io);
-      const { config, scanner } = prepared;
+      const { values, positionals } = parse("staged", args, SCAN_OPTIONS, true);
+      const prepared = prepareScan(values, io, { discoverBaseline: true });
+      const { scanner } = prepared;
       const notices: SourceNotice[] = [];
       const summary: StagedSummary = { files: 0, bytes: 0 };
       const blocking: Finding[] = [];
       async function* findings(): AsyncGenerator<Finding> {
-        const options = { cwd: io.cwd, env: io.env, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize };
+        // The configuration's scope (include/exclude, size limit) is the scanner's own.
+        const options = { cwd: io.cwd, env: io.env, ...(positionals.length && { paths: positionals }) };
         for await (const f of scanStaged(scanner, options, noticePrinter(io, notices), summary)) {
           if (scanner.policy.blocks(f)) blocking.push(f);
           yield f;

@@ -2,7 +2,7 @@
 // elsewhere, from a saved scan. Only the fields the report needs are read; a `secret` field (written
 // under --show-secrets) is dropped on load and never reaches a renderer.
 import { loadDocument } from "../../schema-document.js";
-import type { HistoryFinding } from "../../sources/git/history.js";
+import type { HistoryFinding } from "../../finding/exposure.js";
 
 const HISTORY_JSON_SCHEMA = {
   type: "object",
@@ -47,10 +47,15 @@ const HISTORY_JSON_SCHEMA = {
 
 export function loadHistoryJson(file: string): HistoryFinding[] {
   const doc = loadDocument<{ findings: (HistoryFinding & { secret?: unknown })[] }>(file, HISTORY_JSON_SCHEMA, {
+    what: "saved report",
+    // The file may hold raw values (a --show-secrets run): errors quote nothing from it.
+    untrusted: true,
     subjectOf: (value, path) => {
       if (path[0] !== "findings" || typeof path[1] !== "number") return undefined;
-      const f = (value as { findings: { ruleId?: unknown }[] }).findings[path[1]];
-      return `finding ${path[1] + 1}${typeof f?.ruleId === "string" ? ` (${f.ruleId})` : ""}`;
+      const id = (value as { findings: { ruleId?: unknown }[] }).findings[path[1]]?.ruleId;
+      // A rule id is named only when it has a rule id's shape (lowercase words and dashes), so a value
+      // pasted into the field is never echoed.
+      return `finding ${path[1] + 1}${typeof id === "string" && /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(id) && id.length <= 64 ? ` (${id})` : ""}`;
     },
   });
   return doc.value.findings.map(({ secret: _drop, ...f }) => f as HistoryFinding);

@@ -14,13 +14,13 @@ export function createArchiveOpener(limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMI
   return {
     name: "archive",
     claims: (unit) => archiveFormat(unit.target.path, head(unit)) !== undefined,
-    /** `depth`: how many archive levels are already open above this unit (0 for a file of a folder). */
+    /** `depth`: the level this unit opens at (1 for a file of a folder, as the orchestrator counts). */
     open(unit: ScanUnit, scope: Scope, depth: number): AsyncIterable<SourceItem> {
       const format = archiveFormat(unit.target.path, head(unit))!;
       const input: ArchiveInput = unit.content;
       // An entry held in memory is held to the scan's size limit as well (the scope's).
       const budget = new ArchiveBudget({ ...limits, maxEntryBytes: Math.min(limits.maxEntryBytes, scope.maxSize) });
-      return archiveItems(unit.target, format, input, depth + 1, budget);
+      return archiveItems(unit.target, format, input, Math.max(depth, 1), budget);
     },
   };
 }

@@ -2,6 +2,7 @@
 // git configuration (colour, prefixes, quoting, pagers, signatures) cannot change what we parse, and
 // so that a repository with missing objects is never filled in over the network behind our back.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { statSync } from "node:fs";
 import { KeyfenceError } from "../../errors.js";
 
 /** Config that every git call runs with, whatever the user's ~/.gitconfig says. */
@@ -60,13 +61,28 @@ export function startGit(args: readonly string[], options: GitCallOptions): GitP
   child.stdin.on("error", () => {});
   const done = new Promise<{ code: number; stderr: string }>((resolve, reject) => {
     child.on("error", (err: NodeJS.ErrnoException) => {
-      reject(err.code === "ENOENT" ? new KeyfenceError("git is not installed or not on PATH", { subject: "git" }) : err);
+      reject(err.code === "ENOENT" ? spawnFailure(options.cwd) : err);
     });
     child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stderr }));
   });
   // Attach a handler now so that a spawn failure is not an unhandled rejection before anyone awaits.
   done.catch(() => {});
   return { child, stdout: child.stdout, done };
+}
+
+/**
+ * spawn says ENOENT both when git is missing and when the working folder is: tell them apart, so a
+ * mistyped `cwd` is not reported as a missing git.
+ */
+function spawnFailure(cwd: string): KeyfenceError {
+  let isFolder: boolean | undefined;
+  try {
+    isFolder = statSync(cwd).isDirectory();
+  } catch {
+    return new KeyfenceError("no such folder (the working folder given to git)", { file: cwd });
+  }
+  if (!isFolder) return new KeyfenceError("not a folder (the working folder given to git)", { file: cwd });
+  return new KeyfenceError("git is not installed or not on PATH", { subject: "git" });
 }
 
 /** Runs git to completion and returns its stdout; a non-zero exit becomes a GitFailure. */

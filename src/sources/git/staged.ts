@@ -7,31 +7,34 @@
 // `--text` keeps files that .gitattributes marks `-diff`/binary in view (lockfiles often are); real
 // binaries are recognised by content instead.
 import { KeyfenceError } from "../../errors.js";
-import { checkedMaxFileSize, type SourceNotice } from "../files.js";
-import { SNIFF_BYTES, startsAsText, TextDecoder, textForScan } from "../../text/index.js";
-import type { Scanner } from "../../scanner.js";
-import type { Finding } from "../../types.js";
+import type { Scope, ScanUnit, Source, SourceItem } from "../source.js";
 import { CatFile } from "./cat-file.js";
 import { LineSplitter } from "./line-splitter.js";
 import { PatchParser, type PatchEvents } from "./patch-parser.js";
-import { pathFilter, type PathFilter } from "./added-lines.js";
-import { startGit, GitFailure } from "./process.js";
+import { realpathSync } from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { runGit, startGit, GitFailure } from "./process.js";
 import { asUserError, openRepo } from "./repo.js";
 
-export interface StagedOptions extends PathFilter {
+export interface StagedOptions {
   /** Folder inside the repository (default: process.cwd()). */
   cwd?: string;
   /** Environment for git (default: process.env). Inside a hook it carries GIT_INDEX_FILE. */
   env?: NodeJS.ProcessEnv;
-  /** Staged files larger than this are skipped with a notice (default 50 MiB). */
-  maxFileSize?: number;
+  /**
+   * Only these files (relative to `cwd`, or absolute), as lint-staged and the pre-commit framework
+   * pass them. A named file the commit changes is judged by the lines it adds; a named file it does
+   * not change is judged whole, as it stands in the index — so `pre-commit run --all-files` (nothing
+   * staged, every file named) audits the tree instead of passing it unseen.
+   */
+  paths?: readonly string[];
 }
 
 export interface StagedFile {
   path: string;
   blob: string;
-  /** Added line ranges [first, last], 1-based, inclusive, ascending. */
-  added: [number, number][];
+  /** Added line ranges [first, last], 1-based, inclusive, ascending; "whole" for a named file the commit does not change. */
+  added: [number, number][] | "whole";
 }
 
 export const DIFF_CACHED_ARGS = [
@@ -61,7 +64,7 @@ export class StagedCollector implements PatchEvents {
 
   added(_line: Buffer, n: number): void {
     const ranges = this.current?.added;
-    if (!ranges) return;
+    if (!ranges || ranges === "whole") return;
     const last = ranges[ranges.length - 1];
     if (last && last[1] === n - 1) last[1] = n;
     else ranges.push([n, n]);
@@ -72,121 +75,122 @@ export class StagedCollector implements PatchEvents {
   }
 }
 
-export interface StagedSummary {
-  files: number;
-  bytes: number;
-  /** Absolute top of the work tree (finding paths are relative to it). */
-  root?: string;
-}
-
-function touches(f: Finding, ranges: [number, number][]): boolean {
-  return ranges.some(([a, b]) => f.line <= b && f.endLine >= a);
-}
-
-/** Findings in what the next commit would add, in path order. */
-export async function* scanStaged(scanner: Scanner, options: StagedOptions = {}, onNotice?: (n: SourceNotice) => void, summary?: StagedSummary): AsyncGenerator<Finding> {
-  const cwd = options.cwd ?? process.cwd();
-  const env = options.env;
-  // The three git processes start together: the hook's latency is one git start-up, not three.
-  const repoP = openRepo({ cwd, env });
-  repoP.catch(() => {});
-  const diff = startGit(DIFF_CACHED_ARGS, { cwd, env });
-  diff.child.stdin.end();
-  const cat = new CatFile({ cwd, env });
-  let done = false;
-  try {
-    const collector = new StagedCollector();
-    const parser = new PatchParser(collector);
-    const splitter = new LineSplitter();
-    const onLine = (l: Buffer) => parser.line(l);
-    for await (const chunk of diff.stdout) splitter.push(chunk, onLine);
-    splitter.end(onLine);
-    parser.end();
-    const repo = await repoP;
-    if (!repo.root) throw new KeyfenceError("a bare repository has no index to check", { file: repo.gitDir });
-    if (summary) summary.root = repo.root;
-    const { code, stderr } = await diff.done;
-    if (code !== 0) throw asUserError(new GitFailure(DIFF_CACHED_ARGS, code, stderr), cwd);
-
-    const keep = pathFilter(options);
-    const files = collector.files.filter((f) => f.added.length && keep(f.path));
-    cat.request(files.map((f) => f.blob));
-    const maxSize = checkedMaxFileSize(options.maxFileSize);
-    for (const file of files) {
-      const obj = await cat.read(maxSize);
-      if ("missing" in obj) {
-        onNotice?.({ path: file.path, reason: `staged object ${obj.oid.slice(0, 12)} is missing`, incomplete: true });
-        continue;
-      }
-      const found: Finding[] = [];
-      const session = scanner.session({ path: file.path }, (f) => {
-        if (touches(f, file.added)) found.push(f);
-      });
-      if ("skipped" in obj) {
-        // Over the limit, a text blob is streamed to its end: a size limit must never let a secret into a commit.
-        const streamed = await streamBlob(obj.oid, { cwd, env }, (chunk) => session.push(chunk));
-        if (!streamed) {
-          onNotice?.({ path: file.path, reason: `not scanned: binary file of ${obj.size} bytes is over the maximum file size of ${maxSize} (exclude it, or raise maxFileSize)`, incomplete: true });
-          continue;
-        }
-        if (summary) {
-          summary.files++;
-          summary.bytes += obj.size;
-        }
-      } else {
-        const { data } = textForScan(obj.content);
-        if (summary) {
-          summary.files++;
-          summary.bytes += data.length;
-        }
-        session.push(data);
-      }
-      session.end();
-      yield* found;
+/** A path as git names it under `root` (posix, relative), symbolic links in the folders above resolved. */
+function repoPath(root: string, cwd: string, p: string): string {
+  const real = (x: string): string => {
+    try {
+      return realpathSync(x);
+    } catch {
+      const parent = dirname(x);
+      return parent === x ? x : join(real(parent), basename(x));
     }
-    await cat.close();
-    done = true;
-  } catch (err) {
-    throw asUserError(err, cwd);
-  } finally {
-    if (!done) {
-      cat.kill();
-      diff.child.kill();
+  };
+  return relative(real(root), real(resolve(cwd, p))).split(sep).join("/");
+}
+
+/** Index entries (`git ls-files --stage`) of the named paths: blob per path, regular files and links only. */
+async function indexBlobs(paths: readonly string[], cwd: string, env: NodeJS.ProcessEnv | undefined): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!paths.length) return out;
+  // Literal pathspecs: a file named "*.env" names that file, not a glob. Run from the top, paths as git names them.
+  const { stdout } = await runGit(["ls-files", "--stage", "-z", "--", ...paths], { cwd, env: { ...(env ?? process.env), GIT_LITERAL_PATHSPECS: "1" } });
+  for (const rec of stdout.toString("utf8").split("\0")) {
+    const m = /^(\d{6}) ([0-9a-f]+) (\d)\t([\s\S]+)$/.exec(rec);
+    if (m && m[1] !== "160000" && m[3] === "0") out.set(m[4]!, m[2]!);
+  }
+  return out;
+}
+
+/**
+ * What the next commit would add, in path order: each staged blob whole, with the lines this commit
+ * adds as the lines that count (a named file the commit does not change counts whole).
+ */
+export class StagedSource implements Source {
+  readonly name = "staged";
+  /** Absolute top of the work tree (finding paths are relative to it), once `items` has started. */
+  root: string | undefined;
+
+  constructor(private readonly options: StagedOptions = {}) {}
+
+  async *items(scope: Scope): AsyncGenerator<SourceItem> {
+    const options = this.options;
+    const cwd = options.cwd ?? process.cwd();
+    const env = options.env;
+    // The three git processes start together: the hook's latency is one git start-up, not three.
+    const repoP = openRepo({ cwd, env });
+    repoP.catch(() => {});
+    const diff = startGit(DIFF_CACHED_ARGS, { cwd, env });
+    diff.child.stdin.end();
+    const cat = new CatFile({ cwd, env });
+    let done = false;
+    try {
+      const collector = new StagedCollector();
+      const parser = new PatchParser(collector);
+      const splitter = new LineSplitter();
+      const onLine = (l: Buffer) => parser.line(l);
+      for await (const chunk of diff.stdout) splitter.push(chunk, onLine);
+      splitter.end(onLine);
+      parser.end();
+      const repo = await repoP;
+      if (!repo.root) throw new KeyfenceError("a bare repository has no index to check", { file: repo.gitDir });
+      this.root = repo.root;
+      const { code, stderr } = await diff.done;
+      if (code !== 0) throw asUserError(new GitFailure(DIFF_CACHED_ARGS, code, stderr), cwd);
+
+      // Only blobs in the scope are read at all; blobs over the size limit are read past.
+      const keep = (p: string) => scope.includes(p);
+      let files = collector.files.filter((f) => f.added.length && keep(f.path));
+      if (options.paths) {
+        const named = new Set(options.paths.map((p) => repoPath(repo.root!, cwd, p)));
+        const changed = new Set(collector.files.map((f) => f.path));
+        files = files.filter((f) => named.has(f.path));
+        const unchanged = [...named].filter((p) => !changed.has(p) && keep(p));
+        const blobs = await indexBlobs(unchanged, repo.root, env);
+        for (const p of unchanged) {
+          const blob = blobs.get(p);
+          if (blob) files.push({ path: p, blob, added: "whole" });
+          else yield { notice: { path: p, reason: "not in the index (untracked, deleted or outside the repository): not scanned", incomplete: false } };
+        }
+        files.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+      }
+      cat.request(files.map((f) => f.blob));
+      for (const file of files) {
+        const obj = await cat.read(scope.maxSize);
+        if ("missing" in obj) {
+          yield { notice: { path: file.path, reason: `staged object ${obj.oid.slice(0, 12)} is missing`, incomplete: true } };
+        } else if ("skipped" in obj) {
+          // Over the limit, the blob is streamed (scanned to its end if it is text): a size limit must
+          // never let a secret into a commit.
+          const unit: ScanUnit = { target: { path: file.path, blob: file.blob }, content: { kind: "stream", chunks: blobChunks(file.blob, { cwd, env }) }, overLimit: scope.maxSize };
+          yield file.added !== "whole" ? { ...unit, counts: file.added } : unit;
+        } else {
+          yield { target: { path: file.path, blob: file.blob }, content: { kind: "bytes", data: obj.content }, ...(file.added !== "whole" && { counts: file.added }) };
+        }
+      }
+      await cat.close();
+      done = true;
+    } catch (err) {
+      throw asUserError(err, cwd);
+    } finally {
+      if (!done) {
+        cat.kill();
+        diff.child.kill();
+      }
     }
   }
 }
 
-/**
- * Streams one blob through the text module into `push`; false (and nothing pushed) when it is binary
- * from its first bytes, which over the size limit is not scanned (see startsAsText).
- */
-async function streamBlob(oid: string, options: { cwd: string; env?: NodeJS.ProcessEnv }, push: (chunk: Buffer) => void): Promise<boolean> {
+/** One blob's bytes from its own `git cat-file blob` process, read only when the scan gets to them. */
+async function* blobChunks(oid: string, options: { cwd: string; env?: NodeJS.ProcessEnv }): AsyncGenerator<Buffer> {
   const args = ["cat-file", "blob", oid];
   const proc = startGit(args, options);
   proc.child.stdin.end();
-  const decoder = new TextDecoder();
   let finished = false;
-  let head: Buffer[] | undefined = [];
   try {
-    for await (const chunk of proc.stdout) {
-      if (head) {
-        head.push(chunk);
-        const seen = Buffer.concat(head);
-        if (seen.length < SNIFF_BYTES) continue;
-        head = undefined;
-        if (!startsAsText(seen)) return false;
-        decoder.push(seen).forEach(push);
-        continue;
-      }
-      decoder.push(chunk).forEach(push);
-    }
-    if (head && !startsAsText(Buffer.concat(head))) return false;
-    if (head) decoder.push(Buffer.concat(head)).forEach(push);
-    decoder.end().forEach(push);
+    for await (const chunk of proc.stdout) yield chunk as Buffer;
     const { code, stderr } = await proc.done;
     finished = true;
     if (code !== 0) throw new GitFailure(args, code, stderr);
-    return true;
   } finally {
     if (!finished) proc.child.kill();
   }

@@ -12,7 +12,7 @@ import { archiveItems } from "../archive/read.js";
 import { imageConfigText } from "./config.js";
 import { layerDigest, mayBeImageConfig } from "./layout.js";
 
-function readHead(abs: string): Buffer {
+function readHead(abs: string | Buffer): Buffer {
   const head = Buffer.alloc(MAGIC_BYTES);
   const fd = openSync(abs, "r");
   try {
@@ -39,7 +39,7 @@ export const imageBlobOpener: UnitOpener = {
       const layer = layerDigest(unit.target.path);
       if (format && format !== "zip") {
         const target = { ...unit.target, ...(layer && { layer }) };
-        yield* archiveItems(target, format, data ? { kind: "bytes", data } : c, depth + 1, new ArchiveBudget({ ...DEFAULT_ARCHIVE_LIMITS, maxEntryBytes: Math.min(DEFAULT_ARCHIVE_LIMITS.maxEntryBytes, scope.maxSize) }));
+        yield* archiveItems(target, format, data ? { kind: "bytes", data } : c, Math.max(depth, 1), new ArchiveBudget({ ...DEFAULT_ARCHIVE_LIMITS, maxEntryBytes: Math.min(DEFAULT_ARCHIVE_LIMITS.maxEntryBytes, scope.maxSize) }));
         return;
       }
       const config = data && imageConfigText(data);

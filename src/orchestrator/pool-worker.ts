@@ -1,11 +1,10 @@
-// A pool worker: reads the files it is sent and scans them with its own engine (compiled once, from
-// the rules the main thread passed in). Findings go back with their secrets beside them, as a
+// A pool worker: scans the units it is sent (reading files itself, taking bytes as sent) with its own
+// engine (compiled once, from the rules the main thread passed in). Findings go back with their secrets beside them, as a
 // separate field, because the main thread's secret store (a WeakMap) cannot see across threads.
 import { parentPort, workerData } from "node:worker_threads";
 import { Engine } from "../engine/engine.js";
 import { revealSecret } from "../finding/secret-store.js";
-import { collectEvents, EntryReader, scanEntry, type FileNotice, type FileScanEvent } from "./file-scan.js";
-import type { FileEntry } from "./files.js";
+import { collectEvents, EntryReader, scanUnit, type FileNotice, type FileScanEvent, type UnitWork } from "./unit-scan.js";
 import type { SessionOptions } from "../engine/session.js";
 import type { Finding, Rule } from "../types.js";
 
@@ -16,7 +15,7 @@ export interface PoolInit {
 
 export interface PoolRequest {
   id: number;
-  files: FileEntry[];
+  units: UnitWork[];
 }
 
 /** A finding travels with its raw secret beside it, so the finding itself never holds the secret. */
@@ -33,8 +32,16 @@ export type PoolResponse = { id: number; results: [number, PoolFileEvents][] } |
 
 const toWire = (ev: FileScanEvent): WireEvent => ("notice" in ev ? ev : { finding: ev.finding, secret: revealSecret(ev.finding) ?? "" });
 
-async function scanForWire(engine: Engine, reader: EntryReader, entry: FileEntry): Promise<PoolFileEvents> {
-  const events = scanEntry(engine, reader, entry);
+/** Bytes arrive as a plain Uint8Array (structured cloning drops the Buffer class): view them as one again. */
+function received(unit: UnitWork): UnitWork {
+  const c = unit.content;
+  if (c.kind !== "bytes" || Buffer.isBuffer(c.data)) return unit;
+  const u8 = c.data as Uint8Array;
+  return { ...unit, content: { kind: "bytes", data: Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength) } };
+}
+
+async function scanForWire(engine: Engine, reader: EntryReader, unit: UnitWork): Promise<PoolFileEvents> {
+  const events = scanUnit(engine, reader, received(unit));
   return (Array.isArray(events) ? events : await collectEvents(events)).map(toWire);
 }
 
@@ -50,8 +57,8 @@ if (port) {
       let response: PoolResponse;
       try {
         const results: [number, PoolFileEvents][] = [];
-        for (const [i, entry] of req.files.entries()) {
-          const events = await scanForWire(engine, reader, entry);
+        for (const [i, unit] of req.units.entries()) {
+          const events = await scanForWire(engine, reader, unit);
           if (events.length) results.push([i, events]);
         }
         response = { id: req.id, results };

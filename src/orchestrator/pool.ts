@@ -1,15 +1,15 @@
-// Files scanned on every core: the calling thread and worker threads (each with its own compiled
-// engine) take batches of files in walk order, and their results are handed back in that same order,
-// so the findings of a parallel scan are identical to a sequential one (by file in walk order, then
-// by offset).
+// Scan units on every core: the calling thread and worker threads (each with its own compiled
+// engine) take batches of units in source order — files a worker reads itself, bytes (history
+// blobs, added lines, archive entries) carried to it — and their results are handed back in that
+// same order, so the findings of a parallel scan are identical to a sequential one (by unit in
+// source order, then by offset).
 // Small inputs never start a worker: that costs more than it saves (a pre-commit scans a few files).
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { attachSecret } from "../finding/secret-store.js";
-import { collectEvents, EntryReader, scanEntry, type FileScanEvent } from "./file-scan.js";
-import type { FileEntry } from "./files.js";
+import { collectEvents, EntryReader, scanUnit, type FileScanEvent, type UnitWork } from "./unit-scan.js";
 import type { Engine } from "../engine/engine.js";
 import type { PoolFileEvents, PoolInit, PoolRequest, PoolResponse } from "./pool-worker.js";
 
@@ -34,7 +34,7 @@ export function defaultJobs(): number {
 /** The compiled worker; when running from the TypeScript sources (the tests), the build's copy. */
 function workerScript(): URL {
   const here = new URL("./pool-worker.js", import.meta.url);
-  return existsSync(fileURLToPath(here)) ? here : new URL("../../dist/sources/pool-worker.js", import.meta.url);
+  return existsSync(fileURLToPath(here)) ? here : new URL("../../dist/orchestrator/pool-worker.js", import.meta.url);
 }
 
 interface Waiting {
@@ -45,7 +45,7 @@ interface Waiting {
 
 interface Slot {
   /** Starts one batch on this slot; its results arrive through `waiting` under `id`. */
-  send(id: number, files: FileEntry[]): void;
+  send(id: number, units: UnitWork[]): void;
   /** Batches sent and not yet answered. */
   busy: number;
   /**
@@ -54,6 +54,14 @@ interface Slot {
    */
   depth: number;
   stop(): Promise<unknown>;
+}
+
+/** What a worker is sent of a unit: a file's place, or the bytes themselves (a stream never goes to a worker). */
+function wireUnit(u: UnitWork): UnitWork {
+  const c = u.content;
+  // A view into a larger buffer (a slice of git's output) would be cloned with all of that buffer.
+  const content = c.kind === "bytes" && c.data.byteLength !== c.data.buffer.byteLength ? { kind: "bytes" as const, data: new Uint8Array(c.data) as Buffer } : c;
+  return { target: u.target, content, ...(u.encoding && { encoding: u.encoding }), ...(u.overLimit !== undefined && { overLimit: u.overLimit }) };
 }
 
 /** A worker's answer as the main thread's events: each secret goes back into this thread's store. */
@@ -65,10 +73,14 @@ function eventsOf(events: PoolFileEvents): FileScanEvent[] {
   });
 }
 
-async function scanLocally(engine: Engine, reader: EntryReader, files: FileEntry[]): Promise<FileScanEvent[][]> {
+async function scanLocally(engine: Engine, reader: EntryReader, units: (UnitWork | undefined)[]): Promise<FileScanEvent[][]> {
   const out: FileScanEvent[][] = [];
-  for (const entry of files) {
-    const events = scanEntry(engine, reader, entry);
+  for (const unit of units) {
+    if (!unit) {
+      out.push([]);
+      continue;
+    }
+    const events = scanUnit(engine, reader, unit);
     out.push(Array.isArray(events) ? events : await collectEvents(events));
   }
   return out;
@@ -77,7 +89,7 @@ async function scanLocally(engine: Engine, reader: EntryReader, files: FileEntry
 export class FilePool {
   private readonly slots: Slot[];
   private readonly waiting = new Map<number, Waiting>();
-  private readonly queued: { files: FileEntry[]; resolve: Waiting["resolve"]; reject: Waiting["reject"] }[] = [];
+  private readonly queued: { units: UnitWork[]; resolve: Waiting["resolve"]; reject: Waiting["reject"] }[] = [];
   private nextId = 0;
   private failure: Error | undefined;
   private closing = false;
@@ -107,10 +119,10 @@ export class FilePool {
     const slot: Slot = {
       busy: 0,
       depth: 1,
-      send: (id, files) => {
+      send: (id, units) => {
         // After the current turn, so that the walk and the workers' messages are served between batches.
         setImmediate(() => {
-          scanLocally(engine, reader, files).then(
+          scanLocally(engine, reader, units).then(
             (results) => this.settle(id, slot, results),
             (err: unknown) => this.settle(id, slot, err instanceof Error ? err : new Error(String(err))),
           );
@@ -126,8 +138,8 @@ export class FilePool {
     const slot: Slot = {
       busy: 0,
       depth: 4,
-      send: (id, files) => {
-        const req: PoolRequest = { id, files: files.map(({ abs, rel, size }) => ({ abs, rel, size })) };
+      send: (id, units) => {
+        const req: PoolRequest = { id, units: units.map(wireUnit) };
         worker.postMessage(req);
       },
       stop: () => worker.terminate(),
@@ -158,11 +170,11 @@ export class FilePool {
     this.queued.length = 0;
   }
 
-  /** Scans `files` on the next slot to be free; results in the order of `files`. */
-  scan(files: FileEntry[]): Promise<FileScanEvent[][]> {
+  /** Scans `units` on the next slot to be free; results in the order of `units`. */
+  scan(units: UnitWork[]): Promise<FileScanEvent[][]> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.queued.push({ files, resolve, reject });
+      this.queued.push({ units, resolve, reject });
       this.pump();
     });
   }
@@ -174,11 +186,11 @@ export class FilePool {
   private pump(): void {
     for (const slot of this.slots) {
       while (slot.busy < slot.depth && this.queued.length) {
-        const { files, resolve, reject } = this.queued.shift()!;
+        const { units, resolve, reject } = this.queued.shift()!;
         const id = this.nextId++;
         slot.busy++;
-        this.waiting.set(id, { files: files.length, resolve, reject });
-        slot.send(id, files);
+        this.waiting.set(id, { files: units.length, resolve, reject });
+        slot.send(id, units);
       }
     }
   }
@@ -189,14 +201,14 @@ export class FilePool {
   }
 }
 
-/** A file of the walk and what scanning it produced, in the walk's order. */
-export interface ScannedFile {
-  entry: FileEntry;
-  /** An array when the file's events are all known; a stream while a large file is still being read. */
+/** An item of a source and what scanning its unit produced, in the source's order. */
+export interface Scanned<T> {
+  item: T;
+  /** An array when the unit's events are all known; a stream while a large unit is still being read. */
   events: FileScanEvent[] | AsyncIterable<FileScanEvent>;
 }
 
-export interface ScanEntriesOptions {
+export interface ScanUnitsOptions<T> {
   /** Threads that scan: 1 (or less) scans on the calling thread; default: one per core. */
   jobs?: number;
   /** What a worker needs to build the same engine as `engine`. */
@@ -204,12 +216,15 @@ export interface ScanEntriesOptions {
   /** Thresholds below which no worker is started (tests lower them). */
   minFiles?: number;
   minBytes?: number;
+  /** The work of an item (undefined: nothing to scan, no events), and its size in bytes (for batching and the thresholds). */
+  work(item: T): UnitWork | undefined;
+  size(item: T): number;
 }
 
 /** Keeps `ahead` calls of `run` in flight, yielding their results in input order. */
-export async function* inOrder<T, R>(items: Iterable<T>, ahead: number, run: (item: T) => Promise<R>): AsyncGenerator<[T, R | Error]> {
+export async function* inOrder<T, R>(items: Iterable<T> | AsyncIterable<T>, ahead: number, run: (item: T) => Promise<R>): AsyncGenerator<[T, R | Error]> {
   const queue: [T, Promise<R | Error>][] = [];
-  for (const item of items) {
+  for await (const item of items) {
     queue.push([item, run(item).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))]);
     if (queue.length >= ahead) {
       const [it, p] = queue.shift()!;
@@ -222,29 +237,58 @@ export async function* inOrder<T, R>(items: Iterable<T>, ahead: number, run: (it
   }
 }
 
-function* concat<T>(head: T[], rest: Iterator<T>): Generator<T> {
-  yield* head;
-  for (let r = rest.next(); !r.done; r = rest.next()) yield r.value;
+/** A batch of items; `local` when it must be scanned on the calling thread (a stream cannot travel). */
+interface Batch<T> {
+  items: T[];
+  local: boolean;
 }
 
-function* batchesOf(entries: Iterable<FileEntry>): Generator<FileEntry[]> {
-  let batch: FileEntry[] = [];
-  let bytes = 0;
-  for (const e of entries) {
-    batch.push(e);
-    bytes += e.size;
-    if (batch.length >= BATCH_FILES || bytes >= BATCH_BYTES) {
-      yield batch;
-      batch = [];
-      bytes = 0;
+/** Cuts items into batches; a stream unit (or an item with no work) is a batch of its own, on the calling thread. */
+class Batcher<T> {
+  private batch: T[] = [];
+  private bytes = 0;
+
+  constructor(private readonly o: ScanUnitsOptions<T>) {}
+
+  /** The batches that `item` completes (none, one, or the open one and the item's own). */
+  add(item: T): Batch<T>[] {
+    const work = this.o.work(item);
+    if (!work || work.content.kind === "stream") {
+      const out = this.end();
+      out.push({ items: [item], local: true });
+      return out;
     }
+    this.batch.push(item);
+    this.bytes += this.o.size(item);
+    return this.batch.length >= BATCH_FILES || this.bytes >= BATCH_BYTES ? this.end() : [];
   }
-  if (batch.length) yield batch;
+
+  end(): Batch<T>[] {
+    if (!this.batch.length) return [];
+    const out = [{ items: this.batch, local: false }];
+    this.batch = [];
+    this.bytes = 0;
+    return out;
+  }
+}
+
+function* batchesOf<T>(head: T[], rest: Iterator<T>, o: ScanUnitsOptions<T>): Generator<Batch<T>> {
+  const b = new Batcher(o);
+  for (const item of head) yield* b.add(item);
+  for (let r = rest.next(); !r.done; r = rest.next()) yield* b.add(r.value);
+  yield* b.end();
+}
+
+async function* batchesOfAsync<T>(head: T[], rest: AsyncIterator<T>, o: ScanUnitsOptions<T>): AsyncGenerator<Batch<T>> {
+  const b = new Batcher(o);
+  for (const item of head) yield* b.add(item);
+  for (let r = await rest.next(); !r.done; r = await rest.next()) yield* b.add(r.value);
+  yield* b.end();
 }
 
 /**
- * Whether a walk is worth a pool, judged on what has been seen of it so far (`complete` when that
- * is all of it). One file gains nothing from workers (a file is never split between threads), and
+ * Whether a source is worth a pool, judged on what has been seen of it so far (`complete` when that
+ * is all of it). One unit gains nothing from workers (a unit is never split between threads), and
  * on the calling thread its findings stream out as they are found.
  */
 export function usePool(jobs: number, seen: { files: number; bytes: number; complete: boolean }, min: { minFiles: number; minBytes: number }): boolean {
@@ -253,43 +297,62 @@ export function usePool(jobs: number, seen: { files: number; bytes: number; comp
   return seen.files >= 2 && (seen.files >= min.minFiles || seen.bytes >= min.minBytes);
 }
 
+function isAsync<T>(items: Iterable<T> | AsyncIterable<T>): items is AsyncIterable<T> {
+  return Symbol.asyncIterator in items;
+}
+
 /**
- * Scans the walk's files on this thread or on a pool, whichever the amount of work calls for, and
- * yields them in walk order: a pool's batch at a time (a promise per file was a noticeable cost of a
- * large walk), or on this thread one file at a time, each drained by the caller before the next.
+ * Scans a source's units on this thread or on a pool, whichever the amount of work calls for, and
+ * yields them in source order: a pool's batch at a time (a promise per unit was a noticeable cost of
+ * a large walk), or on this thread one unit at a time, each drained by the caller before the next.
+ * A synchronous source (a folder walk) is pulled without a promise per unit.
  */
-export async function* scanEntries(engine: Engine, entries: Iterable<FileEntry>, options: ScanEntriesOptions): AsyncGenerator<ScannedFile[]> {
+export async function* scanUnits<T>(engine: Engine, items: Iterable<T> | AsyncIterable<T>, options: ScanUnitsOptions<T>): AsyncGenerator<Scanned<T>[]> {
   const jobs = Math.floor(options.jobs ?? defaultJobs());
   const minFiles = options.minFiles ?? POOL_MIN_FILES;
   const minBytes = options.minBytes ?? POOL_MIN_BYTES;
-  const it = entries[Symbol.iterator]();
-  const head: FileEntry[] = [];
+  const sync = isAsync(items) ? undefined : items[Symbol.iterator]();
+  const async = isAsync(items) ? items[Symbol.asyncIterator]() : undefined;
+  const head: T[] = [];
   let bytes = 0;
   let done = false;
   if (jobs > 1) {
     while ((head.length < minFiles && bytes < minBytes) || head.length < 2) {
-      const r = it.next();
+      const r = sync ? sync.next() : await async!.next();
       if (r.done) {
         done = true;
         break;
       }
       head.push(r.value);
-      bytes += r.value.size;
+      bytes += options.size(r.value);
     }
   }
   if (!usePool(jobs, { files: head.length, bytes, complete: done }, { minFiles, minBytes })) {
-    // File by file, each read only when the caller asks for it (a file may change or vanish after the
-    // walk saw it); one reader serves them all, since the caller drains a file before the next.
+    // Unit by unit, each read only when the caller asks for it (a file may change or vanish after the
+    // walk saw it); one reader serves them all, since the caller drains a unit before the next.
     const reader = new EntryReader();
-    for (const entry of concat(head, it)) yield [{ entry, events: scanEntry(engine, reader, entry) }];
+    const scan = (item: T): Scanned<T>[] => {
+      const work = options.work(item);
+      return [{ item, events: work ? scanUnit(engine, reader, work) : [] }];
+    };
+    for (const item of head) yield scan(item);
+    if (done) return;
+    if (sync) for (let r = sync.next(); !r.done; r = sync.next()) yield scan(r.value);
+    else for (let r = await async!.next(); !r.done; r = await async!.next()) yield scan(r.value);
     return;
   }
-  // The calling thread is one of the `jobs` threads: it scans between walking and collecting results.
+  // The calling thread is one of the `jobs` threads: it scans between reading the source and collecting results.
   const pool = new FilePool(jobs - 1, options.init, engine);
+  const reader = new EntryReader();
+  const batches = sync ? batchesOf(head, sync, options) : batchesOfAsync(head, async!, options);
+  const run = (b: Batch<T>) => {
+    const units = b.items.map(options.work);
+    return b.local ? scanLocally(engine, reader, units) : pool.scan(units as UnitWork[]);
+  };
   try {
-    for await (const [batch, results] of inOrder(batchesOf(concat(head, it)), jobs * AHEAD_PER_WORKER, (b) => pool.scan(b))) {
+    for await (const [batch, results] of inOrder(batches, jobs * AHEAD_PER_WORKER, run)) {
       if (results instanceof Error) throw results;
-      yield batch.map((entry, i) => ({ entry, events: results[i]! }));
+      yield batch.items.map((item, i) => ({ item, events: results[i]! }));
     }
   } finally {
     await pool.close();

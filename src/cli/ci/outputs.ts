@@ -1,16 +1,14 @@
 // Where `keyfence ci` puts its results besides the main report: annotations on stdout and a table in
 // the step summary on GitHub, a SARIF file for code scanning, GitLab's report for merge requests.
 // Nothing here can carry a secret: every writer is a reporter that never reveals one.
-import { appendFileSync, statSync } from "node:fs";
-import { resolve } from "node:path";
-import { writeFileAtomic } from "../cli/output.js";
-import { KeyfenceError } from "../errors.js";
-import { sarifReporter } from "../report/sarif.js";
-import { gitlabReporter } from "../report/gitlab.js";
-import { githubAnnotationsReporter } from "../report/github-annotations.js";
-import { renderStepSummary, STEP_SUMMARY_LIMIT } from "../report/step-summary.js";
-import type { ScanReport } from "../report/report.js";
-import type { CiProvider } from "./plan.js";
+import { statSync } from "node:fs";
+import { appendToFile, writeFileAtomic } from "../../io/output-file.js";
+import { sarifReporter } from "../../report/sarif.js";
+import { gitlabReporter } from "../../report/gitlab.js";
+import { githubAnnotationsReporter } from "../../report/github-annotations.js";
+import { renderStepSummary, STEP_SUMMARY_LIMIT } from "../../report/step-summary.js";
+import type { ScanReport } from "../../report/report.js";
+import type { CiProvider } from "../../ci/plan.js";
 
 export const DEFAULT_GITLAB_REPORT = "gl-secret-detection-report.json";
 export const DEFAULT_SARIF_CATEGORY = "keyfence";
@@ -51,9 +49,5 @@ export function appendStepSummary(file: string, report: ScanReport): void {
   }
   const room = STEP_SUMMARY_LIMIT - used;
   if (room < 1024) return;
-  try {
-    appendFileSync(resolve(file), renderStepSummary(report, room));
-  } catch (err) {
-    throw new KeyfenceError(`cannot append the step summary (${(err as NodeJS.ErrnoException).code ?? "error"})`, { file, subject: "GITHUB_STEP_SUMMARY" });
-  }
+  appendToFile(file, renderStepSummary(report, room), process.cwd(), "step summary (GITHUB_STEP_SUMMARY)");
 }

@@ -1,15 +1,15 @@
-// The body of `keyfence ci`: plan the range, scan it, filter by policy and baseline, report, and
-// write the CI outputs. The commit source is passed in (the git layer's scanGitRange), so this
-// module knows nothing of how commits are read.
-import { SCAN_OPTIONS } from "../cli/args.js";
-import { finishScan, noticePrinter, prepareScan, type ScanFlags } from "../cli/scan-run.js";
-import type { CliIO } from "../cli/io.js";
-import type { Scanner } from "../scanner.js";
-import type { Finding } from "../types.js";
-import type { SourceNotice } from "../sources/files.js";
-import { planFromEnvironment } from "./environment.js";
+// The body of `keyfence ci`: plan the range (src/ci/ detects the CI and its change under review),
+// scan it through the orchestrator like `keyfence git` (the configuration's scope and each secret
+// once, at the commit that introduced it), filter by baseline, report, and write the CI outputs.
+import { SCAN_OPTIONS } from "../args.js";
+import { finishScan, noticePrinter, prepareScan, type ScanFlags } from "../scan-run.js";
+import type { CliIO } from "../io.js";
+import { scanGitRange } from "../../orchestrator/git.js";
+import type { GitScanSummary } from "../../sources/git/index.js";
+import type { SourceNotice } from "../../sources/source.js";
+import { planFromEnvironment } from "../../ci/environment.js";
 import { writeCiOutputs } from "./outputs.js";
-import { revisionRange } from "./plan.js";
+import { revisionRange } from "../../ci/plan.js";
 
 /** Options of `keyfence ci`, on top of every scanning command's. */
 export const CI_OPTIONS = {
@@ -34,22 +34,16 @@ export interface CiFlags extends ScanFlags {
   "no-annotations"?: boolean;
 }
 
-/** Reads the commits of `range` ("A..B", "B", or "C^!") and yields their findings (the git source's contract). */
-export type RangeScanner = (
-  scanner: Scanner,
-  target: { cwd: string; range: string; stats: { files: number; bytes: number } },
-  onNotice: (n: SourceNotice) => void,
-) => AsyncIterable<Finding>;
-
-export async function runCi(flags: CiFlags, io: CliIO, scanRange: RangeScanner): Promise<number> {
+export async function runCi(flags: CiFlags, io: CliIO): Promise<number> {
   // Configuration and baseline are checked before git is asked anything: bad input fails first.
   const prepared = prepareScan(flags, io);
   const plan = planFromEnvironment(io.env, io.cwd, { ...(flags.range && { range: flags.range }) });
   io.stderr.write(`keyfence ci: ${plan.description}\n`);
   const range = revisionRange(plan);
   const notices: SourceNotice[] = [];
-  const stats = { files: 0, bytes: 0 };
-  const findings = range ? scanRange(prepared.scanner, { cwd: io.cwd, range, stats }, noticePrinter(io, notices, { all: true })) : (async function* () {})();
+  const stats: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
+  // The range's commits only ("A..B", "B", or "C^!"), through the same path as `keyfence git`.
+  const findings = range ? scanGitRange(prepared.scanner, { cwd: io.cwd, range, dedupe: true }, noticePrinter(io, notices, { all: true }), stats) : (async function* () {})();
   return finishScan(prepared, { findings, notices, stats, command: "ci" }, flags, io, (report) =>
     writeCiOutputs(report, {
       provider: plan.provider,
