@@ -22,13 +22,17 @@ const OPTIONS = {
 const USAGE = `Usage: keyfence scan [paths…] [options]
 
 Scans files and folders (default: the current folder). Folders are walked with .gitignore honoured;
-symbolic links are never followed; binary files are skipped. '-' reads standard input.
+symbolic links are never followed; binary files are scanned for their printable runs; archives
+(zip, jar, war, apk, whl, nupkg, tar, tar.gz, tgz, gz), Jupyter notebooks and container images
+(docker save / OCI tarballs, OCI layout folders) are opened; named pipes, /dev/stdin and <(…) given
+as arguments are read as streams. '-' reads standard input.
 
 Sources:
       --include GLOB      only scan paths matching GLOB (repeatable)
       --exclude GLOB      skip paths matching GLOB (repeatable)
       --no-gitignore      also scan files that .gitignore excludes
-      --max-file-size N   skip files larger than N bytes (suffixes k, m, g; default 50m)
+      --max-file-size N   binary files larger than N bytes are not scanned (reported; the scan is
+                          incomplete); text files of any size are streamed (suffixes k, m, g; default 50m)
       --stdin-name NAME   path to show for findings read from standard input (default '-')
   -j, --jobs N            threads that scan files (default: one per core; 1 = no worker threads)
 
