@@ -2,6 +2,7 @@
 import type { Finding, Rule } from "../types.js";
 import type { FailOn } from "../config/config.js";
 import type { SourceNotice } from "../types.js";
+import type { Exemption } from "../config/added-exemptions.js";
 
 export interface ScanReport {
   tool: { name: "keyfence"; version: string; informationUri: string };
@@ -20,6 +21,8 @@ export interface ScanReport {
   stats: { files: number; bytes: number; durationMs: number; ignored?: number };
   /** SARIF analysis category (runAutomationDetails.id), e.g. "keyfence/pull-request". */
   category?: string;
+  /** Inline `keyfence:allow` comments the reviewed change adds (ci, git --range): shown to reviewers. */
+  exemptions?: Exemption[];
 }
 
 export interface ReportOptions {

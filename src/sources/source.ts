@@ -40,7 +40,7 @@ export type UnitContent =
   /** In memory: a blob, an archive entry, the added lines of a patch. Carried to a worker as bytes. */
   | { kind: "bytes"; data: Buffer }
   /** A file on disk of the size seen when it was listed: the scanning thread reads it (whole, or streamed when large). */
-  | { kind: "file"; abs: string; size: number }
+  | { kind: "file"; abs: string | Buffer; size: number }
   /** Input of unknown length (stdin, a large archive entry): scanned as it arrives, on the calling thread. */
   | { kind: "stream"; chunks: AsyncIterable<Buffer> };
 
@@ -70,6 +70,13 @@ export interface ScanUnit {
    * the size limit do not apply to it, as ripgrep searches a file it is given whatever its globs say.
    */
   named?: boolean;
+  /**
+   * The unit is over the size limit (this many bytes): it is scanned only if it starts as text
+   * (src/text startsAsText) — streamed to its end, since a size limit must never let a secret pass —
+   * and otherwise reported as not scanned (incomplete). Set by the orchestrator for units of known
+   * size, by a source for what it streams.
+   */
+  overLimit?: number;
 }
 
 /** One thing a source yields: a unit to scan, or a notice (reported in its place among the units' findings). */

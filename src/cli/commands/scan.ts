@@ -1,12 +1,14 @@
 import { KeyfenceError } from "../../errors.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
+import { endingProgress, startProgress } from "../progress.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import { checkPathsExist, fileSource } from "../../sources/files.js";
 import { streamSource } from "../../sources/stdin.js";
 import type { Source, SourceNotice } from "../../sources/source.js";
 import type { Finding } from "../../types.js";
+import type { Name } from "../../names/name-findings.js";
 
 const OPTIONS = {
   ...SCAN_OPTIONS,
@@ -22,14 +24,18 @@ const USAGE = `Usage: keyfence scan [paths…] [options]
 
 Scans files and folders (default: the current folder). Inside a git work tree, untracked files that
 git ignores (.gitignore, .git/info/exclude) are skipped and counted, and tracked files are always
-scanned; outside one, .gitignore files do not apply (ripgrep's rule);
-symbolic links are never followed; binary files are skipped. '-' reads standard input.
+scanned; outside one, .gitignore files do not apply (ripgrep's rule). Symbolic links are never
+followed; binary files are scanned for their printable runs; archives
+(zip, jar, war, apk, whl, nupkg, tar, tar.gz, tgz, gz), Jupyter notebooks and container images
+(docker save / OCI tarballs, OCI layout folders) are opened; named pipes, /dev/stdin and <(…) given
+as arguments are read as streams. '-' reads standard input.
 
 Sources:
       --include GLOB      only scan paths matching GLOB (repeatable)
       --exclude GLOB      skip paths matching GLOB (repeatable)
       --no-gitignore      also scan untracked files that git ignores
-      --max-file-size N   skip files larger than N bytes (suffixes k, m, g; default 50m)
+      --max-file-size N   binary files larger than N bytes are not scanned (reported; the scan is
+                          incomplete); text files of any size are streamed (suffixes k, m, g; default 50m)
       --stdin-name NAME   path to show for findings read from standard input (default '-')
   -j, --jobs N            threads that scan files (default: one per core; 1 = no worker threads)
 
@@ -73,8 +79,12 @@ export const scanCommand: Command = {
     const paths = positionals.length ? positionals : ["."];
     const notices: SourceNotice[] = [];
     const stats: { files: number; bytes: number; ignored?: number } = { files: 0, bytes: 0 };
+    // Folders have no cheap total (the walk is the scan): files, bytes and rate, no ETA.
+    const progress = startProgress(values, io, "keyfence scan", "files");
     const onNotice = noticePrinter(io, notices);
     const sources: Source[] = [];
+    // Every unit's name (and --stdin-name) is scanned as text too: a token used as a file name.
+    const names: Name[] = [];
     const filePaths = paths.filter((p) => p !== "-");
     checkPathsExist(filePaths, io.cwd);
     if (paths.includes("-")) {
@@ -82,6 +92,7 @@ export const scanCommand: Command = {
         for await (const chunk of io.stdin) {
           const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
           stats.bytes += buf.length;
+          progress?.add(0, buf.length);
           yield buf;
         }
       })();
@@ -92,8 +103,10 @@ export const scanCommand: Command = {
     const scanned = prepared.scanner.scan(sources, {
       onNotice,
       onUnit: (u) => {
+        if (u.path !== "-") names.push({ kind: paths.includes("-") && u.path === values["stdin-name"] ? "standard input name" : "file name", value: u.path, target: { path: u.path } });
         stats.files++;
         stats.bytes += u.size;
+        progress?.add(1, u.size);
       },
       ...(values.include && { include: values.include }),
       ...(values.exclude && { exclude: values.exclude }),
@@ -106,6 +119,6 @@ export const scanCommand: Command = {
       // Once the walk is done: how many untracked paths it skipped because git ignores them.
       if (files) stats.ignored = files.tally.ignored;
     }
-    return finishScan(prepared, { findings: findings(), notices, stats, command: "scan" }, values, io);
+    return finishScan(prepared, { findings: endingProgress(findings(), progress), notices, stats, command: "scan", names }, values, io);
   },
 };
