@@ -16,6 +16,7 @@ import { buildFinding } from "./finding.js";
 import { applyContext } from "./context.js";
 import { decodeValue, innerRuleSet } from "./decoders.js";
 import { compileRuleExtras } from "./rule-extras.js";
+import { decodedIsCredential } from "./decoded-credential.js";
 import { INLINE_LOOKAHEAD, INLINE_LOOKBACK, inlineAllowed } from "./inline-allow.js";
 import { GRAMMAR_AFTER, GRAMMAR_BEFORE } from "./assignment/pairs.js";
 import { assignedValues } from "./assignment/assigned-values.js";
@@ -264,7 +265,9 @@ export class ScanSession {
       if (start < (this.lastEnd.get(iv.rule) ?? -1)) continue;
       if (c.rule.decode) {
         // Hook: decoder rules (decoders.ts) report what is inside the encoded text.
-        const found = this.judgeDecoded(c, slice, span[0], span[1], start, stop);
+        const nameSpan = named && "name" in named ? named.name : undefined;
+        const name = nameSpan ? slice.toString("utf8", nameSpan[0], nameSpan[1]) : undefined;
+        const found = this.judgeDecoded(c, slice, span[0], span[1], start, stop, name);
         if (found.length) this.lastEnd.set(iv.rule, stop);
         this.candidates.push(...found);
         continue;
@@ -312,7 +315,7 @@ export class ScanSession {
    * they find at the encoded text. With nothing inside, the rule reports the decoded value itself
    * when its own checks (and `require`) pass.
    */
-  private judgeDecoded(c: CompiledRule, window: Buffer, from: number, to: number, start: number, stop: number): Candidate[] {
+  private judgeDecoded(c: CompiledRule, window: Buffer, from: number, to: number, start: number, stop: number, name?: string): Candidate[] {
     const decode = c.rule.decode!;
     const decoded = decodeValue(decode.as, window.subarray(from, to));
     if (!decoded) return [];
@@ -336,7 +339,9 @@ export class ScanSession {
     }
     if (!decode.reportSelf) return [];
     const require = compileRuleExtras(c.rule).require;
-    const finding = require && !require.test(decoded) ? undefined : this.judge(c, decoded, start, stop, window, from, to);
+    // A regex that names the value's key (group `name`) lets the key or the bytes say credential.
+    const says = name === undefined || decodedIsCredential(decoded, name);
+    const finding = !says || (require && !require.test(decoded)) ? undefined : this.judge(c, decoded, start, stop, window, from, to);
     if (finding === "allowed") return [{ rule: c, start, end: stop }];
     if (!finding) {
       // The encoded text is known to hold no credential (e.g. base64 of "changeme").
