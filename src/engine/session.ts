@@ -19,7 +19,7 @@ import { compileRuleExtras } from "./rule-extras.js";
 import { decodedIsCredential } from "./decoded-credential.js";
 import { INLINE_LOOKAHEAD, INLINE_LOOKBACK, inlineAllowed } from "./inline-allow.js";
 import { GRAMMAR_AFTER, GRAMMAR_BEFORE } from "./assignment/pairs.js";
-import { assignedValues } from "./assignment/assigned-values.js";
+import { assignedValues, vetoedByName } from "./assignment/assigned-values.js";
 import type { Finding, ScanTarget } from "../types.js";
 import { KeyfenceError } from "../errors.js";
 
@@ -200,9 +200,16 @@ export class ScanSession {
       const hi = Math.min(this.total, h.end + GRAMMAR_AFTER);
       const view = this.data.subarray(lo - this.base, hi - this.base);
       const rules = h.rules.map((r) => this.set.rules[r]!);
+      let rescanned: Buffer | undefined;
       for (const { rule: c, pair, bytes } of assignedValues(view, h.pos - lo, h.end - lo, rules)) {
         const start = lo + pair.value.start;
         const stop = lo + pair.value.end;
+        // A percent-encoded URL parameter's value is glued to `%3D`, where self-identifying tokens'
+        // own rules see no boundary: every rule scans the decoded value, once per pair.
+        if (pair.percentEncoded && rescanned !== bytes) {
+          rescanned = bytes;
+          this.candidates.push(...this.scanInner(bytes, start, stop, "url", "a URL query parameter"));
+        }
         const finding = this.judge(c, bytes, start, stop, view, pair.value.start, pair.value.end);
         if (finding === "allowed") this.candidates.push({ rule: c, start, end: stop });
         else if (finding) this.candidates.push({ rule: c, start, end: stop, finding });
@@ -263,6 +270,8 @@ export class ScanSession {
       const start = iv.start + span[0];
       const stop = iv.start + span[1];
       if (start < (this.lastEnd.get(iv.rule) ?? -1)) continue;
+      // The value of a name the rule's own assignment rules out (card_id = …) is not this credential.
+      if (c.assignment && vetoedByName(slice, span[0], c)) continue;
       if (c.rule.decode) {
         // Hook: decoder rules (decoders.ts) report what is inside the encoded text.
         const nameSpan = named && "name" in named ? named.name : undefined;
@@ -319,24 +328,9 @@ export class ScanSession {
     const decode = c.rule.decode!;
     const decoded = decodeValue(decode.as, window.subarray(from, to));
     if (!decoded) return [];
-    const inner = innerRuleSet(this.set);
-    const found: Finding[] = [];
-    if (inner.rules.length) {
-      const s = new ScanSession(inner, this.target, (f) => found.push(f), this.options);
-      s.push(decoded);
-      s.end();
-    }
+    const found = this.scanInner(decoded, start, stop, decode.as, decode.where);
+    if (found.length) return found;
     const note = ` — ${decode.as}-decoded from ${decode.where}`;
-    if (found.length) {
-      const at = this.lines.locate(start, this.data, this.base);
-      const end = this.lines.locate(stop, this.data, this.base);
-      const byId = new Map(inner.rules.map((r) => [r.rule.id, r]));
-      return found.map((f) => {
-        Object.assign(f, { offset: start, endOffset: stop, line: at.line, column: at.column, endLine: end.line, endColumn: end.column, encoding: decode.as });
-        f.message += note;
-        return { rule: byId.get(f.ruleId)!, start, end: stop, finding: f, decoded: true };
-      });
-    }
     if (!decode.reportSelf) return [];
     const require = compileRuleExtras(c.rule).require;
     // A regex that names the value's key (group `name`) lets the key or the bytes say credential.
@@ -350,6 +344,29 @@ export class ScanSession {
     finding.encoding = decode.as;
     finding.message += note;
     return [{ rule: c, start, end: stop, finding }];
+  }
+
+  /**
+   * What every rule finds inside a decoded value, placed at the encoded text [start, stop): the
+   * finding says it was decoded, and plain matches of the same rule there yield to it.
+   */
+  private scanInner(decoded: Buffer, start: number, stop: number, as: string, where: string): Candidate[] {
+    const inner = innerRuleSet(this.set);
+    const found: Finding[] = [];
+    if (inner.rules.length) {
+      const s = new ScanSession(inner, this.target, (f) => found.push(f), this.options);
+      s.push(decoded);
+      s.end();
+    }
+    if (!found.length) return [];
+    const at = this.lines.locate(start, this.data, this.base);
+    const end = this.lines.locate(stop, this.data, this.base);
+    const byId = new Map(inner.rules.map((r) => [r.rule.id, r]));
+    return found.map((f) => {
+      Object.assign(f, { offset: start, endOffset: stop, line: at.line, column: at.column, endLine: end.line, endColumn: end.column, encoding: as });
+      f.message += ` — ${as}-decoded from ${where}`;
+      return { rule: byId.get(f.ruleId)!, start, end: stop, finding: f, decoded: true };
+    });
   }
 
   /** The lowest offset at which any future candidate can still start. */

@@ -31,7 +31,7 @@ export interface Pair {
   name: Span;
   value: Span;
   syntax: Syntax;
-  /** The value is percent-encoded text: rules see it decoded. */
+  /** The value is (in) percent-encoded text: rules see it decoded, and every rule scans it. */
   percentEncoded: boolean;
 }
 
@@ -66,6 +66,7 @@ export function nameAround(b: Buffer, hs: number, he: number): Name | undefined 
   while (end > start && (b[end - 1] === 0x2e || b[end - 1] === 0x2d)) end--;
   if (end <= start || start > hs || end < he) return undefined;
   end = spacedNameEnd(b, end);
+  if (b[end] === 0x3a) start = spacedNameStart(b, start);
   let outerStart = start - dashes;
   let outerEnd = end;
   let quoted = false;
@@ -99,6 +100,17 @@ function spacedNameEnd(b: Buffer, end: number): number {
     e = j;
   }
   return end;
+}
+
+/** The same to the left (`# next page token: …` is a page token, not a token). */
+function spacedNameStart(b: Buffer, start: number): number {
+  let s = start;
+  for (let words = 0; words < 3 && b[s - 1] === 0x20 && isWordChar(b[s - 2]); words++) {
+    let j = s - 1;
+    while (j > 0 && s - j < 48 && isWordChar(b[j - 1])) j--;
+    s = j;
+  }
+  return s;
 }
 
 /** `name:` / `key=` / `variable` written just before the name: the name is another entry's name. */
@@ -210,7 +222,7 @@ function isDockerfileEnv(b: Buffer, name: Name): boolean {
 }
 
 /** The value after the name itself: every form where a separator follows the name. */
-function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; syntax: Syntax } | undefined {
+function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; syntax: Syntax; percent: boolean } | undefined {
   let p = name.outerEnd;
   let closers = 0;
   while (closers < 3 && (b[p] === 0x5d || b[p] === 0x29)) {
@@ -276,7 +288,7 @@ function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; s
   else value = blockScalarAt(b, v, indentOf(b, name.outerStart)) ?? valueAt(b, v, ctx);
   // A setter takes the value alone (`.apiKey("…")`); `secret("a", x, "b")` is some other call.
   if (value && syntax === "call" && b[p] === 0x28 && b[skipHSpace(b, value.end + 1)] !== 0x29) return undefined;
-  return value && { value, syntax };
+  return value && { value, syntax, percent: ctx.percent };
 }
 
 function contextOf(b: Buffer, name: Name): ValueContext {
@@ -304,7 +316,7 @@ export function pairsOf(b: Buffer, name: Name): Pair[] {
   }
   const direct = directValue(b, name, ctx);
   if (!direct) return [];
-  return [{ name: span, value: direct.value, syntax: direct.syntax, percentEncoded: direct.syntax === "query" && hasPercentEscape(b, direct.value) }];
+  return [{ name: span, value: direct.value, syntax: direct.syntax, percentEncoded: direct.syntax === "query" && (ctx.percent || direct.percent || hasPercentEscape(b, direct.value)) }];
 }
 
 function hasPercentEscape(b: Buffer, v: Span): boolean {
