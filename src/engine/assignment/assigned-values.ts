@@ -3,7 +3,7 @@
 import type { CompiledRule } from "../compile.js";
 import { decodeUrl } from "../decoders.js";
 import { nameAround, pairsOf, type Pair } from "./pairs.js";
-import { acceptsName, nameWords, rejectsName } from "./rule-names.js";
+import { acceptsName, mentionsName, nameWords, rejectsName } from "./rule-names.js";
 import { NAME_CHAR, isHSpace, isQuote } from "./bytes.js";
 
 export interface AssignedValue {
@@ -45,8 +45,10 @@ export function assignedValues(view: Buffer, hs: number, he: number, rules: read
     const raw = view.subarray(pair.value.start, pair.value.end);
     const bytes = pair.percentEncoded ? (decodeUrl(raw.toString("utf8")) ?? raw) : raw;
     if (NOT_A_SECRET.test(bytes.toString("latin1", 0, 32)) || isTemplated(bytes)) continue;
+    // A value that spells a name the rule looks for (`exports.setApiKey = setApiKey`) is code.
+    const valueWords = bytes.length <= 256 ? nameWords(bytes.toString("latin1")) : [];
     for (const rule of accepting) {
-      if (rule.assignment!.value.test(bytes)) out.push({ rule, pair, bytes });
+      if (rule.assignment!.value.test(bytes) && !mentionsName(rule.assignment!, valueWords)) out.push({ rule, pair, bytes });
     }
   }
   return out;

@@ -112,6 +112,11 @@ export function rejectsName(a: CompiledAssignment, words: readonly string[]): bo
   return words.length > 0 && a.names.some((n) => matchEnd(words, n) >= 0) && !acceptsName(a, words);
 }
 
+/** Whether words (of a value) spell one of the rule's names: `setApiKey = setApiKey` holds no key. */
+export function mentionsName(a: CompiledAssignment, words: readonly string[]): boolean {
+  return a.names.some((n) => matchEnd(words, n) >= 0);
+}
+
 /** Whether a name (its words) is one the rule accepts. */
 export function acceptsName(a: CompiledAssignment, words: readonly string[]): boolean {
   if (words.length === 0) return false;
