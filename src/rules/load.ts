@@ -26,6 +26,7 @@ export interface RuleSpec {
   severity: Severity;
   environment?: Environment;
   generic?: boolean;
+  defersTo?: string[];
   confidence?: Confidence;
   keywords: string[];
   keywordsCaseInsensitive?: boolean;
@@ -77,6 +78,7 @@ export function ruleFromSpec(spec: RuleSpec, pack: { provider: string; family: s
     remediation: { ...spec.remediation },
     tags: spec.tags ?? [],
     generic: spec.generic ?? false,
+    ...(spec.defersTo?.length && { defersTo: spec.defersTo }),
     confidence: spec.confidence ?? pack.confidence ?? "B",
     ...(spec.decode && {
       decode: {
