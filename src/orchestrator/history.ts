@@ -35,7 +35,7 @@ interface Seen {
   occurrences: number;
 }
 
-const keyOf = (f: Finding) => `${f.ruleId}\0${f.secretHash}`;
+const keyOf = (f: Finding) => `${f.ruleId}\0${f.secretDigest}`;
 
 /**
  * Every distinct credential (rule + secret) in the history of all refs, with its first commit and
