@@ -87,7 +87,8 @@ export class Orchestrator {
   private async *items(items: Iterable<SourceItem> | AsyncIterable<SourceItem>, scope: Scope, o: RunOptions, seen: Set<string> | undefined, depth: number): AsyncGenerator<Finding> {
     const openers = depth >= MAX_OPEN_DEPTH ? [] : (o.openers ?? UNIT_OPENERS);
     const trailing: SourceNotice[] = [];
-    const admitted = Symbol.asyncIterator in items ? admitAsync(items, scope, openers, trailing) : admitSync(items, scope, openers, trailing);
+    const off = depth >= MAX_OPEN_DEPTH;
+    const admitted = Symbol.asyncIterator in items ? admitAsync(items, scope, openers, trailing, off) : admitSync(items, scope, openers, trailing, off);
     const scanned = scanUnits(this.parts.engine, admitted, {
       jobs: o.jobs,
       init: this.parts.init,
@@ -137,35 +138,37 @@ export class Orchestrator {
  * until the next admitted unit, which carries them, so they keep their place however far ahead the
  * pool reads; those after the last unit end up in `trailing`.
  */
-function admit(item: SourceItem, scope: Scope, openers: readonly UnitOpener[], pending: SourceNotice[]): Admitted | undefined {
+function admit(item: SourceItem, scope: Scope, openers: readonly UnitOpener[], pending: SourceNotice[], openersOff = false): Admitted | undefined {
   if (isNotice(item)) {
     pending.push(item.notice);
     return undefined;
   }
-  const unit = item;
-  const size = unitSize(unit);
-  if (!unit.named) {
-    if (!scope.includes(unit.target.path)) return undefined;
-    if (size > scope.maxSize) {
-      pending.push(scope.oversize(unit.target.path, size));
-      return undefined;
-    }
-  }
+  const size = unitSize(item);
+  if (!item.named && !scope.includes(item.target.path)) return undefined;
+  // Over the size limit a unit is still scanned if it starts as text (unit-scan.ts): never dropped here.
+  const unit: ScanUnit = size > scope.maxSize && item.overLimit === undefined ? { ...item, overLimit: scope.maxSize } : item;
   const opener = openers.length ? openerFor(unit, openers) : undefined;
-  const work: UnitWork | undefined = opener ? undefined : { target: unit.target, content: unit.content, ...(unit.encoding && { encoding: unit.encoding }) };
+  if (!opener && openersOff && openerFor(unit)) {
+    // Too deep to open once more: said, not scanned as opaque bytes.
+    pending.push({ path: unit.target.path, reason: `not scanned: nested more than ${MAX_OPEN_DEPTH} formats deep`, incomplete: true });
+    return undefined;
+  }
+  const work: UnitWork | undefined = opener
+    ? undefined
+    : { target: unit.target, content: unit.content, ...(unit.encoding && { encoding: unit.encoding }), ...(unit.overLimit !== undefined && { overLimit: unit.overLimit }) };
   return { unit, work, size, before: pending.length ? pending.splice(0) : undefined, opener };
 }
 
-function* admitSync(items: Iterable<SourceItem>, scope: Scope, openers: readonly UnitOpener[], trailing: SourceNotice[]): Generator<Admitted> {
+function* admitSync(items: Iterable<SourceItem>, scope: Scope, openers: readonly UnitOpener[], trailing: SourceNotice[], off: boolean): Generator<Admitted> {
   for (const item of items) {
-    const a = admit(item, scope, openers, trailing);
+    const a = admit(item, scope, openers, trailing, off);
     if (a) yield a;
   }
 }
 
-async function* admitAsync(items: AsyncIterable<SourceItem>, scope: Scope, openers: readonly UnitOpener[], trailing: SourceNotice[]): AsyncGenerator<Admitted> {
+async function* admitAsync(items: AsyncIterable<SourceItem>, scope: Scope, openers: readonly UnitOpener[], trailing: SourceNotice[], off: boolean): AsyncGenerator<Admitted> {
   for await (const item of items) {
-    const a = admit(item, scope, openers, trailing);
+    const a = admit(item, scope, openers, trailing, off);
     if (a) yield a;
   }
 }

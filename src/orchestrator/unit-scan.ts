@@ -1,18 +1,23 @@
 // One scan unit's bytes through the engine, the same on the main thread and in a pool worker:
 // findings in offset order, and a notice when the unit was skipped or could not be read to the end.
-// This is where a unit's bytes become text (the text rules: binary skipped, UTF-16 converted), once
-// for every source.
+// This is where a unit's bytes become text (src/text: BOMs dropped, UTF-16 decoded, binary reduced to
+// its printable runs), once for every source; and where an archive known only by its magic bytes
+// (a renamed zip, an image layer blob) is opened, on the thread that read it.
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import type { Engine } from "../engine/engine.js";
 import { ScanTimeout } from "../engine/session.js";
-import { readForScan, wholeFileContent, WHOLE_READ_LIMIT, type FileContent } from "../sources/files.js";
+import { overLimitReason, readForScan, wholeFileContent, WHOLE_READ_LIMIT, type FileContent } from "../sources/files.js";
 import type { ScanUnit } from "../sources/source.js";
+import { startsAsText, textForScan, textStream, SNIFF_BYTES } from "../text/index.js";
+import { scanOpenedUnit, sizeScope } from "./opened-units.js";
+import { DEFAULT_MAX_FILE_SIZE } from "./scope.js";
 import type { Finding, ScanTarget } from "../types.js";
 
-/** Why a unit was not scanned, or not completely; the caller adds the path. */
+/** Why a unit was not scanned, or not completely; the caller adds the unit's path unless it names an entry inside it. */
 export interface FileNotice {
   reason: string;
   incomplete: boolean;
+  path?: string;
 }
 
 export type FileScanEvent = { finding: Finding } | { notice: FileNotice };
@@ -22,7 +27,10 @@ export interface UnitWork {
   target: ScanTarget;
   content: ScanUnit["content"];
   encoding?: ScanUnit["encoding"];
+  overLimit?: ScanUnit["overLimit"];
 }
+
+type FileRef = { abs: string | Buffer; size: number; overLimit?: number };
 
 /**
  * Reads files for scanning, one at a time. Small files are read synchronously into one buffer that
@@ -35,25 +43,25 @@ const REUSED_BUFFER_LIMIT = 1024 * 1024;
 export class EntryReader {
   private buf = Buffer.allocUnsafe(64 * 1024);
 
-  async read(file: { abs: string; size: number }): Promise<FileContent | Error> {
+  async read(file: FileRef): Promise<FileContent | Error> {
     try {
-      return file.size <= WHOLE_READ_LIMIT ? wholeFileContent(this.readSmall(file)) : await readForScan(file);
+      return file.size <= WHOLE_READ_LIMIT ? wholeFileContent(this.readSmall(file), file.overLimit) : await readForScan(file);
     } catch (err) {
       return err instanceof Error ? err : new Error(String(err));
     }
   }
 
   /** A file read whole, without a promise per file (most files of a walk), or undefined if it is streamed. */
-  readWhole(file: { abs: string; size: number }): Exclude<FileContent, { kind: "stream" }> | Error | undefined {
+  readWhole(file: FileRef): Exclude<FileContent, { kind: "stream" }> | Error | undefined {
     if (file.size > WHOLE_READ_LIMIT) return undefined;
     try {
-      return wholeFileContent(this.readSmall(file));
+      return wholeFileContent(this.readSmall(file), file.overLimit);
     } catch (err) {
       return err instanceof Error ? err : new Error(String(err));
     }
   }
 
-  private readSmall(file: { abs: string; size: number }): Buffer {
+  private readSmall(file: FileRef): Buffer {
     // One byte more than the walk saw: a short read is the end of the file, a full one means it grew.
     const want = file.size + 1;
     // The few files above this get a buffer of their own: a reused one would keep its largest size
@@ -80,17 +88,17 @@ function failure(err: unknown): FileScanEvent {
   return { notice: { reason: `read failed mid-file (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true } };
 }
 
-function unread(content: Error | { kind: "binary" }): FileScanEvent {
+function unread(content: Error | { kind: "not-scanned"; reason: string }): FileScanEvent {
   if (content instanceof Error) {
     const code = (content as NodeJS.ErrnoException).code;
     return { notice: { reason: `cannot read (${code ?? content.message})`, incomplete: true } };
   }
-  return { notice: { reason: "binary file skipped", incomplete: false } };
+  return { notice: { reason: content.reason, incomplete: true } };
 }
 
 /** The events of content read whole: computed at once, since there is nothing to wait for. */
-export function scanWholeContent(engine: Engine, target: ScanTarget, content: Exclude<FileContent, { kind: "stream" }> | Error): FileScanEvent[] {
-  if (content instanceof Error || content.kind === "binary") return [unread(content)];
+export function scanWholeContent(engine: Engine, target: ScanTarget, content: Exclude<FileContent, { kind: "stream" | "archive" }> | Error): FileScanEvent[] {
+  if (content instanceof Error || content.kind === "not-scanned") return [unread(content)];
   const events: FileScanEvent[] = [];
   try {
     for (const finding of engine.scanBuffer(content.data, target)) events.push({ finding });
@@ -109,35 +117,75 @@ async function* scanChunks(engine: Engine, target: ScanTarget, chunks: AsyncIter
   }
 }
 
-/** `content` is what reading the file gave: its bytes, a stream of them, or the error that stopped the read. */
-export async function* scanFileContent(engine: Engine, target: ScanTarget, content: FileContent | Error): AsyncGenerator<FileScanEvent> {
-  if (content instanceof Error || content.kind !== "stream") {
-    yield* scanWholeContent(engine, target, content);
+/**
+ * A stream over the size limit: scanned if it starts as text (its first SNIFF_BYTES tell), else not
+ * read further and reported.
+ */
+async function* overLimitStream(engine: Engine, target: ScanTarget, chunks: AsyncIterable<Buffer>, limit: number): AsyncGenerator<FileScanEvent> {
+  const it = chunks[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let have = 0;
+  let done = false;
+  while (have < SNIFF_BYTES) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    head.push(r.value);
+    have += r.value.length;
+  }
+  const first = Buffer.concat(head);
+  if (!startsAsText(first)) {
+    await it.return?.();
+    yield { notice: { reason: overLimitReason(undefined, limit), incomplete: true } };
     return;
   }
   yield* scanChunks(
     engine,
     target,
-    (async function* () {
-      yield content.head;
-      yield* content.rest;
-    })(),
+    textStream(
+      (async function* () {
+        yield first;
+        if (!done) for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+      })(),
+    ),
   );
+}
+
+/** A file that its first bytes show to be an archive: opened here, its entries scanned here. */
+function openedFile(engine: Engine, target: ScanTarget, file: FileRef, data?: Buffer): AsyncIterable<FileScanEvent> {
+  const unit: ScanUnit = { target: { ...target }, content: data ? { kind: "bytes", data } : { kind: "file", abs: file.abs, size: file.size } };
+  return scanOpenedUnit(engine, unit, sizeScope(file.overLimit ?? DEFAULT_MAX_FILE_SIZE));
 }
 
 /** One unit's events: an array when its bytes were at hand whole (most units), a stream otherwise. */
 export function scanUnit(engine: Engine, reader: EntryReader, unit: UnitWork): FileScanEvent[] | AsyncIterable<FileScanEvent> {
-  const { content, target } = unit;
+  const { content, target, overLimit } = unit;
   if (content.kind === "bytes") {
-    return scanWholeContent(engine, target, unit.encoding === "utf8" ? { kind: "buffer", data: content.data } : wholeFileContent(content.data));
+    if (unit.encoding === "utf8") return scanWholeContent(engine, target, { kind: "buffer", data: content.data });
+    const whole = wholeFileContent(content.data, overLimit);
+    if (whole.kind === "archive") return openedFile(engine, target, { abs: "", size: content.data.length }, content.data);
+    return scanWholeContent(engine, target, whole);
   }
-  if (content.kind === "stream") return scanChunks(engine, target, content.chunks);
-  const whole = reader.readWhole(content);
+  if (content.kind === "stream") {
+    if (overLimit !== undefined) return overLimitStream(engine, target, content.chunks, overLimit);
+    return scanChunks(engine, target, unit.encoding === "utf8" ? content.chunks : textStream(content.chunks));
+  }
+  const file = { ...content, ...(overLimit !== undefined && { overLimit }) };
+  const whole = file.size > WHOLE_READ_LIMIT || overLimit !== undefined ? undefined : reader.readWhole(file);
   if (whole === undefined) {
     return (async function* () {
-      yield* scanFileContent(engine, target, await reader.read(content));
+      const read = await reader.read(file);
+      if (read instanceof Error || read.kind !== "stream") {
+        if (!(read instanceof Error) && read.kind === "archive") yield* openedFile(engine, target, file, read.data);
+        else yield* scanWholeContent(engine, target, read);
+        return;
+      }
+      yield* scanChunks(engine, target, read.chunks);
     })();
   }
+  if (!(whole instanceof Error) && whole.kind === "archive") return openedFile(engine, target, file, whole.data);
   return scanWholeContent(engine, target, whole);
 }
 

@@ -1,7 +1,7 @@
 // What every reporter receives: the findings of one run and the facts needed to present them.
 import type { Finding, Rule } from "../types.js";
 import type { FailOn } from "../config/config.js";
-import type { SourceNotice } from "../sources/files.js";
+import type { SourceNotice } from "../types.js";
 import type { Exemption } from "../config/added-exemptions.js";
 
 export interface ScanReport {

@@ -5,6 +5,7 @@ import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
 import { commitNames, refNames } from "../../sources/git/names.js";
 import { prepareTrustedScan, TRUST_OPTIONS, TRUST_OPTIONS_HELP } from "../trusted-scan.js";
+import { countCommits, endingProgress, revisionArgs, startProgress } from "../progress.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import type { SourceNotice } from "../../sources/source.js";
@@ -50,7 +51,10 @@ export const gitCommand: Command = {
     const { scanner } = prepared;
     const notices: SourceNotice[] = [];
     const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
+    const progress = startProgress(values, io, "keyfence git", "commits");
+    if (progress) void countCommits(io.cwd, io.env, revisionArgs({ range: values.range, all: values.all, since: values.since, firstParent: values["first-parent"] })).then((n) => progress.setTotal(n));
     const options = {
+      ...(progress && { onCommit: (_c: unknown, s: GitScanSummary) => progress.set(s.commits, s.bytes) }),
       cwd: io.cwd,
       env: io.env,
       ...(values.range !== undefined && { range: values.range }),
@@ -60,7 +64,7 @@ export const gitCommand: Command = {
       // Oldest commit first: the first occurrence of a fingerprint is the commit that introduced it.
       dedupe: true,
     };
-    const findings = scanGitRange(scanner, options, noticePrinter(io, notices, { all: true }), summary);
+    const findings = endingProgress(scanGitRange(scanner, options, noticePrinter(io, notices, { all: true }), summary), progress);
     // Authors, committers, messages and paths of the commits (and, with --all, ref names and tag messages).
     const git = { cwd: io.cwd, env: io.env };
     const revisions = values.range !== undefined ? [values.range] : values.all ? ["--all"] : ["HEAD"];

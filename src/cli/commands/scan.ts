@@ -1,6 +1,7 @@
 import { KeyfenceError } from "../../errors.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
+import { endingProgress, startProgress } from "../progress.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import { checkPathsExist, fileSource } from "../../sources/files.js";
@@ -21,13 +22,17 @@ const OPTIONS = {
 const USAGE = `Usage: keyfence scan [paths…] [options]
 
 Scans files and folders (default: the current folder). Folders are walked with .gitignore honoured;
-symbolic links are never followed; binary files are skipped. '-' reads standard input.
+symbolic links are never followed; binary files are scanned for their printable runs; archives
+(zip, jar, war, apk, whl, nupkg, tar, tar.gz, tgz, gz), Jupyter notebooks and container images
+(docker save / OCI tarballs, OCI layout folders) are opened; named pipes, /dev/stdin and <(…) given
+as arguments are read as streams. '-' reads standard input.
 
 Sources:
       --include GLOB      only scan paths matching GLOB (repeatable)
       --exclude GLOB      skip paths matching GLOB (repeatable)
       --no-gitignore      also scan files that .gitignore excludes
-      --max-file-size N   skip files larger than N bytes (suffixes k, m, g; default 50m)
+      --max-file-size N   binary files larger than N bytes are not scanned (reported; the scan is
+                          incomplete); text files of any size are streamed (suffixes k, m, g; default 50m)
       --stdin-name NAME   path to show for findings read from standard input (default '-')
   -j, --jobs N            threads that scan files (default: one per core; 1 = no worker threads)
 
@@ -71,6 +76,8 @@ export const scanCommand: Command = {
     const paths = positionals.length ? positionals : ["."];
     const notices: SourceNotice[] = [];
     const stats = { files: 0, bytes: 0 };
+    // Folders have no cheap total (the walk is the scan): files, bytes and rate, no ETA.
+    const progress = startProgress(values, io, "keyfence scan", "files");
     const onNotice = noticePrinter(io, notices);
     const sources: Source[] = [];
     // Every unit's name (and --stdin-name) is scanned as text too: a token used as a file name.
@@ -82,6 +89,7 @@ export const scanCommand: Command = {
         for await (const chunk of io.stdin) {
           const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
           stats.bytes += buf.length;
+          progress?.add(0, buf.length);
           yield buf;
         }
       })();
@@ -94,6 +102,7 @@ export const scanCommand: Command = {
         if (u.path !== "-") names.push({ kind: paths.includes("-") && u.path === values["stdin-name"] ? "standard input name" : "file name", value: u.path, target: { path: u.path } });
         stats.files++;
         stats.bytes += u.size;
+        progress?.add(1, u.size);
       },
       ...(values.include && { include: values.include }),
       ...(values.exclude && { exclude: values.exclude }),
@@ -101,6 +110,6 @@ export const scanCommand: Command = {
       ...(maxFileSize !== undefined && { maxFileSize }),
       ...(jobs !== undefined && { jobs }),
     });
-    return finishScan(prepared, { findings, notices, stats, command: "scan", names }, values, io);
+    return finishScan(prepared, { findings: endingProgress(findings, progress), notices, stats, command: "scan", names }, values, io);
   },
 };

@@ -1,11 +1,11 @@
 // The lines a patch adds, file by file, as scan units: the added lines of one file in one commit are
 // one text (so a PEM block added in one piece is seen whole), with a line mapping from that text back
-// to the new file. A change whose added text holds a NUL in its first 8 KiB is binary and not a unit.
+// to the new file. The text module reads it like any unit's bytes (UTF-16 decoded, binary as its
+// printable runs): a NUL in a committed file cannot hide a key.
 import type { Scope, ScanUnit } from "../source.js";
+import { sniff } from "../../text/index.js";
 import type { CommitInfo, FileHeader, PatchEvents } from "./patch-parser.js";
 
-/** Like `classify` for files: a NUL in the first 8 KiB of what a change adds marks it binary. */
-const SNIFF = 8192;
 const NL = Buffer.from("\n");
 
 export interface AddedLineStats {
@@ -83,18 +83,14 @@ export class AddedLineUnits implements PatchEvents {
     if (!file || this.pendingBytes === 0) return;
     const text = Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
-    if (text.subarray(0, SNIFF).includes(0)) {
-      this.stats.binary++;
-      return;
-    }
+    // Counted for the summary only: binary added text is scanned too.
+    if (sniff(text).encoding === "binary") this.stats.binary++;
     this.stats.files++;
     this.stats.bytes += text.length;
     const c = this.commitInfo;
     this.ready.push({
       target: { path: file.path, ...(c && { commit: c.commit, author: c.author, date: c.date }) },
       content: { kind: "bytes", data: text },
-      // The binary check is done above, on the added text: it is not a file to classify again.
-      encoding: "utf8",
       lines: this.map,
     });
   }

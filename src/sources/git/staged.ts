@@ -7,7 +7,7 @@
 // `--text` keeps files that .gitattributes marks `-diff`/binary in view (lockfiles often are); real
 // binaries are recognised by content instead.
 import { KeyfenceError } from "../../errors.js";
-import type { Scope, Source, SourceItem } from "../source.js";
+import type { Scope, ScanUnit, Source, SourceItem } from "../source.js";
 import { CatFile } from "./cat-file.js";
 import { LineSplitter } from "./line-splitter.js";
 import { PatchParser, type PatchEvents } from "./patch-parser.js";
@@ -159,7 +159,10 @@ export class StagedSource implements Source {
         if ("missing" in obj) {
           yield { notice: { path: file.path, reason: `staged object ${obj.oid.slice(0, 12)} is missing`, incomplete: true } };
         } else if ("skipped" in obj) {
-          yield { notice: scope.oversize(file.path, obj.size) };
+          // Over the limit, the blob is streamed (scanned to its end if it is text): a size limit must
+          // never let a secret into a commit.
+          const unit: ScanUnit = { target: { path: file.path, blob: file.blob }, content: { kind: "stream", chunks: blobChunks(file.blob, { cwd, env }) }, overLimit: scope.maxSize };
+          yield file.added !== "whole" ? { ...unit, counts: file.added } : unit;
         } else {
           yield { target: { path: file.path, blob: file.blob }, content: { kind: "bytes", data: obj.content }, ...(file.added !== "whole" && { counts: file.added }) };
         }
@@ -174,5 +177,21 @@ export class StagedSource implements Source {
         diff.child.kill();
       }
     }
+  }
+}
+
+/** One blob's bytes from its own `git cat-file blob` process, read only when the scan gets to them. */
+async function* blobChunks(oid: string, options: { cwd: string; env?: NodeJS.ProcessEnv }): AsyncGenerator<Buffer> {
+  const args = ["cat-file", "blob", oid];
+  const proc = startGit(args, options);
+  proc.child.stdin.end();
+  let finished = false;
+  try {
+    for await (const chunk of proc.stdout) yield chunk as Buffer;
+    const { code, stderr } = await proc.done;
+    finished = true;
+    if (code !== 0) throw new GitFailure(args, code, stderr);
+  } finally {
+    if (!finished) proc.child.kill();
   }
 }
