@@ -59,6 +59,8 @@ export interface SessionOptions {
   compactAt?: number;
   /** Wall-clock budget for one input; past it the session throws ScanTimeout (reported, not skipped). */
   timeLimitMs?: number;
+  /** Key of findings' secret digests (src/finding/fingerprint.ts); the Engine draws a random one when unset. */
+  fingerprintKey?: Uint8Array;
 }
 
 /** One input took longer than its budget: file scans report it as not fully scanned; elsewhere it fails the run. */
@@ -313,7 +315,7 @@ export class ScanSession {
     if (inlineAllowed(view, start - viewFrom, stop - viewFrom, rule.id)) return "allowed";
     const at = this.lines.locate(start, this.data, this.base);
     const end = this.lines.locate(stop, this.data, this.base);
-    const finding = buildFinding(c, secret, this.target, { offset: start, endOffset: stop, line: at.line, column: at.column, endLine: end.line, endColumn: end.column }, entropy);
+    const finding = buildFinding(c, secret, this.target, { offset: start, endOffset: stop, line: at.line, column: at.column, endLine: end.line, endColumn: end.column }, entropy, this.options.fingerprintKey!);
     // Hook: tokens without an environment marker take it from nearby text or the file name (context.ts).
     if (rule.context) applyContext(rule, finding, window, from, to, this.target.path);
     return finding;
