@@ -49,9 +49,11 @@ export function dayOf(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-export function loadBaseline(file: string): Baseline {
+/** Reads and checks a baseline; `text` is its content when it comes from elsewhere than the disk (a commit). */
+export function loadBaseline(file: string, text?: string): Baseline {
   const doc = loadDocument<Baseline>(file, BASELINE_SCHEMA, {
     what: "baseline",
+    ...(text !== undefined && { text }),
     subjectOf: (value, path) => {
       const entry = path[0] === "entries" && typeof path[1] === "number" ? (value as Baseline).entries?.[path[1]] : undefined;
       return entry && typeof entry.fingerprint === "string" ? `entry ${entry.fingerprint}` : undefined;

@@ -40,6 +40,11 @@ export const textReporter: Reporter = (report, { showSecrets, color }) => {
   // What was not (fully) scanned is part of the report itself, not only of stderr: a report written
   // to a file must say it too.
   for (const n of report.notices) if (n.incomplete) lines.push(`not scanned: ${n.path}: ${n.reason}`);
+  const exemptions = report.exemptions ?? [];
+  if (exemptions.length) {
+    lines.push(`Inline allows added by this change (${exemptions.length}); each one silences findings on its line:`);
+    for (const e of exemptions) lines.push(`    ${e.path}:${e.line}  ${e.rules.length ? e.rules.join(", ") : "every rule"}  — ${e.reason ?? "no reason given"}`);
+  }
   if (lines.length) lines.push("");
   lines.push(summaryLine(report));
   return lines.join("\n") + "\n";

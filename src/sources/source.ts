@@ -21,15 +21,9 @@
 //   - a format found inside other input (an archive, a notebook, an image tarball) is a `UnitOpener`:
 //     register it in src/sources/openers.ts and every source gets it (a zip in a folder, in a commit,
 //     in another zip), through the worker pool, with no change to the engine, policy or reporters.
-import type { ScanTarget } from "../types.js";
+import type { ScanTarget, SourceNotice } from "../types.js";
 
-/** Something a source could not do or chose not to: deliberate skips are notices, failures make the scan incomplete. */
-export interface SourceNotice {
-  path: string;
-  reason: string;
-  /** True when an input could not be scanned for a reason other than policy (permissions, vanished, missing objects). */
-  incomplete: boolean;
-}
+export type { SourceNotice } from "../types.js";
 
 /** How a unit is named in findings. */
 export interface UnitTarget extends ScanTarget {

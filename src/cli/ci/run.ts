@@ -1,13 +1,17 @@
 // The body of `keyfence ci`: plan the range (src/ci/ detects the CI and its change under review),
 // scan it through the orchestrator like `keyfence git` (the configuration's scope and each secret
-// once, at the commit that introduced it), filter by baseline, report, and write the CI outputs.
+// once, at the commit that introduced it), judged by the trusted configuration of the range's base
+// (src/cli/trusted-scan.ts), filter by baseline, report, and write the CI outputs.
 import { SCAN_OPTIONS } from "../args.js";
-import { finishScan, noticePrinter, prepareScan, type ScanFlags } from "../scan-run.js";
+import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
+import { prepareTrustedScan, TRUST_OPTIONS, TRUST_OPTIONS_HELP, type TrustFlags } from "../trusted-scan.js";
 import type { CliIO } from "../io.js";
 import { scanGitRange } from "../../orchestrator/git.js";
 import type { GitScanSummary } from "../../sources/git/index.js";
 import type { SourceNotice } from "../../sources/source.js";
 import { planFromEnvironment } from "../../ci/environment.js";
+import { safeName } from "../../names/present.js";
+import { commitNames } from "../../sources/git/names.js";
 import { writeCiOutputs } from "./outputs.js";
 import { revisionRange } from "../../ci/plan.js";
 
@@ -18,6 +22,7 @@ export const CI_OPTIONS = {
   sarif: { type: "string" },
   "gitlab-report": { type: "string" },
   "no-annotations": { type: "boolean" },
+  ...TRUST_OPTIONS,
 } as const;
 
 export const CI_OPTIONS_HELP = `CI:
@@ -25,9 +30,11 @@ export const CI_OPTIONS_HELP = `CI:
       --sarif FILE        also write SARIF to FILE (for github/codeql-action/upload-sarif)
       --gitlab-report FILE  also write GitLab's secret-detection report (default on GitLab CI:
                           gl-secret-detection-report.json)
-      --no-annotations    no GitHub workflow-command annotations (default on GitHub Actions)`;
+      --no-annotations    no GitHub workflow-command annotations (default on GitHub Actions)
 
-export interface CiFlags extends ScanFlags {
+${TRUST_OPTIONS_HELP}`;
+
+export interface CiFlags extends TrustFlags {
   range?: string;
   sarif?: string;
   "gitlab-report"?: string;
@@ -35,16 +42,20 @@ export interface CiFlags extends ScanFlags {
 }
 
 export async function runCi(flags: CiFlags, io: CliIO): Promise<number> {
-  // Configuration and baseline are checked before git is asked anything: bad input fails first.
-  const prepared = prepareScan(flags, io);
   const plan = planFromEnvironment(io.env, io.cwd, { ...(flags.range && { range: flags.range }) });
-  io.stderr.write(`keyfence ci: ${plan.description}\n`);
+  io.stderr.write(`keyfence ci: ${safeName(plan.description)}\n`);
   const range = revisionRange(plan);
+  // The change is judged by the configuration of its base, never by the one it brings.
+  const trust = range ? prepareTrustedScan(flags, io, range) : undefined;
+  const prepared = trust ?? prepareScan(flags, io);
   const notices: SourceNotice[] = [];
   const stats: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
   // The range's commits only ("A..B", "B", or "C^!"), through the same path as `keyfence git`.
   const findings = range ? scanGitRange(prepared.scanner, { cwd: io.cwd, range, dedupe: true }, noticePrinter(io, notices, { all: true }), stats) : (async function* () {})();
-  return finishScan(prepared, { findings, notices, stats, command: "ci" }, flags, io, (report) =>
+  const names = range ? commitNames({ cwd: io.cwd, env: io.env, revisions: [range] }) : [];
+  if (names instanceof Promise) names.catch(() => {});
+  const run = { findings, notices, stats, command: "ci", names, ...(trust && { controls: { findings: trust.controls, block: trust.controlsBlock }, exemptions: trust.exemptions }) };
+  return finishScan(prepared, run, flags, io, (report) =>
     writeCiOutputs(report, {
       provider: plan.provider,
       env: io.env,

@@ -1,11 +1,13 @@
 import { KeyfenceError } from "../../errors.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
+import { endingProgress, startProgress } from "../progress.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import { checkPathsExist, fileSource } from "../../sources/files.js";
 import { streamSource } from "../../sources/stdin.js";
 import type { Source, SourceNotice } from "../../sources/source.js";
+import type { Name } from "../../names/name-findings.js";
 
 const OPTIONS = {
   ...SCAN_OPTIONS,
@@ -74,8 +76,12 @@ export const scanCommand: Command = {
     const paths = positionals.length ? positionals : ["."];
     const notices: SourceNotice[] = [];
     const stats = { files: 0, bytes: 0 };
+    // Folders have no cheap total (the walk is the scan): files, bytes and rate, no ETA.
+    const progress = startProgress(values, io, "keyfence scan", "files");
     const onNotice = noticePrinter(io, notices);
     const sources: Source[] = [];
+    // Every unit's name (and --stdin-name) is scanned as text too: a token used as a file name.
+    const names: Name[] = [];
     const filePaths = paths.filter((p) => p !== "-");
     checkPathsExist(filePaths, io.cwd);
     if (paths.includes("-")) {
@@ -83,6 +89,7 @@ export const scanCommand: Command = {
         for await (const chunk of io.stdin) {
           const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
           stats.bytes += buf.length;
+          progress?.add(0, buf.length);
           yield buf;
         }
       })();
@@ -92,8 +99,10 @@ export const scanCommand: Command = {
     const findings = prepared.scanner.scan(sources, {
       onNotice,
       onUnit: (u) => {
+        if (u.path !== "-") names.push({ kind: paths.includes("-") && u.path === values["stdin-name"] ? "standard input name" : "file name", value: u.path, target: { path: u.path } });
         stats.files++;
         stats.bytes += u.size;
+        progress?.add(1, u.size);
       },
       ...(values.include && { include: values.include }),
       ...(values.exclude && { exclude: values.exclude }),
@@ -101,6 +110,6 @@ export const scanCommand: Command = {
       ...(maxFileSize !== undefined && { maxFileSize }),
       ...(jobs !== undefined && { jobs }),
     });
-    return finishScan(prepared, { findings, notices, stats, command: "scan" }, values, io);
+    return finishScan(prepared, { findings: endingProgress(findings, progress), notices, stats, command: "scan", names }, values, io);
   },
 };

@@ -23,6 +23,11 @@ export interface GitRangeOptions {
   since?: string;
   /** Every ref (branches, tags, remotes, stash) instead of a range. */
   all?: boolean;
+  /**
+   * Leave out every commit an existing ref reaches (`--not --all`): the commits new to the repository,
+   * which is what a pre-receive hook judges (the pushed refs are not updated until it accepts).
+   */
+  newToRepository?: boolean;
   /** Walk the first-parent chain and diff merges against their first parent (see above). */
   firstParent?: boolean;
   /** Detect renames so that a moved file is not reported as added (default true). */
@@ -67,6 +72,8 @@ export function logArgs(options: GitRangeOptions): string[] {
     LOG_FORMAT,
     ...(options.since !== undefined ? [`--since=${options.since}`] : []),
     ...(options.range === undefined && options.all ? ["--all"] : []),
+    // --not flips the sense of the revisions after it: every ref excluded, then the range included.
+    ...(options.newToRepository ? ["--not", "--all", "--not"] : []),
     "--end-of-options",
     ...revs,
     "--",
