@@ -122,6 +122,20 @@ describe("guards", () => {
     expect(existsSync(join(dir, "..", "escape.env"))).toBe(false);
   });
 
+  it("a compressed format without a reader (7z, xz) is named as not fully scanned; its printable runs are still scanned", () => {
+    const xz = Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 4]), Buffer.from(`\n${key("xz")}`)]);
+    const sevenZ = Buffer.concat([Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0, 4]), Buffer.alloc(100)]);
+    const dir = tree({ "logs.tar.xz": xz, "backup.7z": sevenZ });
+    const { code, out } = scan(dir);
+    expect(out.findings.map((f) => f.path)).toEqual(["logs.tar.xz"]);
+    expect(out.notices.filter((n) => n.incomplete).map((n) => [n.path, n.reason.split(" compressed")[0]])).toEqual([
+      ["backup.7z", "not fully scanned: 7z"],
+      ["logs.tar.xz", "not fully scanned: xz"],
+    ]);
+    expect(code).toBe(1);
+    expect(keyfence(["scan", "backup.7z"], { cwd: dir }).code).toBe(2);
+  });
+
   it("the entry limit counts every level", async () => {
     const many: Record<string, string> = {};
     for (let i = 0; i < 30; i++) many[`f${i}.txt`] = "x\n";

@@ -106,6 +106,7 @@ export function scanWholeContent(engine: Engine, target: ScanTarget, content: Ex
     events.length = 0;
     events.push(failure(err));
   }
+  if (content.partly) events.push({ notice: { reason: content.partly, incomplete: true } });
   return events;
 }
 
@@ -183,6 +184,7 @@ export function scanUnit(engine: Engine, reader: EntryReader, unit: UnitWork): F
         return;
       }
       yield* scanChunks(engine, target, read.chunks);
+      if (read.partly) yield { notice: { reason: read.partly, incomplete: true } };
     })();
   }
   if (!(whole instanceof Error) && whole.kind === "archive") return openedFile(engine, target, file, whole.data);

@@ -175,7 +175,15 @@ async function* zipItems(outer: UnitTarget, input: ArchiveInput, depth: number, 
       }
       continue;
     }
-    const data = await collect(await e.open(), maxEntryBytes);
+    let stream: AsyncIterable<Buffer>;
+    try {
+      stream = await e.open();
+    } catch (err) {
+      // An entry this reader cannot inflate (a compression method yauzl lacks): said, and the rest go on.
+      yield incomplete(target.path, `not scanned: ${(err as Error).message.split("\n")[0]!.slice(0, 120)}`);
+      continue;
+    }
+    const data = await collect(stream, maxEntryBytes);
     budget.bytes += data.length;
     yield* entryItems(target, data, depth, budget);
   }
