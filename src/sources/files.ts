@@ -9,7 +9,7 @@ import { gitIgnoredUnder } from "./gitignore.js";
 import { KeyfenceError } from "../errors.js";
 import type { Scope, Source, SourceItem, SourceNotice } from "./source.js";
 import { displayName, isValidUtf8, startsAsText, textForScan, textStream } from "../text/index.js";
-import { formatByMagic, MAGIC_BYTES } from "./archive/format.js";
+import { formatByMagic, formatWithoutReader, MAGIC_BYTES } from "./archive/format.js";
 
 export type { SourceNotice } from "./source.js";
 
@@ -259,8 +259,9 @@ export function fileSource(paths: readonly string[], cwd: string): Source & { re
 export const WHOLE_READ_LIMIT = 8 * 1024 * 1024;
 
 export type FileContent =
-  | { kind: "buffer"; data: Buffer }
-  | { kind: "stream"; chunks: AsyncIterable<Buffer> }
+  /** `partly`: why the bytes scanned are not all there is (compressed content without a reader). */
+  | { kind: "buffer"; data: Buffer; partly?: string }
+  | { kind: "stream"; chunks: AsyncIterable<Buffer>; partly?: string }
   | { kind: "not-scanned"; reason: string }
   /** An archive by its magic bytes (a renamed zip, a layer blob): opened by the archive reader; `data` when read whole. */
   | { kind: "archive"; data?: Buffer };
@@ -270,12 +271,18 @@ export function overLimitReason(size: number | undefined, limit: number): string
   return `not scanned: binary ${size ? `file of ${size} bytes` : "input"} is over the maximum file size of ${limit} (exclude it, or raise --max-file-size)`;
 }
 
+function withoutReader(head: Buffer): string | undefined {
+  const name = formatWithoutReader(head.subarray(0, MAGIC_BYTES));
+  return name && `not fully scanned: ${name} compressed content cannot be read (no ${name} reader); only its printable bytes were scanned`;
+}
+
 /** A file read whole, as the engine should see it (src/text: UTF-16 decoded, binary as printable runs). */
 export function wholeFileContent(data: Buffer, overLimit?: number): Exclude<FileContent, { kind: "stream" }> {
   // A copy: the bytes may sit in a buffer the reader reuses for the next file.
   if (formatByMagic(data.subarray(0, MAGIC_BYTES))) return { kind: "archive", data: Buffer.from(data) };
   if (overLimit !== undefined && !startsAsText(data)) return { kind: "not-scanned", reason: overLimitReason(data.length, overLimit) };
-  return { kind: "buffer", data: textForScan(data).data };
+  const partly = withoutReader(data);
+  return { kind: "buffer", data: textForScan(data).data, ...(partly && { partly }) };
 }
 
 async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
@@ -314,5 +321,6 @@ export async function readForScan(entry: { abs: string | Buffer; size: number; o
     stream.destroy();
     return { kind: "not-scanned", reason: overLimitReason(entry.size, entry.overLimit) };
   }
-  return { kind: "stream", chunks: textStream(prepend(head, it)) };
+  const partly = withoutReader(head);
+  return { kind: "stream", chunks: textStream(prepend(head, it)), ...(partly && { partly }) };
 }
