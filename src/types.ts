@@ -1,4 +1,5 @@
 // The shared vocabulary: every layer (sources, engine, policy, reporters, CLI) speaks in these types.
+import type { RemediationPlan } from "./finding/remediation.js";
 
 /** Rotation-risk grades (DESIGN.md): each maps to a rotation window. `info` is public-by-design material. */
 export type Severity = "critical" | "high" | "medium" | "low" | "info";
@@ -170,6 +171,8 @@ export interface Finding {
   commit?: string;
   author?: string;
   date?: string;
+  /** Digest of the container image layer the secret was found in. */
+  layer?: string;
   /** Recognisable but harmless form, e.g. `sk_live_••••••••3f9A`. */
   redacted: string;
   /** SHA-256 (hex) of the secret. */
@@ -178,7 +181,10 @@ export interface Finding {
   fingerprint: string;
   entropy?: number;
   message: string;
+  /** The fix in one line, rendered from `remediationPlan` (src/finding/remediation.ts). */
   remediation: string;
+  /** The fix as data: rotation window, revoke page, advice, and exposure once history knows it. */
+  remediationPlan?: RemediationPlan;
   revokeUrl?: string;
   rotateDays?: number;
   tags: string[];
@@ -203,4 +209,12 @@ export interface ScanTarget {
 export interface ScanWarning {
   path: string;
   reason: string;
+}
+
+/** Something a source could not do or chose not to: deliberate skips are notices, failures make the scan incomplete. */
+export interface SourceNotice {
+  path: string;
+  reason: string;
+  /** True when an input could not be scanned for a reason other than policy (permissions, vanished, missing objects). */
+  incomplete: boolean;
 }

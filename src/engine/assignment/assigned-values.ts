@@ -18,6 +18,17 @@ export interface AssignedValue {
  */
 const NOT_A_SECRET = /^(?:arn:aws[a-z-]*:|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)|-----BEGIN CERTIFICATE)/i;
 
+/** A value with a template or interpolation inside (`{{x}}`, `${x}`, `#{x}`, `<%= x %>`) is filled in elsewhere. */
+function isTemplated(bytes: Buffer): boolean {
+  for (let i = 0; i + 1 < bytes.length; i++) {
+    const c = bytes[i]!;
+    const n = bytes[i + 1]!;
+    if (n === 0x7b && (c === 0x7b || c === 0x24 || c === 0x23)) return true;
+    if (c === 0x3c && n === 0x25) return true;
+  }
+  return false;
+}
+
 /**
  * Each (rule, value) pair the rules of a hit at [hs, he) of `view` accept. The name is read and
  * checked first: a hit whose name no rule accepts (`tokenizer`, `otherwise`) costs no more.
@@ -32,7 +43,7 @@ export function assignedValues(view: Buffer, hs: number, he: number, rules: read
   for (const pair of pairsOf(view, name)) {
     const raw = view.subarray(pair.value.start, pair.value.end);
     const bytes = pair.percentEncoded ? (decodeUrl(raw.toString("utf8")) ?? raw) : raw;
-    if (NOT_A_SECRET.test(bytes.toString("latin1", 0, 32))) continue;
+    if (NOT_A_SECRET.test(bytes.toString("latin1", 0, 32)) || isTemplated(bytes)) continue;
     for (const rule of accepting) {
       if (rule.assignment!.value.test(bytes)) out.push({ rule, pair, bytes });
     }

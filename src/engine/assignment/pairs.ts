@@ -248,7 +248,7 @@ function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; s
     [next, syntax] = [b[p + 2] === 0x3d ? p + 3 : p + 2, "fallback"];
   } else if (spaced && startsWithLower(b, p, "or") && isHSpace(b[p + 2])) {
     [next, syntax, need] = [p + 2, "fallback", "quoted"];
-  } else if (c === 0x2c && name.quoted) {
+  } else if (c === 0x2c && name.quoted && (b[name.outerEnd - 1] === 0x22 || b[name.outerEnd - 1] === 0x27)) {
     [next, syntax, need] = [p + 1, "call", "quoted"];
   } else if (c === 0x28 && !name.quoted && closers === 0 && !spaced) {
     [next, syntax, need] = [p + 1, "call", "quoted"];
@@ -274,6 +274,8 @@ function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; s
   if (need === "element") value = elementTextAt(b, v);
   else if (need === "quoted") value = quotedAt(b, v);
   else value = blockScalarAt(b, v, indentOf(b, name.outerStart)) ?? valueAt(b, v, ctx);
+  // A setter takes the value alone (`.apiKey("…")`); `secret("a", x, "b")` is some other call.
+  if (value && syntax === "call" && b[p] === 0x28 && b[skipHSpace(b, value.end + 1)] !== 0x29) return undefined;
   return value && { value, syntax };
 }
 

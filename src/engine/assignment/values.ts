@@ -96,8 +96,9 @@ export function bareAt(b: Buffer, p: number, ctx: ValueContext): Span | undefine
   }
   // A value longer than MAX_VALUE is not read as a shorter one.
   if (i === p || (i >= stop && stop < b.length)) return undefined;
-  // `token = getToken()` and `password: this.options.proxyPassword` are code, not values.
-  if (b[i] === 0x28) return undefined;
+  // `token = getToken()`, `key = v2.{{x}}`, `k = a[i]` and `password: this.options.proxyPassword` are
+  // code or templates, not values.
+  if (b[i] === 0x28 || b[i] === 0x7b || b[i] === 0x5b) return undefined;
   if (isCodeReference(b, p, i)) return undefined;
   return { start: p, end: i };
 }
