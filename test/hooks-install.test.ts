@@ -154,13 +154,23 @@ describe("keyfence install with husky 9", () => {
     expect(existsSync(file)).toBe(false);
   });
 
-  it("appends after existing lines and restores the file exactly, with or without a final newline", async () => {
+  it("puts its line before the first command and restores the file exactly, with or without a final newline", async () => {
     const repo = huskyRepo();
     const file = join(repo.dir, ".husky/pre-commit");
-    for (const original of ["npm test\n", "npm test", "echo one\n\necho two\n", ""]) {
+    const line = `keyfence staged ${LINE_MARKER}`;
+    const placed: Record<string, string> = {
+      "npm test\n": `${line}\nnpm test\n`,
+      "npm test": `${line}\nnpm test`,
+      "echo one\n\necho two\n": `${line}\necho one\n\necho two\n`,
+      "": `\n${line}`,
+      "# comment only\n": `# comment only\n${line}\n`,
+      // husky 8: after the shebang and the husky.sh line it needs.
+      '#!/usr/bin/env sh\n. "$(dirname -- "$0")/_/husky.sh"\n\nnpx lint-staged\n': `#!/usr/bin/env sh\n. "$(dirname -- "$0")/_/husky.sh"\n\n${line}\nnpx lint-staged\n`,
+    };
+    for (const [original, expected] of Object.entries(placed)) {
       writeFileSync(file, original);
       await cli(["install"], repo.dir, repo.env);
-      expect(readFileSync(file, "utf8")).toContain(`keyfence staged ${LINE_MARKER}`);
+      expect(readFileSync(file, "utf8")).toBe(expected);
       await cli(["install"], repo.dir, repo.env);
       expect(readFileSync(file, "utf8").split(LINE_MARKER)).toHaveLength(2);
       await cli(["uninstall"], repo.dir, repo.env);
@@ -205,7 +215,8 @@ describe("recipes", () => {
     hooksRepo.commitFile(".pre-commit-hooks.yaml", readFileSync(manifest, "utf8"));
     const rev = hooksRepo.git("rev-parse", "HEAD").trim();
     const repo = TempRepo.init();
-    repo.commitFile(".pre-commit-config.yaml", `repos:\n  - repo: ${hooksRepo.dir}\n    rev: ${rev}\n    hooks:\n      - id: keyfence\n`);
+    // keyfence-system: the same command as the self-installing `keyfence` hook, without the npm install.
+    repo.commitFile(".pre-commit-config.yaml", `repos:\n  - repo: ${hooksRepo.dir}\n    rev: ${rev}\n    hooks:\n      - id: keyfence-system\n`);
     const env = { ...repo.env, PATH: keyfenceOnPath(), PRE_COMMIT_HOME: tempDir("kf-pc-home-") };
     const install = spawnSync("pre-commit", ["install"], { cwd: repo.dir, env, encoding: "utf8" });
     expect(install.status).toBe(0);

@@ -14,6 +14,7 @@ describe("built-in packs: coverage", () => {
     expect(rules.length).toBeGreaterThanOrEqual(120);
     // The banking families stay; breadth packs add families of their own.
     expect([...new Set(rules.map((r) => r.family))]).toEqual(expect.arrayContaining(["baas", "cloud", "crypto", "generic", "open-banking", "payments", "pci"]));
+    expect([...new Set(rules.map((r) => r.family))]).toEqual(expect.arrayContaining(["ai", "analytics", "collaboration", "crm", "email", "messaging", "observability", "saas"]));
     for (const r of rules) {
       expect(r.tags.length, r.id).toBeGreaterThan(0);
       expect(r.remediation.advice ?? r.remediation.revokeUrl, r.id).toBeTruthy();

@@ -1,7 +1,7 @@
 // What `keyfence ci` scans: the change under review, as a git revision range, and one line that says
 // so in the CI log (what users of other scanners most often cannot tell).
 
-export type CiProvider = "github" | "gitlab" | "generic";
+export type CiProvider = "github" | "gitlab" | "azure" | "bitbucket" | "jenkins" | "circleci" | "generic";
 
 export interface CiPlan {
   provider: CiProvider;

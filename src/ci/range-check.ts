@@ -9,6 +9,10 @@ import { short } from "./plan.js";
 export const DEEPEN_HINT = {
   github: "set `fetch-depth: 0` on actions/checkout so the whole history is fetched",
   gitlab: "set the CI/CD variable `GIT_DEPTH: 0` (or a depth that covers the change) so the history is fetched",
+  azure: "set `fetchDepth: 0` on the pipeline's `checkout: self` step (new pipelines fetch one commit by default)",
+  bitbucket: "set `clone: depth: full` in bitbucket-pipelines.yml (the default clone is 50 commits deep)",
+  jenkins: "turn off the shallow clone (Git › Advanced clone behaviours › Shallow clone) or run `git fetch --unshallow` first",
+  circleci: "use the full `checkout` step (no `--depth` fetch), or run `git fetch --unshallow` first",
   generic: "fetch the full history (git fetch --unshallow)",
 } as const;
 

@@ -46,11 +46,14 @@ export const SCAN_OPTIONS = {
   "no-baseline": { type: "boolean" },
   "sarif-category": { type: "string" },
   "audit-log": { type: "string" },
+  progress: { type: "boolean" },
+  "no-progress": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const satisfies OptionSpec;
 
 export const SCAN_OPTIONS_HELP = `Output and policy:
-  -f, --format FORMAT     text (default), json, sarif, gitlab, github-annotations, github-summary
+  -f, --format FORMAT     text (default), json, sarif, gitlab, github-annotations, github-summary, junit,
+                          azure (Azure Pipelines logging commands), bitbucket (Code Insights report)
   -o, --output FILE       write the report to FILE (atomically) instead of stdout
   -c, --config FILE       configuration file (default: the nearest keyfence.config.* or package.json "keyfence"
                           from here up to the repository root)
@@ -64,6 +67,8 @@ export const SCAN_OPTIONS_HELP = `Output and policy:
       --no-baseline       report every finding, whatever baseline the config or the default file holds
       --sarif-category ID SARIF runAutomationDetails.id (code scanning keeps categories apart)
       --audit-log FILE    append one JSON line per run and per decision (who, what, when, where, why)
+      --progress          a progress line on stderr even when it is not a terminal or in CI
+      --no-progress       no progress line (default: shown only on a terminal, never in CI)
   -h, --help              this help
 
 Exit codes: 0 nothing at or above --fail-on; 1 blocking findings; 2 usage, configuration or runtime

@@ -2,7 +2,7 @@
 // (credential-free), what was scanned (HEAD, every ref), when and by which tool, its findings with
 // exposure, and whether the scan is complete. A `failed` result has no findings and no checkpoint,
 // so the next run tries again.
-import type { HistoryFinding } from "../sources/git/history.js";
+import type { HistoryFinding } from "../finding/exposure.js";
 import type { SourceNotice } from "../sources/files.js";
 
 export const RESULT_SCHEMA = "keyfence-fleet-result/1";

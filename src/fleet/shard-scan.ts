@@ -4,7 +4,9 @@
 // memory stays flat however many a shard holds; a repository that fails is recorded as failed and
 // the shard goes on.
 import { join } from "node:path";
-import { scanHistory, type GitScanSummary, type HistoryFinding } from "../sources/git/index.js";
+import { scanHistory } from "../orchestrator/git.js";
+import type { GitScanSummary } from "../sources/git/index.js";
+import type { HistoryFinding } from "../finding/exposure.js";
 import type { Scanner } from "../scanner.js";
 import type { SourceNotice } from "../sources/files.js";
 import { writeFileAtomic } from "../io/output-file.js";

@@ -2,7 +2,8 @@
 // read through git's quarantine object directory, which the hook's environment points git at), only
 // the lines they add, within a time budget. Deletions bring nothing; a tag on a known commit brings
 // nothing new; a ref that points at a tree or a blob cannot be judged and refuses the push.
-import { scanGitRange, type GitScanSummary } from "../sources/git/index.js";
+import { scanGitRange } from "../orchestrator/git.js";
+import type { GitScanSummary } from "../sources/git/index.js";
 import { runGit } from "../sources/git/process.js";
 import type { Scanner } from "../scanner.js";
 import type { Finding } from "../types.js";

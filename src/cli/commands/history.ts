@@ -1,15 +1,17 @@
-import { scanHistory, type GitScanSummary } from "../../sources/git/index.js";
+import { scanHistory } from "../../orchestrator/git.js";
+import type { GitScanSummary } from "../../sources/git/index.js";
+import { commitNames, refNames } from "../../sources/git/names.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, prepareScan, noticePrinter } from "../scan-run.js";
+import { countCommits, revisionArgs, startProgress } from "../progress.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import type { Finding } from "../../types.js";
-import type { SourceNotice } from "../../sources/files.js";
+import type { SourceNotice } from "../../sources/source.js";
 
 const OPTIONS = {
   ...SCAN_OPTIONS,
   since: { type: "string" },
-  "no-progress": { type: "boolean" },
 } as const;
 
 const USAGE = `Usage: keyfence history [options]
@@ -21,47 +23,37 @@ has been exposed against the rotation window of its severity, e.g.
 Most urgent first. Shallow and partial clones are scanned as far as their objects go, with a warning.
 
       --since DATE        only commits after DATE (then "first commit" means the first one in that window)
-      --no-progress       no progress line on stderr (it is shown only on a terminal anyway)
 
 ${SCAN_OPTIONS_HELP}`;
-
-function megabytes(n: number): string {
-  return `${(n / 1048576).toFixed(1)} MB`;
-}
 
 export const historyCommand: Command = {
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse("history", args, OPTIONS, false);
     const prepared = prepareScan(values, io, { discoverBaseline: true });
-    const { config, scanner } = prepared;
+    const { scanner } = prepared;
     const notices: SourceNotice[] = [];
     const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
-    const progress = io.stderr.isTTY === true && !values["no-progress"] && !values.quiet;
-    let last = 0;
-    const onCommit = progress
-      ? (_c: unknown, s: GitScanSummary) => {
-          const t = Date.now();
-          if (t - last < 100) return;
-          last = t;
-          io.stderr.write(`\r\x1b[Kkeyfence history: ${s.commits} commits, ${megabytes(s.bytes)} of added lines scanned`);
-        }
-      : undefined;
+    const progress = startProgress(values, io, "keyfence history", "commits");
+    if (progress) void countCommits(io.cwd, io.env, revisionArgs({ all: true, since: values.since })).then((n) => progress.setTotal(n));
+    const onCommit = progress ? (_c: unknown, s: GitScanSummary) => progress.set(s.commits, s.bytes) : undefined;
     async function* findings(): AsyncGenerator<Finding> {
       const options = {
         cwd: io.cwd,
         env: io.env,
         ...(values.since !== undefined && { since: values.since }),
-        include: config.include,
-        exclude: config.exclude,
         ...(onCommit && { onCommit }),
       };
       try {
         yield* scanHistory(scanner, options, noticePrinter(io, notices, { all: true }), summary);
       } finally {
-        if (progress) io.stderr.write(`\r\x1b[Kkeyfence history: ${summary.commits} commits, ${megabytes(summary.bytes)} of added lines scanned.\n`);
+        progress?.finish();
       }
     }
-    return finishScan(prepared, { findings: findings(), notices, stats: summary, command: "history" }, values, io);
+    // Every commit's authors, messages and paths, every ref name and annotated-tag message.
+    const git = { cwd: io.cwd, env: io.env };
+    const names = Promise.all([commitNames({ ...git, revisions: ["--all"], ...(values.since !== undefined && { since: values.since }) }), refNames(git)]).then((n) => n.flat());
+    names.catch(() => {});
+    return finishScan(prepared, { findings: findings(), notices, stats: summary, command: "history", names }, values, io);
   },
 };

@@ -6,16 +6,20 @@ import { buildRotationReport } from "../../report/rotation/model.js";
 import { renderRotationMarkdown } from "../../report/rotation/markdown.js";
 import { renderRotationHtml } from "../../report/rotation/html.js";
 import { loadHistoryJson } from "../../report/rotation/from-json.js";
-import { scanHistory, type GitScanSummary, type HistoryFinding } from "../../sources/git/index.js";
+import { scanHistory } from "../../orchestrator/git.js";
+import type { HistoryFinding } from "../../finding/exposure.js";
+import type { GitScanSummary } from "../../sources/git/index.js";
 import { openRepo, asUserError } from "../../sources/git/repo.js";
 import { KeyfenceError } from "../../errors.js";
+import { presentableRecord, safeName } from "../../names/present.js";
 import { TOOL } from "../../version.js";
 import { parse } from "../args.js";
 import { prepareScan, noticePrinter } from "../scan-run.js";
+import { countCommits, revisionArgs, startProgress } from "../progress.js";
 import { writeFileAtomic } from "../../io/output-file.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
-import type { SourceNotice } from "../../sources/files.js";
+import type { SourceNotice } from "../../sources/source.js";
 
 const OPTIONS = {
   from: { type: "string" },
@@ -27,6 +31,8 @@ const OPTIONS = {
   repository: { type: "string" },
   "report-info": { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
+  progress: { type: "boolean" },
+  "no-progress": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -50,6 +56,7 @@ summary by severity and by age.
   -c, --config FILE        configuration (rule packs, excludes) for the scan
       --report-info        include public-by-design keys
   -q, --quiet              no summary line on stderr when writing to a file
+      --progress           a progress line on stderr even off a terminal or in CI (--no-progress: none)
   -h, --help               this help
 
 Exit codes: 0 report written (a report is not a gate: use 'keyfence history' or 'ci' to block);
@@ -77,7 +84,7 @@ export const reportCommand: Command = {
       findings = loadHistoryJson(resolve(io.cwd, values.from));
       repository ??= basename(io.cwd);
     } else {
-      const { scanner, config } = prepareScan({ ...(values.config && { config: values.config }), ...(values["report-info"] && { "report-info": true }) }, io, { useBaseline: false });
+      const { scanner } = prepareScan({ ...(values.config && { config: values.config }), ...(values["report-info"] && { "report-info": true }) }, io, { useBaseline: false });
       let root: string | undefined;
       try {
         root = (await openRepo({ cwd: io.cwd, env: io.env })).root;
@@ -87,11 +94,19 @@ export const reportCommand: Command = {
       repository ??= basename(root ?? io.cwd);
       findings = [];
       const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
-      const options = { cwd: io.cwd, env: io.env, now: asOf, include: config.include, exclude: config.exclude, ...(values.since !== undefined && { since: values.since }) };
-      for await (const f of scanHistory(scanner, options, noticePrinter(io, notices, { all: true }), summary)) findings.push(f);
+      const options = { cwd: io.cwd, env: io.env, now: asOf, ...(values.since !== undefined && { since: values.since }) };
+      const progress = startProgress(values, io, "keyfence report", "commits");
+      if (progress) void countCommits(io.cwd, io.env, revisionArgs({ all: true, since: values.since })).then((n) => progress.setTotal(n));
+      const onCommit = progress ? { onCommit: (_c: unknown, s: GitScanSummary) => progress.set(s.commits, s.bytes) } : {};
+      try {
+        for await (const f of scanHistory(scanner, { ...options, ...onCommit }, noticePrinter(io, notices, { all: true }), summary)) findings.push(f);
+      } finally {
+        progress?.finish();
+      }
     }
-    const limitations = notices.map((n) => `${n.path}: ${n.reason}`);
-    const report = buildRotationReport(findings, { repository, asOf, limitations });
+    const limitations = notices.map((n) => `${safeName(n.path)}: ${safeName(n.reason)}`);
+    // Names from history (paths, authors) and from a saved file are shown only scrubbed and escaped.
+    const report = buildRotationReport(findings.map((f) => presentableRecord(f)), { repository: safeName(repository), asOf, limitations });
     const rendered = RENDERERS[format](report, TOOL);
     if (values.output) {
       writeFileAtomic(values.output, rendered, io.cwd);
