@@ -34,6 +34,8 @@ export interface HistoryFinding extends Finding {
 export interface HistoryOptions extends Omit<GitRangeOptions, "range" | "all" | "renames"> {
   /** The moment exposure is measured to (default: now). */
   now?: Date;
+  /** Called for every occurrence (each commit and path that added a credential), oldest first: the report lists a credential's places. */
+  onOccurrence?: (f: Finding) => void;
 }
 
 const DAY = 86_400_000;
@@ -75,6 +77,7 @@ export async function* scanHistory(scanner: Scanner, options: HistoryOptions = {
   // Oldest commit first, so the first occurrence is the introduction. Renames are not followed: a
   // moved file counts as added at its new path, which is what the HEAD check below needs.
   for await (const f of scanGitRange(scanner, { ...options, all: true, renames: false }, onNotice, summary)) {
+    options.onOccurrence?.(f);
     const key = `${f.ruleId}\0${f.secretHash}`;
     const s = seen.get(key);
     if (s) s.occurrences++;
