@@ -1,12 +1,14 @@
-// createScanner: the public entry point that wires rules → engine → policy over any source.
-// It holds no global state: two scanners with different rules can run side by side.
+// createScanner: the public entry point that wires rules → engine → policy over any source, through
+// the one orchestrator (src/orchestrator/). It holds no global state: two scanners with different
+// rules can run side by side.
 import { Engine } from "./engine/engine.js";
 import { compileRule } from "./engine/compile.js";
 import { loadBuiltinRules, loadRulePacks } from "./rules/load.js";
 import { createPolicy, type Policy } from "./policy/policy.js";
-import { walkPaths, type FileSourceOptions, type SourceNotice } from "./sources/files.js";
-import { scanEntries } from "./sources/pool.js";
-import type { FileScanEvent } from "./sources/file-scan.js";
+import { fileSource } from "./sources/files.js";
+import { Orchestrator, type RunOptions } from "./orchestrator/orchestrator.js";
+import type { ScopeOptions } from "./orchestrator/scope.js";
+import type { Source, SourceNotice } from "./sources/source.js";
 import type { Config, FailOn } from "./config/config.js";
 import type { Finding, Rule, ScanTarget } from "./types.js";
 
@@ -20,7 +22,7 @@ export interface ScannerOptions {
   failOn?: FailOn;
 }
 
-export interface ScanFilesOptions extends FileSourceOptions {
+export interface ScanFilesOptions extends ScopeOptions {
   /** Base for relative paths in findings (default: process.cwd()). */
   cwd?: string;
   /** Called for skipped or unreadable files. */
@@ -42,6 +44,12 @@ export interface Scanner {
   scanStream(chunks: AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array | string>, target?: Partial<ScanTarget>): AsyncGenerator<Finding>;
   /** Findings in files and folders (folders walked with .gitignore honoured). */
   scanFiles(paths: readonly string[], options?: ScanFilesOptions): AsyncGenerator<Finding>;
+  /**
+   * Findings of any sources (src/sources/source.ts), in turn, through the orchestrator: the
+   * configuration's scope, the worker pool, line mapping, policy and (with `dedupe`) one report per
+   * fingerprint.
+   */
+  scan(sources: Source | readonly Source[], options?: RunOptions): AsyncGenerator<Finding>;
   /** A push-style session (findings after policy), for sources that own a read loop such as git pipes. */
   session(target: Partial<ScanTarget>, emit: (f: Finding) => void): ScannerSession;
 }
@@ -74,6 +82,12 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const engine = new Engine(rules, session);
   const policy = createPolicy(config, { failOn: options.failOn });
   const keep = (f: Finding): Finding[] => policy.apply(f);
+  const orchestrator = new Orchestrator({
+    engine,
+    init: { rules, session },
+    policy,
+    scope: { include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize, gitignore: config.gitignore },
+  });
 
   return {
     rules,
@@ -92,34 +106,12 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
         for (const out of keep(f)) emit(out);
       });
     },
-    async *scanFiles(paths, opts = {}) {
-      const cwd = opts.cwd ?? process.cwd();
-      const findingsOf = (path: string, ev: FileScanEvent): Finding[] => {
-        if (!("notice" in ev)) return keep(ev.finding);
-        opts.onNotice?.({ path, ...ev.notice });
-        return [];
-      };
-      // The walk's notices come with the file they precede (FileEntry.before); any after the last file end here.
-      const notices: SourceNotice[] = [];
-      const fileOpts: FileSourceOptions = {
-        gitignore: opts.gitignore ?? config.gitignore,
-        include: opts.include ?? config.include,
-        exclude: opts.exclude ?? config.exclude,
-        maxFileSize: opts.maxFileSize ?? config.maxFileSize,
-      };
-      const entries = walkPaths(paths, cwd, fileOpts, notices);
-      // Parallel when the walk is large enough (src/sources/pool.ts); results come back in walk order.
-      const scanned = scanEntries(engine, entries, { jobs: opts.jobs, init: { rules, session }, ...opts.pool });
-      for await (const files of scanned) {
-        for (const { entry, events } of files) {
-          for (const n of entry.before ?? []) opts.onNotice?.(n);
-          opts.onFile?.({ path: entry.rel, size: entry.size });
-          // Most files' events are already an array: iterated without a promise per event.
-          if (Array.isArray(events)) for (const ev of events) yield* findingsOf(entry.rel, ev);
-          else for await (const ev of events) yield* findingsOf(entry.rel, ev);
-        }
-      }
-      for (const n of notices) opts.onNotice?.(n);
+    scan(sources, opts) {
+      return orchestrator.run(sources, opts);
+    },
+    scanFiles(paths, opts = {}) {
+      const { cwd, onFile, ...run } = opts;
+      return orchestrator.run(fileSource(paths, cwd ?? process.cwd()), { ...run, ...(onFile && { onUnit: onFile }) });
     },
   };
 }

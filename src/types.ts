@@ -1,4 +1,5 @@
 // The shared vocabulary: every layer (sources, engine, policy, reporters, CLI) speaks in these types.
+import type { RemediationPlan } from "./finding/remediation.js";
 
 /** Rotation-risk grades (DESIGN.md): each maps to a rotation window. `info` is public-by-design material. */
 export type Severity = "critical" | "high" | "medium" | "low" | "info";
@@ -48,8 +49,13 @@ export interface Rule {
    * It must hold for every match (typically the part of `regex` that follows the keyword).
    */
   afterKeyword?: string;
-  /** RE2 syntax. The secret is the named group `secret`, or group 1 when there is no such name. */
-  regex: string;
+  /**
+   * RE2 syntax. The secret is the named group `secret`, or group 1 when there is no such name.
+   * Optional when the rule has an `assignment`: the grammar then provides name and value.
+   */
+  regex?: string;
+  /** A keyed credential: found by the assignment grammar as the value of a name the rule accepts. */
+  assignment?: RuleAssignment;
   /** How far (bytes) before the start and after the end of a keyword hit a match may extend. */
   window: { before: number; after: number };
   /** Minimum Shannon entropy (bits per character) of the secret. */
@@ -60,6 +66,8 @@ export interface Rule {
   tags: string[];
   /** Generic rules yield to provider rules that report the same secret. */
   generic: boolean;
+  /** Ids of rules this one yields to where both report overlapping secrets (more specific formats). */
+  defersTo?: string[];
   confidence: Confidence;
   /** The matched text is encoded: decode it, check the decoded value and scan it with the other rules. */
   decode?: RuleDecode;
@@ -68,6 +76,21 @@ export interface Rule {
   examples: RuleExamples;
   /** Where the rule was defined, for error messages. */
   origin: RuleOrigin;
+}
+
+/**
+ * What the assignment grammar (engine/assignment) must find for a keyed rule: a name → value pair in
+ * any syntax it knows (code, config files, env lists, headers, URLs, connection strings, CSV/SQL
+ * columns). Names are word sequences: a name in the text is split into words at case changes, `_`,
+ * `-`, `.` and spaces and lower-cased (`DD_API_KEY`, `ddApiKey`, `dd.api.key` are all `dd api key`);
+ * it matches when its words contain one of `names` contiguously.
+ */
+export interface RuleAssignment {
+  names: string[];
+  /** RE2 the whole value must match. */
+  value: string;
+  /** Word sequences that disqualify a name even when it contains one of `names` (e.g. "page token"). */
+  exclude: string[];
 }
 
 export interface RuleAllowlist {
@@ -148,6 +171,8 @@ export interface Finding {
   commit?: string;
   author?: string;
   date?: string;
+  /** Digest of the container image layer the secret was found in. */
+  layer?: string;
   /** Recognisable but harmless form, e.g. `sk_live_••••••••3f9A`. */
   redacted: string;
   /** SHA-256 (hex) of the secret. */
@@ -156,7 +181,10 @@ export interface Finding {
   fingerprint: string;
   entropy?: number;
   message: string;
+  /** The fix in one line, rendered from `remediationPlan` (src/finding/remediation.ts). */
   remediation: string;
+  /** The fix as data: rotation window, revoke page, advice, and exposure once history knows it. */
+  remediationPlan?: RemediationPlan;
   revokeUrl?: string;
   rotateDays?: number;
   tags: string[];
@@ -181,4 +209,12 @@ export interface ScanTarget {
 export interface ScanWarning {
   path: string;
   reason: string;
+}
+
+/** Something a source could not do or chose not to: deliberate skips are notices, failures make the scan incomplete. */
+export interface SourceNotice {
+  path: string;
+  reason: string;
+  /** True when an input could not be scanned for a reason other than policy (permissions, vanished, missing objects). */
+  incomplete: boolean;
 }

@@ -55,7 +55,9 @@ rules:
 
 describe("afterKeyword", () => {
   it("is set on the rules whose keywords are common in code", () => {
-    expect(gated.map((r) => r.id).sort()).toEqual(["basic-auth-url", "generic-env-secret-assignment", "generic-secret-assignment", "square-access-token"]);
+    // New packs may gate their own rules too; these must stay gated (the generic assignment rules
+    // have no gate: the assignment grammar is theirs).
+    expect(gated.map((r) => r.id)).toEqual(expect.arrayContaining(["basic-auth-url", "square-access-token"]));
   });
 
   it("never changes what the built-in rules find", () => {

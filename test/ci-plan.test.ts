@@ -170,7 +170,7 @@ describe("GitHub Actions", () => {
   it("a missing or broken event payload is one line naming the file", () => {
     const missing = join(root, "nope.json");
     expect(failure(() => planFromEnvironment({ GITHUB_ACTIONS: "true", GITHUB_EVENT_NAME: "push", GITHUB_EVENT_PATH: missing }, work))).toBe(
-      `${missing}: GITHUB_EVENT_PATH: cannot read the event payload (ENOENT)`,
+      `${missing}: GITHUB_EVENT_PATH: file not found`,
     );
     const env = githubEnv("push", "{ not json");
     expect(failure(() => planFromEnvironment(env, work))).toContain("the event payload is not a JSON object");

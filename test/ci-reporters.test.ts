@@ -9,7 +9,7 @@ import { REPORTERS, type ScanReport } from "../src/report/index.js";
 import { GITLAB_SCHEMA_VERSION, gitlabReport } from "../src/report/gitlab.js";
 import { annotation, escapeData, escapeProperty } from "../src/report/github-annotations.js";
 import { renderStepSummary, STEP_SUMMARY_LIMIT } from "../src/report/step-summary.js";
-import { writeCiOutputs } from "../src/ci/outputs.js";
+import { writeCiOutputs } from "../src/cli/ci/outputs.js";
 import { TOOL } from "../src/version.js";
 import { allPositives } from "./helpers/secrets.js";
 import { runCli } from "./helpers/cli.js";

@@ -2,7 +2,7 @@
 // progress on a terminal, shallow and partial clones, and a folder that is not a repository.
 import { afterAll, describe, expect, it } from "vitest";
 import { createScanner } from "../src/scanner.js";
-import { scanHistory, type HistoryFinding } from "../src/sources/git/index.js";
+import { scanHistory, type HistoryFinding } from "../src/index.js";
 import { positive } from "./helpers/secrets.js";
 import { TempRepo, cleanupTempDirs, cli, cliProcess, gitTestEnv, tempDir } from "./helpers/git-repo.js";
 

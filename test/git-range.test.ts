@@ -2,7 +2,7 @@
 // file, merges (side-branch commits vs evil merges, --first-parent), --since, --all, bad ranges.
 import { afterAll, describe, expect, it } from "vitest";
 import { createScanner } from "../src/scanner.js";
-import { scanGitRange } from "../src/sources/git/index.js";
+import { scanGitRange } from "../src/index.js";
 import { positive } from "./helpers/secrets.js";
 import { TempRepo, cleanupTempDirs, cli } from "./helpers/git-repo.js";
 import type { Finding } from "../src/types.js";

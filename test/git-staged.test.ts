@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createScanner } from "../src/scanner.js";
 import { revealSecret } from "../src/finding/secret-store.js";
-import { scanStaged } from "../src/sources/git/index.js";
+import { scanStaged } from "../src/index.js";
 import { positive } from "./helpers/secrets.js";
 import { TempRepo, cleanupTempDirs, cli, cliProcess, tempDir, gitTestEnv } from "./helpers/git-repo.js";
 import type { Finding } from "../src/types.js";
@@ -108,16 +108,16 @@ describe("keyfence staged", () => {
     expect((await staged(repo)).findings.map((f) => [f.path, f.line])).toEqual([["copy.env", 2]]);
   });
 
-  it("skips deleted and binary files, with a notice for binaries", async () => {
+  it("skips deleted files and scans binary ones for their printable runs (a NUL cannot hide a key)", async () => {
     const repo = TempRepo.init();
     repo.commitFile("gone.env", `${stripe("gone")}\n`);
     repo.git("rm", "-q", "gone.env");
     repo.write("blob.bin", Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(`\n${stripe("bin")}\n`)]));
     repo.git("add", "-A");
     const r = await staged(repo);
-    expect(r.code).toBe(0);
-    expect(r.findings).toEqual([]);
-    expect(r.notices).toEqual([{ path: "blob.bin", reason: "binary file skipped", incomplete: false }]);
+    expect(r.code).toBe(1);
+    expect(r.findings.map((f) => [f.path, f.line])).toEqual([["blob.bin", 2]]);
+    expect(r.notices).toEqual([]);
   });
 
   it("still sees files that .gitattributes hides from diffs (-diff, binary)", async () => {

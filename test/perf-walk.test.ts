@@ -5,6 +5,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { walkFolder, type SourceNotice } from "../src/sources/files.js";
+import { buildScope } from "../src/orchestrator/scope.js";
 
 let root: string;
 const files = [
@@ -42,7 +43,7 @@ function walkOrder(a: string, b: string): number {
 async function walk(gitignore: boolean): Promise<string[]> {
   const notices: SourceNotice[] = [];
   const out: string[] = [];
-  for (const e of walkFolder(root, { gitignore }, notices)) out.push(e.rel);
+  for (const e of walkFolder(root, buildScope({ gitignore }), notices)) out.push(e.rel);
   return out;
 }
 

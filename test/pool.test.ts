@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createScanner } from "../src/scanner.js";
 import { revealSecret } from "../src/finding/secret-store.js";
-import { FilePool, usePool } from "../src/sources/pool.js";
+import { FilePool, usePool } from "../src/orchestrator/pool.js";
 import { WHOLE_READ_LIMIT } from "../src/sources/files.js";
 import { allPositives } from "./helpers/secrets.js";
 import type { Finding } from "../src/types.js";
@@ -61,7 +61,8 @@ describe("worker pool", () => {
     // The streamed file's three secrets and the UTF-16 file's one came back from the workers.
     expect(two.findings.filter((f) => f.path === "pkg0/big.log").length).toBeGreaterThanOrEqual(3);
     expect(two.findings.some((f) => f.path === "pkg2/utf16.txt")).toBe(true);
-    expect(two.notices).toContainEqual({ path: "pkg1/blob.dat", reason: "binary file skipped", incomplete: false });
+    // A binary file is scanned for its printable runs, in a worker as on this thread.
+    expect(two.findings.some((f) => f.path === "pkg1/blob.dat")).toBe(true);
     expect(two.notices.filter((n) => n.reason === "symbolic link not followed").map((n) => n.path)).toEqual(["pkg0/lib/m35-link.js", "pkg2/lib/m35-link.js", "pkg4/lib/m35-link.js"]);
   });
 
@@ -91,7 +92,7 @@ describe("worker pool", () => {
     const broken = { id: "broken", regex: "(unclosed", keywords: ["x"], window: { before: 1, after: 1 } } as never;
     const pool = new FilePool(1, { rules: [broken], session: {} });
     try {
-      await expect(pool.scan([{ abs: join(root, "pkg0", "lib", "m0.js"), rel: "m0.js", size: 10 }])).rejects.toThrow();
+      await expect(pool.scan([{ target: { path: "m0.js" }, content: { kind: "file", abs: join(root, "pkg0", "lib", "m0.js"), size: 10 } }])).rejects.toThrow();
     } finally {
       await pool.close();
     }

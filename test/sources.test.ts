@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createScanner } from "../src/scanner.js";
-import { classify } from "../src/sources/files.js";
+import { sniff } from "../src/text/index.js";
 import { spawnSync } from "node:child_process";
 import { BIN, tempTree, keyfence } from "./helpers/cli.js";
 import { BUILTIN, positive } from "./helpers/secrets.js";
@@ -41,22 +41,22 @@ describe("file source", () => {
     expect((await scan(dir, ["."], { exclude: ["**/*.txt"] })).paths).toEqual(["a/x.env", "b/y.env"]);
   });
 
-  it("skips binary files but decodes UTF-16 with a BOM", async () => {
+  it("scans binary files for their printable runs and decodes UTF-16 with a BOM", async () => {
     const secret = live();
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`# note\n${secret}`, "utf16le")]);
     const dir = tempTree({ "bin.dat": Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(secret)]), "w.env": utf16 });
     const r = await scan(dir);
-    expect(r.paths).toEqual(["w.env"]);
-    expect(r.findings[0]!.line).toBe(2);
-    expect(r.notices).toContainEqual({ path: "bin.dat", reason: "binary file skipped", incomplete: false });
-    expect(classify(Buffer.from([0xfe, 0xff, 0, 65]))).toBe("utf16be");
+    expect(r.paths).toEqual(["bin.dat", "w.env"]);
+    expect(r.findings[1]!.line).toBe(2);
+    expect(r.notices).toEqual([]);
+    expect(sniff(Buffer.from([0xfe, 0xff, 0, 65])).encoding).toBe("utf16be");
   });
 
-  it("skips files over the size limit with a notice", async () => {
-    const dir = tempTree({ "big.env": live() + "x".repeat(5000), "small.env": live() });
+  it("streams text files over the size limit; binary ones over it are named as not scanned (incomplete)", async () => {
+    const dir = tempTree({ "big.env": live() + "x".repeat(5000), "small.env": live(), "big.bin": Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0]), Buffer.alloc(5000), Buffer.from(live())]) });
     const r = await scan(dir, ["."], { maxFileSize: 1000 });
-    expect(r.paths).toEqual(["small.env"]);
-    expect(r.notices.find((n) => n.path === "big.env")?.reason).toMatch(/over the maximum file size/);
+    expect(r.paths).toEqual(["big.env", "small.env"]);
+    expect(r.notices).toEqual([{ path: "big.bin", reason: expect.stringMatching(/over the maximum file size of 1000/), incomplete: true }]);
   });
 
   it("never follows symbolic links (loops, links out of the tree)", async () => {

@@ -4,7 +4,7 @@ import { COMMANDS } from "./commands/index.js";
 import { processIO, type CliIO } from "./io.js";
 import { KeyfenceError } from "../errors.js";
 import { VERSION } from "../version.js";
-import { scrubSecrets } from "./scrub.js";
+import { scrubSecrets } from "../names/scrub.js";
 import { HelpRequested } from "./args.js";
 import { installProblem } from "./install-error.js";
 import { didYouMean } from "./suggest.js";

@@ -157,3 +157,12 @@ export function revisionArgs(o: { range?: string; all?: boolean; since?: string;
   const revs = o.range !== undefined ? [o.range] : o.all ? [] : ["HEAD"];
   return [...(o.firstParent ? ["--first-parent"] : []), ...(o.since !== undefined ? [`--since=${o.since}`] : []), ...(o.range === undefined && o.all ? ["--all"] : []), "--end-of-options", ...revs];
 }
+
+/** Findings passed through unchanged; the progress line is cleared when they end (or the consumer stops). */
+export async function* endingProgress<T>(items: AsyncIterable<T>, progress: ProgressLine | undefined): AsyncGenerator<T> {
+  try {
+    yield* items;
+  } finally {
+    progress?.finish();
+  }
+}

@@ -3,8 +3,8 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
-import { appendAuditLog, auditContext, auditRecords, bypassReason } from "../audit/audit-log.js";
-import { scrubSecrets } from "./scrub.js";
+import { appendAuditLog, auditContext, auditRecords, bypassReason, type AuditContext } from "../audit/audit-log.js";
+import { presentableFinding, presentableRecord, safeName } from "../names/present.js";
 import { resolveConfig, type Config, type FailOn } from "../config/config.js";
 import { createScanner, type Scanner } from "../scanner.js";
 import { REPORTERS, type ScanReport } from "../report/index.js";
@@ -17,6 +17,8 @@ import { writeFileAtomic } from "../io/output-file.js";
 import { useColor, type CliIO } from "./io.js";
 import type { Finding } from "../types.js";
 import type { SourceNotice } from "../sources/files.js";
+import type { Exemption } from "../config/added-exemptions.js";
+import { findingsInNames, NameSet, type Name } from "../names/name-findings.js";
 
 export interface ScanFlags {
   format?: string;
@@ -89,6 +91,15 @@ export interface ScanRun {
   command?: string;
   /** The pre-commit hook honours a deliberate, reasoned KEYFENCE_BYPASS; other commands do not. */
   allowBypass?: boolean;
+  /** Findings about the gate itself (a change weakening the trusted configuration), and whether they block. */
+  controls?: { findings: Finding[]; block: boolean };
+  /** Inline allows the change adds, listed for reviewers. */
+  exemptions?: Exemption[];
+  /**
+   * Names the source read (file paths, authors, messages, refs), scanned as text once the findings are
+   * in; the paths of findings and notices are added to them.
+   */
+  names?: Promise<Name[]> | Name[];
 }
 
 /** Collects a run's findings, renders the chosen format, writes it, and returns the exit code. */
@@ -96,39 +107,47 @@ export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: Sc
   const started = Date.now();
   // A bypass without a reason is refused before any work is done.
   const bypass = run.allowBypass ? bypassReason(io.env) : undefined;
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...(run.controls?.findings ?? [])];
   for await (const f of run.findings) {
     const kept = prepared.baseline ? prepared.baseline.apply(f) : f;
     if (kept) findings.push(kept);
   }
-  const blocking = new Set(findings.filter((f) => prepared.scanner.policy.blocks(f)).map((f) => f.fingerprint));
+  findings.push(...(await nameFindings(prepared, run, findings)));
+  const controls = new Set(run.controls?.findings);
+  const blocking = new Set(findings.filter((f) => (controls.has(f) ? run.controls!.block : prepared.scanner.policy.blocks(f))).map((f) => f.fingerprint));
   const incomplete = run.notices.some((n) => n.incomplete);
+  // From here on only what may be shown: every name scrubbed, and escaped except in JSON for programs
+  // (src/names/present.ts).
+  const escape = prepared.format !== "json";
+  const shown = findings.map((f) => presentableFinding(f, escape));
   const report: ScanReport = {
     tool: TOOL,
     root: run.root ?? io.cwd,
-    findings,
+    findings: shown,
     rules: prepared.scanner.rules,
-    notices: run.notices,
+    notices: run.notices.map((n) => presentableRecord(n, escape)),
     failOn: prepared.failOn,
     blocking,
     incomplete,
     stats: { ...run.stats, durationMs: Date.now() - started },
     ...(flags["sarif-category"] && { category: flags["sarif-category"] }),
+    ...(run.exemptions && { exemptions: run.exemptions.map((e) => presentableRecord(e, escape)) }),
   };
-  extraOutputs?.(report);
+  // CI outputs (annotations, step summary, SARIF, GitLab) always escape.
+  extraOutputs?.(escape ? report : { ...report, findings: findings.map((f) => presentableFinding(f)), notices: run.notices.map((n) => presentableRecord(n)), ...(run.exemptions && { exemptions: run.exemptions.map((e) => presentableRecord(e)) }) });
   const showSecrets = flags["show-secrets"] === true;
   const color = !flags["no-color"] && !flags.output && useColor(io);
   const rendered = REPORTERS[prepared.format]!(report, { showSecrets, color });
   if (flags.output) {
     writeFileAtomic(flags.output, rendered, io.cwd, { secret: showSecrets });
-    if (!flags.quiet) io.stderr.write(`${summaryLine(report)} Report written to ${flags.output}.\n`);
+    if (!flags.quiet) io.stderr.write(`${summaryLine(report)} Report written to ${safeName(flags.output)}.\n`);
   } else {
     io.stdout.write(rendered);
   }
   const b = prepared.baseline;
-  if (b && !flags.quiet) io.stderr.write(`keyfence: baseline ${b.file}: ${b.accepted} accepted, ${b.expired} expired (reported again).\n`);
+  if (b && !flags.quiet) io.stderr.write(`keyfence: baseline ${safeName(b.file)}: ${b.accepted} accepted, ${b.expired} expired (reported again).\n`);
   let code = blocking.size > 0 ? 1 : incomplete ? 2 : 0;
-  const reason = bypass && scrubSecrets(bypass);
+  const reason = bypass && safeName(bypass);
   if (reason && code !== 0) {
     io.stderr.write(`keyfence: BYPASSED (${reason}): ${blocking.size} blocking finding(s) let through and recorded in the audit log; rotate them anyway.\n`);
     code = 0;
@@ -136,12 +155,30 @@ export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: Sc
   const auditFile = flags["audit-log"] ?? prepared.config.auditLog ?? (reason ? defaultAuditLog(run.root ?? io.cwd) : undefined);
   if (auditFile) {
     const records = auditRecords(
-      { command: run.command ?? "scan", findings, blocking, exitCode: code, ...(reason && { bypassReason: reason }), ...(prepared.baseline && { baselined: prepared.baseline.acceptedEntries }) },
-      auditContext(run.root ?? io.cwd, io.env),
+      { command: run.command ?? "scan", findings: findings.map((f) => presentableFinding(f, false)), blocking, exitCode: code, ...(reason && { bypassReason: reason }), ...(prepared.baseline && { baselined: new Map([...prepared.baseline.acceptedEntries].map(([k, e]) => [k, presentableRecord(e, false)])) }) },
+      // Who and where come from git config, branch names and the CI environment: names like any other.
+      presentableContext(auditContext(run.root ?? io.cwd, io.env)),
     );
     appendAuditLog(auditFile, io.cwd, records);
   }
   return code;
+}
+
+/** Findings in the run's names (src/names/name-findings.ts), through the baseline like any other. */
+async function nameFindings(prepared: PreparedScan, run: ScanRun, findings: readonly Finding[]): Promise<Finding[]> {
+  const names = new NameSet();
+  names.addAll(await (run.names ?? []));
+  for (const f of findings) {
+    if (f.path !== "-") names.add({ kind: "file name", value: f.path, target: { path: f.path } });
+    if (f.author) names.add({ kind: "author", value: f.author, target: { path: "-", ...(f.commit && { commit: f.commit }), author: f.author } });
+  }
+  for (const n of run.notices) if (n.path) names.add({ kind: "file name", value: n.path, target: { path: n.path } });
+  const found = findingsInNames(prepared.scanner, names.names);
+  return prepared.baseline ? found.flatMap((f) => prepared.baseline!.apply(f) ?? []) : found;
+}
+
+function presentableContext(ctx: AuditContext): AuditContext {
+  return { who: presentableRecord(ctx.who, false), where: presentableRecord(ctx.where, false) };
 }
 
 /** Where a bypass is recorded when no audit log is configured: inside the repository's git folder. */
@@ -158,6 +195,6 @@ function defaultAuditLog(cwd: string): string {
 export function noticePrinter(io: CliIO, notices: SourceNotice[], options: { all?: boolean } = {}): (n: SourceNotice) => void {
   return (n) => {
     notices.push(n);
-    if (n.incomplete || options.all) io.stderr.write(`keyfence: warning: ${n.path}: ${n.reason}\n`);
+    if (n.incomplete || options.all) io.stderr.write(`keyfence: warning: ${safeName(n.path)}: ${safeName(n.reason)}\n`);
   };
 }

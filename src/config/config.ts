@@ -51,14 +51,31 @@ export interface LoadedConfig {
 
 export const CONFIG_FILE_NAMES = ["keyfence.config.json", "keyfence.config.yaml", "keyfence.config.yml"];
 
+/**
+ * Where configuration files are read from: the disk, or (in CI) the tree of a trusted commit, so the
+ * change under review cannot choose the rules it is judged by (src/config/trusted.ts).
+ */
+export interface ConfigFiles {
+  exists(file: string): boolean;
+  isDirectory(file: string): boolean;
+  /** The file's bytes; a KeyfenceError naming it when it cannot be read or is not a regular file. */
+  read(file: string, what: string): Buffer;
+}
+
+export const DISK: ConfigFiles = {
+  exists: (file) => existsSync(file),
+  isDirectory: (file) => statSync(file).isDirectory(),
+  read: (file, what) => readRegularFile(file, what),
+};
+
 function isPackageJson(file: string): boolean {
   return basename(file) === "package.json";
 }
 
-function hasKeyfenceKey(packageJson: string): boolean {
+function hasKeyfenceKey(packageJson: string, fs: ConfigFiles): boolean {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readRegularFile(packageJson, "package.json").toString("utf8"));
+    parsed = JSON.parse(fs.read(packageJson, "package.json").toString("utf8"));
   } catch {
     // A malformed package.json is reported by loadDocument with its line, if it is chosen; during
     // discovery it cannot be a keyfence config, and failing here would break unrelated projects.
@@ -68,21 +85,24 @@ function hasKeyfenceKey(packageJson: string): boolean {
 }
 
 /** The config file in one folder: keyfence.config.*, else a package.json with a `keyfence` key. */
-function configIn(dir: string): string | undefined {
+function configIn(dir: string, fs: ConfigFiles): string | undefined {
   for (const name of CONFIG_FILE_NAMES) {
     const candidate = join(dir, name);
-    if (existsSync(candidate)) return candidate;
+    if (fs.exists(candidate)) return candidate;
   }
   const pkg = join(dir, "package.json");
-  return existsSync(pkg) && hasKeyfenceKey(pkg) ? pkg : undefined;
+  return fs.exists(pkg) && hasKeyfenceKey(pkg, fs) ? pkg : undefined;
 }
 
-/** From `cwd` upward to the repository root (the folder holding `.git`), the first config found. */
-export function discoverConfigFile(cwd: string): string | undefined {
+/**
+ * From `cwd` upward to the repository root (the folder holding `.git`, or `root` when given), the
+ * first config found.
+ */
+export function discoverConfigFile(cwd: string, fs: ConfigFiles = DISK, root?: string): string | undefined {
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    const found = configIn(dir);
+    const found = configIn(dir, fs);
     if (found) return found;
-    if (existsSync(join(dir, ".git")) || dirname(dir) === dir) return undefined;
+    if ((root ? dir === resolve(root) : existsSync(join(dir, ".git"))) || dirname(dir) === dir) return undefined;
   }
 }
 
@@ -93,10 +113,10 @@ interface OwnConfig {
 }
 
 /** One file, validated, with its relative paths made absolute; `extends` left unresolved. */
-function loadOwn(file: string): OwnConfig {
+function loadOwn(file: string, fs: ConfigFiles): OwnConfig {
   const inPackage = isPackageJson(file);
   const doc = loadDocument<Record<string, unknown>>(file, inPackage ? PACKAGE_JSON_SCHEMA : CONFIG_SCHEMA, {
-    what: "configuration",
+    text: fs.read(file, "configuration").toString("utf8"),
     subjectOf: (_v, path) => (path.length ? `key ${path.join(".")}` : undefined),
   });
   const prefix = inPackage ? ["keyfence"] : [];
@@ -109,13 +129,13 @@ function loadOwn(file: string): OwnConfig {
 }
 
 /** Where an `extends` entry points: a path (file or folder) or a package found in node_modules. */
-function resolveExtends(spec: string, from: string, line: number | undefined): string {
+function resolveExtends(spec: string, from: string, line: number | undefined, fs: ConfigFiles): string {
   const dir = dirname(resolve(from));
   const fail = (why: string) => new KeyfenceError(`cannot extend "${spec}": ${why}`, { file: from, line, subject: "key extends" });
   const pick = (target: string): string => {
-    if (!existsSync(target)) throw fail("no such file or folder");
-    if (!statSync(target).isDirectory()) return target;
-    const found = configIn(target);
+    if (!fs.exists(target)) throw fail("no such file or folder");
+    if (!fs.isDirectory(target)) return target;
+    const found = configIn(target, fs);
     if (!found) throw fail(`no ${CONFIG_FILE_NAMES.join(", ")} or package.json with a "keyfence" key in it`);
     return found;
   };
@@ -126,7 +146,7 @@ function resolveExtends(spec: string, from: string, line: number | undefined): s
   const subpath = parts.slice(nameLength).join("/");
   for (let d = dir; ; d = dirname(d)) {
     const pkgDir = join(d, "node_modules", name);
-    if (existsSync(pkgDir)) return pick(subpath ? join(pkgDir, subpath) : pkgDir);
+    if (fs.exists(pkgDir)) return pick(subpath ? join(pkgDir, subpath) : pkgDir);
     if (dirname(d) === d) throw fail(`no package "${name}" in node_modules above ${dir}`);
   }
 }
@@ -148,27 +168,27 @@ export function mergeConfigs(base: Config, over: Config): Config {
   return out as Config;
 }
 
-function loadChain(file: string, chain: string[], files: string[], referrer?: { file: string; line?: number }): Config {
+function loadChain(file: string, chain: string[], files: string[], fs: ConfigFiles, referrer?: { file: string; line?: number }): Config {
   const abs = resolve(file);
   if (chain.includes(abs)) {
     const cycle = [...chain.slice(chain.indexOf(abs)), abs].map((f) => basename(f)).join(" → ");
     throw new KeyfenceError(`extends cycle: ${cycle}`, { file: referrer?.file ?? file, line: referrer?.line, subject: "key extends" });
   }
-  const own = loadOwn(file);
+  const own = loadOwn(file, fs);
   const specs = own.config.extends === undefined ? [] : Array.isArray(own.config.extends) ? own.config.extends : [own.config.extends];
   let merged: Config = {};
   for (const spec of specs) {
-    const target = resolveExtends(spec, file, own.extendsLine);
-    merged = mergeConfigs(merged, loadChain(target, [...chain, abs], files, { file, line: own.extendsLine }));
+    const target = resolveExtends(spec, file, own.extendsLine, fs);
+    merged = mergeConfigs(merged, loadChain(target, [...chain, abs], files, fs, { file, line: own.extendsLine }));
   }
   files.push(file);
   return mergeConfigs(merged, own.config);
 }
 
 /** Reads and validates a config file and everything it extends; relative paths resolve against each file's folder. */
-export function loadConfigFile(file: string): LoadedConfig {
+export function loadConfigFile(file: string, fs: ConfigFiles = DISK): LoadedConfig {
   const files: string[] = [];
-  const config = loadChain(file, [], files);
+  const config = loadChain(file, [], files, fs);
   return { config, file, files };
 }
 

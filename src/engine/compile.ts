@@ -4,13 +4,18 @@ import RE2 from "re2";
 import { picomatch } from "../deferred-imports.js";
 import { KeyfenceError } from "../errors.js";
 import type { Rule } from "../types.js";
+import { compileAssignment, type CompiledAssignment } from "./assignment/rule-names.js";
+import { GRAMMAR_BEFORE } from "./assignment/pairs.js";
 
 export const DEFAULT_WINDOW = { before: 64, after: 256 } as const;
 
 export interface CompiledRule {
   rule: Rule;
   index: number;
-  re: RE2;
+  /** The rule's regex; undefined for an assignment rule without one (it never opens a window). */
+  re?: RE2;
+  /** The assignment the grammar must find; undefined for plain regex rules. */
+  assignment?: CompiledAssignment;
   allow: RE2[];
   /** `afterKeyword`, sticky (it must match at lastIndex); undefined when the rule has none. */
   gate?: RE2;
@@ -129,8 +134,14 @@ function groupsOf(pattern: string, where: { file?: string; line?: number; subjec
  * The regexes of a rule. The secret is the group named `secret`, else group 1; which one is read
  * off each match (session.ts), so only a rule checked here up front pays for the group probe.
  */
-function compileRegexes(rule: Rule, check: boolean): Pick<CompiledRule, "re" | "allow"> {
+function compileRegexes(rule: Rule, check: boolean): Pick<CompiledRule, "re" | "allow" | "assignment"> {
   const where = { file: rule.origin.file, line: rule.origin.line, subject: `rule ${rule.id}` };
+  const allow = rule.allowlist.regexes.map((p) => compilePattern(p, "", { ...where, subject: `rule ${rule.id} allowlist` }));
+  const assignment = rule.assignment && compileAssignment(rule.assignment, { ...where, subject: `rule ${rule.id} assignment.value` });
+  if (rule.regex === undefined) {
+    if (!assignment) throw new KeyfenceError("rule has neither regex nor assignment", where);
+    return { allow, assignment };
+  }
   const re = compilePattern(rule.regex, "gd", where);
   if (check) {
     const groups = groupsOf(rule.regex, where);
@@ -138,8 +149,7 @@ function compileRegexes(rule: Rule, check: boolean): Pick<CompiledRule, "re" | "
       throw new KeyfenceError("regex has no capture group for the secret: name it (?P<secret>…) or use group 1", where);
     }
   }
-  const allow = rule.allowlist.regexes.map((p) => compilePattern(p, "", { ...where, subject: `rule ${rule.id} allowlist` }));
-  return { re, allow };
+  return { re, allow, ...(assignment && { assignment }) };
 }
 
 /**
@@ -147,7 +157,8 @@ function compileRegexes(rule: Rule, check: boolean): Pick<CompiledRule, "re" | "
  * keyword there, possibly another rule's, so where this rule's keyword ends is for the regex to find.
  */
 function compileGate(rule: Rule, check: boolean): RE2 | undefined {
-  if (rule.afterKeyword === undefined) return undefined;
+  // An assignment-only rule has no window to gate: the grammar itself is its gate.
+  if (rule.afterKeyword === undefined || rule.regex === undefined) return undefined;
   const where = { file: rule.origin.file, line: rule.origin.line, subject: `rule ${rule.id} afterKeyword` };
   // On its own first, so that a gate which only parses once wrapped (an unbalanced ")") is refused.
   if (check) compilePattern(rule.afterKeyword, "", where);
@@ -202,7 +213,7 @@ export function compileRule(rule: Rule, index: number): CompiledRule {
  * never run on a given input: compiling 160 of them up front cost more than Node's own start-up.
  */
 function compileRuleLazily(rule: Rule, index: number): CompiledRule {
-  let regexes: Pick<CompiledRule, "re" | "allow"> | undefined;
+  let regexes: Pick<CompiledRule, "re" | "allow" | "assignment"> | undefined;
   const get = () => (regexes ??= compileRegexes(rule, false));
   let gate: { re: RE2 | undefined } | undefined;
   return {
@@ -215,6 +226,9 @@ function compileRuleLazily(rule: Rule, index: number): CompiledRule {
     },
     get allow() {
       return get().allow;
+    },
+    get assignment() {
+      return get().assignment;
     },
   };
 }
@@ -265,7 +279,8 @@ export function compileRuleSet(rules: readonly Rule[]): RuleSet {
     keywords,
     keywordsByLastByte: indexByLastByte(keywords),
     maxKeywordLength: Math.max(1, ...keywords.map((k) => Buffer.byteLength(k.text))),
-    maxBefore: Math.max(0, ...compiled.map((c) => c.rule.window.before)),
+    // The assignment grammar reads up to GRAMMAR_BEFORE bytes before a hit.
+    maxBefore: Math.max(0, ...compiled.map((c) => (c.rule.assignment ? Math.max(GRAMMAR_BEFORE, c.rule.window.before) : c.rule.window.before))),
     hitMemo: new Map(),
   };
 }

@@ -5,7 +5,7 @@
 import type RE2 from "re2";
 import { compileRuleExtras } from "./rule-extras.js";
 import { compilePattern } from "./compile.js";
-import { remediationText } from "../finding/remediation.js";
+import { remediationPlan, renderRemediation } from "../finding/remediation.js";
 import { ROTATION_DAYS, type Environment, type Finding, type Rule } from "../types.js";
 
 // Markers every context-aware rule understands, on top of its own provider hosts.
@@ -91,7 +91,8 @@ export function applyContext(rule: Rule, finding: Finding, window: Buffer, from:
     const rotateDays = ROTATION_DAYS[ctx.sandboxSeverity];
     if (rotateDays) finding.rotateDays = rotateDays;
     else delete finding.rotateDays;
-    finding.remediation = remediationText(rotateDays, rule.remediation.revokeUrl, rule.remediation.advice);
+    finding.remediationPlan = remediationPlan(rotateDays, rule.remediation.revokeUrl, rule.remediation.advice);
+    finding.remediation = renderRemediation(finding.remediationPlan);
   }
   finding.message = `${rule.title} (${rule.provider}, ${best.environment}: ${because})`;
 }

@@ -1,7 +1,7 @@
 import type { CompiledRule } from "./compile.js";
 import { fingerprintOf, sha256Hex } from "../finding/fingerprint.js";
 import { redact } from "../finding/redact.js";
-import { remediationText } from "../finding/remediation.js";
+import { remediationPlan, renderRemediation } from "../finding/remediation.js";
 import { attachSecret } from "../finding/secret-store.js";
 import { ROTATION_DAYS, type Finding, type ScanTarget } from "../types.js";
 
@@ -19,6 +19,7 @@ export function buildFinding(c: CompiledRule, secret: string, target: ScanTarget
   const secretHash = sha256Hex(secret);
   const prefix = c.prefixes.find((p) => secret.startsWith(p)) ?? "";
   const rotateDays = rule.remediation.rotateDays ?? ROTATION_DAYS[rule.severity];
+  const plan = remediationPlan(rotateDays, rule.remediation.revokeUrl, rule.remediation.advice);
   const finding: Finding = {
     ruleId: rule.id,
     provider: rule.provider,
@@ -36,7 +37,8 @@ export function buildFinding(c: CompiledRule, secret: string, target: ScanTarget
     fingerprint: fingerprintOf(rule.id, target.path, secretHash),
     ...(entropy !== undefined && { entropy: Math.round(entropy * 100) / 100 }),
     message: `${rule.title} (${rule.provider}, ${rule.environment === "unknown" ? "environment unknown" : rule.environment})`,
-    remediation: remediationText(rotateDays, rule.remediation.revokeUrl, rule.remediation.advice),
+    remediation: renderRemediation(plan),
+    remediationPlan: plan,
     ...(rule.remediation.revokeUrl !== undefined && { revokeUrl: rule.remediation.revokeUrl }),
     ...(rotateDays !== undefined && { rotateDays }),
     tags: [...rule.tags],

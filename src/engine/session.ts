@@ -17,6 +17,8 @@ import { applyContext } from "./context.js";
 import { decodeValue, innerRuleSet } from "./decoders.js";
 import { compileRuleExtras } from "./rule-extras.js";
 import { INLINE_LOOKAHEAD, INLINE_LOOKBACK, inlineAllowed } from "./inline-allow.js";
+import { GRAMMAR_AFTER, GRAMMAR_BEFORE } from "./assignment/pairs.js";
+import { assignedValues } from "./assignment/assigned-values.js";
 import type { Finding, ScanTarget } from "../types.js";
 import { KeyfenceError } from "../errors.js";
 
@@ -27,6 +29,13 @@ interface Interval {
   rule: number;
   start: number;
   end: number;
+}
+
+/** A keyword hit of assignment rules, waiting for the bytes the grammar may read around it. */
+interface PairHit {
+  pos: number;
+  end: number;
+  rules: number[];
 }
 
 interface Candidate {
@@ -71,6 +80,7 @@ export class ScanSession {
   private readonly open = new Map<number, Interval>();
   private closed: Interval[] = [];
   private candidates: Candidate[] = [];
+  private pairHits: PairHit[] = [];
   /** Per rule, the end of the last accepted match: a later overlapping match of the same rule is the same secret. */
   private readonly lastEnd = new Map<number, number>();
   private readonly lines = new LineIndex();
@@ -136,6 +146,7 @@ export class ScanSession {
       }
     }
     this.runClosed(eof);
+    this.runPairHits(eof);
     this.flush(eof);
     this.trim();
   }
@@ -145,15 +156,18 @@ export class ScanSession {
     if (eof) return true;
     for (const r of rules) {
       const c = this.set.rules[r]!;
-      if (c.rule.afterKeyword !== undefined && this.rulesAllowedHere[r] && this.total < end + c.rule.window.after) return false;
+      if (c.rule.afterKeyword !== undefined && c.rule.regex !== undefined && this.rulesAllowedHere[r] && this.total < end + c.rule.window.after) return false;
     }
     return true;
   }
 
   private onHit(pos: number, length: number, rules: number[]): void {
+    let pairRules: number[] | undefined;
     for (const r of rules) {
       if (!this.rulesAllowedHere[r]) continue;
       const c = this.set.rules[r]!;
+      if (c.rule.assignment) (pairRules ??= []).push(r);
+      if (c.rule.regex === undefined) continue;
       const w = c.rule.window;
       const start = Math.max(0, pos - w.before);
       const end = pos + length + w.after;
@@ -168,6 +182,32 @@ export class ScanSession {
       if (cur) this.closed.push(cur);
       this.open.set(r, { rule: r, start, end });
     }
+    if (pairRules) this.pairHits.push({ pos, end: pos + length, rules: pairRules });
+  }
+
+  /**
+   * Assignment rules: the grammar reads the pairs around each hit, in hit order, once every byte it
+   * may read (and the inline-allow look-ahead of any value there) is present.
+   */
+  private runPairHits(eof: boolean): void {
+    let i = 0;
+    for (; i < this.pairHits.length; i++) {
+      const h = this.pairHits[i]!;
+      if (!eof && h.end + GRAMMAR_AFTER + INLINE_LOOKAHEAD > this.total) break;
+      if ((i & 63) === 0) this.checkTime();
+      const lo = Math.max(0, h.pos - GRAMMAR_BEFORE);
+      const hi = Math.min(this.total, h.end + GRAMMAR_AFTER);
+      const view = this.data.subarray(lo - this.base, hi - this.base);
+      const rules = h.rules.map((r) => this.set.rules[r]!);
+      for (const { rule: c, pair, bytes } of assignedValues(view, h.pos - lo, h.end - lo, rules)) {
+        const start = lo + pair.value.start;
+        const stop = lo + pair.value.end;
+        const finding = this.judge(c, bytes, start, stop, view, pair.value.start, pair.value.end);
+        if (finding === "allowed") this.candidates.push({ rule: c, start, end: stop });
+        else if (finding) this.candidates.push({ rule: c, start, end: stop, finding });
+      }
+    }
+    if (i) this.pairHits = this.pairHits.slice(i);
   }
 
   /**
@@ -207,7 +247,8 @@ export class ScanSession {
   private runWindow(iv: Interval, end: number): void {
     const c = this.set.rules[iv.rule]!;
     const slice = this.data.subarray(iv.start - this.base, end - this.base);
-    const re = c.re;
+    // Only rules with a regex open windows.
+    const re = c.re!;
     re.lastIndex = 0;
     for (;;) {
       const m = re.exec(slice);
@@ -311,6 +352,7 @@ export class ScanSession {
     let h = this.hitFrom - this.set.maxBefore;
     for (const iv of this.open.values()) h = Math.min(h, iv.start);
     for (const iv of this.closed) h = Math.min(h, iv.start);
+    if (this.pairHits.length) h = Math.min(h, this.pairHits[0]!.pos - GRAMMAR_BEFORE);
     return h;
   }
 
@@ -362,6 +404,9 @@ function resolve(group: Candidate[]): Finding[] {
     if (!f) continue;
     const overlaps = (o: Candidate) => o.start < c.end && c.start < o.end;
     if (c.rule.rule.generic && (vetoes.some(overlaps) || specific.some(overlaps))) continue;
+    // A rule that declares it defers to another (a more specific format of the same token) yields.
+    const defersTo = c.rule.rule.defersTo;
+    if (defersTo && specific.some((o) => o !== c && defersTo.includes(o.rule.rule.id) && overlaps(o))) continue;
     // A piece of a split key matched on its own is the same secret the decoder reassembled.
     if (!c.decoded && decoded.some((d) => d.finding?.ruleId === f.ruleId && overlaps(d))) continue;
     if (spans.some((o) => o.start === c.start && o.end === c.end)) continue;

@@ -11,6 +11,7 @@ import { join, relative, sep } from "node:path";
 import { loadDocument } from "../schema-document.js";
 import { fingerprintOf } from "../finding/fingerprint.js";
 import { deriveFinding } from "../finding/secret-store.js";
+import { remediationPlanOf, withRemediation } from "../finding/remediation.js";
 import { KeyfenceError } from "../errors.js";
 import type { Finding, Severity } from "../types.js";
 
@@ -48,9 +49,11 @@ export function dayOf(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-export function loadBaseline(file: string): Baseline {
+/** Reads and checks a baseline; `text` is its content when it comes from elsewhere than the disk (a commit). */
+export function loadBaseline(file: string, text?: string): Baseline {
   const doc = loadDocument<Baseline>(file, BASELINE_SCHEMA, {
     what: "baseline",
+    ...(text !== undefined && { text }),
     subjectOf: (value, path) => {
       const entry = path[0] === "entries" && typeof path[1] === "number" ? (value as Baseline).entries?.[path[1]] : undefined;
       return entry && typeof entry.fingerprint === "string" ? `entry ${entry.fingerprint}` : undefined;
@@ -163,7 +166,8 @@ export function existsUnder(root: string): (path: string) => boolean {
 /** The finding as reported when its acceptance ran out: the fix line says so first. */
 export function markExpired(f: Finding, entry: BaselineEntry): Finding {
   const by = [entry.reviewer && `by ${entry.reviewer}`, entry.ticket && `ticket ${entry.ticket}`].filter(Boolean).join(", ");
-  return deriveFinding(f, { remediation: `Baseline acceptance expired on ${entry.expires}${by ? ` (${by})` : ""}. ${f.remediation}` });
+  const plan = remediationPlanOf(f);
+  return withRemediation(f, { ...plan, preface: [...(plan.preface ?? []), `Baseline acceptance expired on ${entry.expires}${by ? ` (${by})` : ""}.`] });
 }
 
 /** Filters a scan's findings through a baseline, keeping counts for the summary. */

@@ -3,8 +3,7 @@
 // Each breach is a finding with its own rule id, next to the credential's own finding.
 import picomatch from "picomatch";
 import { fingerprintOf } from "../finding/fingerprint.js";
-import { deriveFinding } from "../finding/secret-store.js";
-import { remediationText } from "../finding/remediation.js";
+import { withRemediation } from "../finding/remediation.js";
 import { ROTATION_DAYS, type Finding, type Severity } from "../types.js";
 
 export interface EnvironmentPaths {
@@ -81,15 +80,13 @@ export function environmentCheck(paths: EnvironmentPaths = {}): EnvironmentCheck
     // The credential's own window still governs its rotation; this finding is about where it sits.
     const rotateDays = f.rotateDays ?? ROTATION_DAYS[rule.severity];
     return [
-      deriveFinding(f, {
+      withRemediation(f, { rotateDays, ...(f.revokeUrl !== undefined && { revokeUrl: f.revokeUrl }), advice: rule.advice }, {
         ruleId: rule.id,
         title: rule.title,
         kind: "environment-separation",
         severity: rule.severity,
         fingerprint: fingerprintOf(rule.id, f.path, f.secretHash),
         message: `${rule.title}: ${f.title} (${f.provider}, ${f.environment}) in ${f.path}`,
-        remediation: remediationText(rotateDays, f.revokeUrl, rule.advice),
-        rotateDays,
         tags: [...new Set([...f.tags, "PCI-DSS-4.0-6.5.3", "SOC2-CC6.1"])],
       }),
     ];

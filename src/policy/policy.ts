@@ -4,8 +4,7 @@ import { picomatch } from "../deferred-imports.js";
 import type { Config, FailOn } from "../config/config.js";
 import type { Finding } from "../types.js";
 import { ROTATION_DAYS } from "../types.js";
-import { remediationText } from "../finding/remediation.js";
-import { deriveFinding } from "../finding/secret-store.js";
+import { remediationPlanOf, withRemediation } from "../finding/remediation.js";
 import { blocks } from "./severity.js";
 import { environmentCheck } from "./environment.js";
 
@@ -32,8 +31,8 @@ export function createPolicy(config: Config, overrides: { failOn?: FailOn } = {}
     const override = severity[f.ruleId];
     const out =
       override && override !== f.severity
-        ? // The rotation window follows the severity, so the advice is rebuilt with it.
-          deriveFinding(f, { severity: override, rotateDays: ROTATION_DAYS[override], remediation: remediationText(ROTATION_DAYS[override], f.revokeUrl, undefined) })
+        ? // The rotation window follows the severity, so the plan changes with it.
+          withRemediation(f, { ...remediationPlanOf(f), rotateDays: ROTATION_DAYS[override] }, { severity: override })
         : f;
     return out.severity === "info" && !reportInfo ? undefined : out;
   };

@@ -1,7 +1,8 @@
 // What every reporter receives: the findings of one run and the facts needed to present them.
 import type { Finding, Rule } from "../types.js";
 import type { FailOn } from "../config/config.js";
-import type { SourceNotice } from "../sources/files.js";
+import type { SourceNotice } from "../types.js";
+import type { Exemption } from "../config/added-exemptions.js";
 
 export interface ScanReport {
   tool: { name: "keyfence"; version: string; informationUri: string };
@@ -19,6 +20,8 @@ export interface ScanReport {
   stats: { files: number; bytes: number; durationMs: number };
   /** SARIF analysis category (runAutomationDetails.id), e.g. "keyfence/pull-request". */
   category?: string;
+  /** Inline `keyfence:allow` comments the reviewed change adds (ci, git --range): shown to reviewers. */
+  exemptions?: Exemption[];
 }
 
 export interface ReportOptions {

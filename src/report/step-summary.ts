@@ -24,8 +24,16 @@ function row(f: Finding, report: ScanReport): string {
   return `| ${gate} | ${f.severity} | ${cell(f.title)} (${code(f.ruleId)}) | ${code(where)} | ${code(f.redacted)} | ${cell(f.remediation)} |\n`;
 }
 
+/** Every inline allow the change adds, so reviewers see each exemption it grants itself. */
+function exemptionsTable(report: ScanReport): string {
+  const list = report.exemptions ?? [];
+  if (list.length === 0) return "";
+  const rows = list.map((e) => `| ${code(`${e.path}:${e.line}`)} | ${e.rules.length ? e.rules.map(code).join(", ") : "every rule"} | ${e.reason ? cell(e.reason) : "_no reason given_"} |\n`);
+  return `\n### Inline allows added by this change (${list.length})\n\n| Location | Rules | Reason |\n| --- | --- | --- |\n${rows.join("")}`;
+}
+
 export function renderStepSummary(report: ScanReport, limit = STEP_SUMMARY_LIMIT): string {
-  const head = `## keyfence\n\n${cell(summaryLine(report))}\n`;
+  const head = `## keyfence\n\n${cell(summaryLine(report))}\n${exemptionsTable(report)}`;
   if (report.findings.length === 0) return head;
   const table = `\n| | Severity | Finding | Location | Value | Fix |\n| --- | --- | --- | --- | --- | --- |\n`;
   const note = (n: number) => `\n_${n} more finding${n === 1 ? "" : "s"} not shown: GitHub limits a step summary to 1 MiB. The SARIF and JSON reports list them all._\n`;

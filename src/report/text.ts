@@ -20,7 +20,9 @@ export function summaryLine(report: ScanReport): string {
   const withFindings = new Set(report.findings.map((f) => f.path)).size;
   const head = n === 0 ? `No secrets found in ${plural(report.stats.files)}` : `${n} finding${n === 1 ? "" : "s"} (${counts.join(", ")}) in ${plural(withFindings)} of ${report.stats.files} scanned`;
   const gate = report.failOn === "never" ? "fail-on: never" : `${blocking} block${blocking === 1 ? "s" : ""} (fail-on: ${report.failOn})`;
-  const incomplete = report.incomplete ? "; scan INCOMPLETE (see warnings above)" : "";
+  const unscanned = report.notices.filter((n) => n.incomplete).length;
+  const named = unscanned ? `; ${unscanned} ${unscanned === 1 ? "file" : "files"} not scanned, see above` : "";
+  const incomplete = report.incomplete ? `${named}; scan INCOMPLETE` : "";
   return `${head}; ${gate}${incomplete}.`;
 }
 
@@ -34,6 +36,14 @@ export const textReporter: Reporter = (report, { showSecrets, color }) => {
     lines.push(`${where}  ${sev} ${f.title} [${f.ruleId}]${commit}`);
     lines.push(`    value: ${f.redacted}${showSecrets ? `  secret: ${revealSecret(f) ?? "(unavailable)"}` : ""}`);
     lines.push(`    fix:   ${f.remediation}`);
+  }
+  // What was not (fully) scanned is part of the report itself, not only of stderr: a report written
+  // to a file must say it too.
+  for (const n of report.notices) if (n.incomplete) lines.push(`not scanned: ${n.path}: ${n.reason}`);
+  const exemptions = report.exemptions ?? [];
+  if (exemptions.length) {
+    lines.push(`Inline allows added by this change (${exemptions.length}); each one silences findings on its line:`);
+    for (const e of exemptions) lines.push(`    ${e.path}:${e.line}  ${e.rules.length ? e.rules.join(", ") : "every rule"}  — ${e.reason ?? "no reason given"}`);
   }
   if (lines.length) lines.push("");
   lines.push(summaryLine(report));

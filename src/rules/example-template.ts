@@ -18,6 +18,9 @@ const ALPHABETS: Record<string, string> = {
   base64url: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
   base32: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
   base32lower: "abcdefghijklmnopqrstuvwxyz234567",
+  // Bech32's data alphabet (BIP 173), in the case age and others print it.
+  bech32: "qpzry9x8gf2tvdw0s3jn54khce6mua7l",
+  BECH32: "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L",
 };
 
 export const TEMPLATE_KINDS = [...Object.keys(ALPHABETS), "crc32-base62", "luhn", "iban", "uuid", "aws-key-id", "jwt"] as const;

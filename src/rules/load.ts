@@ -26,11 +26,13 @@ export interface RuleSpec {
   severity: Severity;
   environment?: Environment;
   generic?: boolean;
+  defersTo?: string[];
   confidence?: Confidence;
   keywords: string[];
   keywordsCaseInsensitive?: boolean;
   afterKeyword?: string;
-  regex: string;
+  regex?: string;
+  assignment?: { names: string[]; value: string; exclude?: string[] };
   window?: { before?: number; after?: number };
   entropy?: number;
   validate?: ValidatorName[];
@@ -60,9 +62,11 @@ export function ruleFromSpec(spec: RuleSpec, pack: { provider: string; family: s
     severity: spec.severity,
     environment: spec.environment ?? "unknown",
     keywords: spec.keywords,
-    keywordsCaseInsensitive: spec.keywordsCaseInsensitive ?? false,
+    // An assignment rule's keywords are words of names, which come in every case convention.
+    keywordsCaseInsensitive: spec.keywordsCaseInsensitive ?? spec.assignment !== undefined,
     ...(spec.afterKeyword !== undefined && { afterKeyword: spec.afterKeyword }),
-    regex: spec.regex,
+    ...(spec.regex !== undefined && { regex: spec.regex }),
+    ...(spec.assignment && { assignment: { names: spec.assignment.names, value: spec.assignment.value, exclude: spec.assignment.exclude ?? [] } }),
     window: { before: spec.window?.before ?? DEFAULT_WINDOW.before, after: spec.window?.after ?? DEFAULT_WINDOW.after },
     ...(spec.entropy !== undefined && { entropy: spec.entropy }),
     validate: spec.validate ?? [],
@@ -74,6 +78,7 @@ export function ruleFromSpec(spec: RuleSpec, pack: { provider: string; family: s
     remediation: { ...spec.remediation },
     tags: spec.tags ?? [],
     generic: spec.generic ?? false,
+    ...(spec.defersTo?.length && { defersTo: spec.defersTo }),
     confidence: spec.confidence ?? pack.confidence ?? "B",
     ...(spec.decode && {
       decode: {

@@ -1,29 +1,21 @@
-// Files and folders: walk (.gitignore honoured, symlinks never followed), filter
-// (include/exclude globs, size, binary), read (whole for small files, streamed for large ones).
+// Files and folders as a source: walk (.gitignore honoured, symlinks never followed, special files
+// never opened, names that are not UTF-8 opened by their bytes), filter (the run's scope: globs),
+// read (whole for small files, streamed for large ones, by the thread that scans them; the text
+// module says how the bytes are read, src/text).
 import { open } from "node:fs/promises";
 import { createReadStream, lstatSync, readdirSync, statSync, type Dirent, type Stats } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import { picomatch } from "../deferred-imports.js";
 import { ignoreLayerFor, isIgnored, type IgnoreLayer } from "./gitignore.js";
 import { KeyfenceError } from "../errors.js";
-import type { SourceNotice } from "./source.js";
+import type { Scope, Source, SourceItem, SourceNotice } from "./source.js";
+import { displayName, isValidUtf8, startsAsText, textForScan, textStream } from "../text/index.js";
+import { formatByMagic, MAGIC_BYTES } from "./archive/format.js";
 
 export type { SourceNotice } from "./source.js";
 
-export interface FileSourceOptions {
-  /** Honour .gitignore files (default true). */
-  gitignore?: boolean;
-  /** Only paths matching one of these globs (relative to the root) are scanned. */
-  include?: readonly string[];
-  /** Paths matching these globs are skipped. */
-  exclude?: readonly string[];
-  /** Files larger than this (bytes) are skipped with a notice. Default 50 MiB. */
-  maxFileSize?: number;
-}
-
 export interface FileEntry {
-  /** Absolute path on disk. */
-  abs: string;
+  /** Absolute path on disk (its bytes when a name in it is not valid UTF-8). */
+  abs: string | Buffer;
   /** Posix path relative to the scan root (what findings show). */
   rel: string;
   size: number;
@@ -32,17 +24,13 @@ export interface FileEntry {
    * this file: so notices keep their place in walk order however far ahead the walk runs.
    */
   before?: SourceNotice[];
+  /** Named on the command line (not found by a walk): scanned whatever the globs and ignore files say. */
+  named?: boolean;
+  /** A named pipe or socket given as an argument: read as a stream, its size unknown. */
+  pipe?: true;
+  /** The pipe is one of this process's own descriptors (/dev/stdin, /dev/fd/N): read from it directly. */
+  fd?: number;
 }
-
-export type SkipReason = "binary" | "too-large" | "symlink" | "ignored";
-
-
-export const DEFAULT_MAX_FILE_SIZE = 50 * 1024 * 1024;
-
-// Formats that cannot hold text credentials (PKCS#12 and keystores are handled by rules on their names).
-const BINARY_EXTENSIONS = new Set(
-  "png jpg jpeg gif bmp ico webp tiff psd mp3 mp4 mov avi mkv webm wav flac ogg zip gz tgz bz2 xz 7z rar jar war ear class so dll dylib exe bin o a lib woff woff2 ttf otf eot pdf doc docx xls xlsx ppt pptx sqlite db pyc wasm node".split(" "),
-);
 
 function toPosix(p: string): string {
   return sep === "/" ? p : p.split(sep).join("/");
@@ -57,68 +45,115 @@ function sortByBytes(names: Dirent[]): Dirent[] {
   return names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+interface FolderEntry {
+  /** The name as shown (bytes that are not UTF-8 escaped as \\xNN). */
+  name: string;
+  d: Dirent | Dirent<Buffer>;
+  /** The entry's path on disk under its folder's: by its bytes when its name is not valid UTF-8. */
+  abs: (dir: string | Buffer) => string | Buffer;
+}
+
+/**
+ * A folder's entries in byte order of their names. A name that is not valid UTF-8 comes back from
+ * a string listing with U+FFFD in it and could not be opened: such folders are listed again as bytes.
+ */
+function readFolder(dir: string | Buffer): FolderEntry[] {
+  const names = readdirSync(dir, { withFileTypes: true });
+  if (!names.some((d) => d.name.includes("\uFFFD"))) {
+    return sortByBytes(names).map((d) => ({ name: d.name, d, abs: (parent) => childPath(parent, d.name) }));
+  }
+  const raw = readdirSync(dir, { withFileTypes: true, encoding: "buffer" });
+  raw.sort((a, b) => Buffer.compare(a.name, b.name));
+  return raw.map((d) => {
+    const bytes = d.name;
+    const valid = isValidUtf8(bytes);
+    return { name: valid ? bytes.toString("utf8") : displayName(bytes), d, abs: (parent) => childPath(parent, valid ? bytes.toString("utf8") : bytes) };
+  });
+}
+
+function childPath(parent: string | Buffer, name: string | Buffer): string | Buffer {
+  if (typeof parent === "string" && typeof name === "string") return join(parent, name);
+  return Buffer.concat([Buffer.from(parent), Buffer.from(sep), Buffer.from(name)]);
+}
+
+function specialKind(d: Dirent | Dirent<Buffer>): string {
+  if (d.isFIFO()) return "named pipe";
+  if (d.isSocket()) return "socket";
+  if (d.isCharacterDevice() || d.isBlockDevice()) return "device";
+  return "special file";
+}
+
 /**
  * Walks `root` (a folder) depth-first in byte order of names and yields the files to scan. Our own
  * small walker rather than a glob library: glob matchers drop legal names (a newline in a file
  * name), and only a walker can prune a folder that a nested .gitignore excludes.
  */
-export function* walkFolder(root: string, options: FileSourceOptions, notices: SourceNotice[]): Generator<FileEntry> {
-  const useGitignore = options.gitignore !== false;
-  const include = options.include?.length ? picomatch([...options.include], { dot: true }) : undefined;
-  const exclude = options.exclude?.length ? picomatch([...options.exclude], { dot: true }) : undefined;
-  const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+export function* walkFolder(root: string, scope: Scope, notices: SourceNotice[]): Generator<FileEntry> {
+  const useGitignore = scope.ignoreFiles;
 
-  function* walk(relDir: string, layers: readonly IgnoreLayer[]): Generator<FileEntry> {
-    let names: Dirent[];
+  function* walk(relDir: string, absDir: string | Buffer, layers: readonly IgnoreLayer[]): Generator<FileEntry> {
+    let names: FolderEntry[];
     try {
       // Synchronous, like the stat below: an awaited call per folder and per file was most of a walk's
       // time, and crawled while worker threads kept the cores busy; blocking here starves nobody.
-      names = readdirSync(join(root, relDir), { withFileTypes: true });
+      names = readFolder(absDir);
     } catch (err) {
       notices.push({ path: relDir || ".", reason: `cannot read folder (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true });
       return;
     }
-    sortByBytes(names);
     // Only folders that have a .gitignore (and the root, for .git/info/exclude) are read for one.
-    const own = useGitignore && (relDir === "" || names.some((d) => d.name === ".gitignore")) ? ignoreLayerFor(root, relDir, relDir === "") : undefined;
+    const own = useGitignore && (relDir === "" || names.some((e) => e.name === ".gitignore")) ? ignoreLayerFor(root, relDir, relDir === "") : undefined;
     const active = own ? [...layers, own] : layers;
-    for (const d of names) {
-      const rel = relDir ? `${relDir}/${d.name}` : d.name;
+    for (const { name, d, abs } of names) {
+      const rel = relDir ? `${relDir}/${name}` : name;
       // A .git folder, or the .git file of a worktree or submodule, is never scanned.
-      if (d.name === ".git") continue;
+      if (name === ".git") continue;
       if (d.isDirectory()) {
-        if (isIgnored(active, rel, true) || exclude?.(rel) || exclude?.(`${rel}/`)) continue;
-        yield* walk(rel, active);
+        if (isIgnored(active, rel, true) || scope.excludesFolder(rel)) continue;
+        yield* walk(rel, abs(absDir), active);
         continue;
       }
       if (isIgnored(active, rel, false)) continue;
-      if (include && !include(rel)) continue;
-      if (exclude?.(rel)) continue;
+      if (!scope.includes(rel)) continue;
       if (d.isSymbolicLink()) {
         // Links are never followed: a link inside the tree points at a file scanned under its own
         // name; a link out of the tree or in a loop is not ours to read.
         notices.push({ path: rel, reason: "symbolic link not followed", incomplete: false });
         continue;
       }
-      if (!d.isFile()) continue;
-      const dot = d.name.lastIndexOf(".");
-      if (dot >= 0 && BINARY_EXTENSIONS.has(d.name.slice(dot + 1).toLowerCase())) continue;
-      const abs = join(root, rel);
+      if (!d.isFile()) {
+        // Never opened: a named pipe would block the walk until someone writes to it.
+        notices.push({ path: rel, reason: `${specialKind(d)} not read (special files are never opened during a walk)`, incomplete: false });
+        continue;
+      }
+      const path = abs(absDir);
       let size: number;
       try {
-        size = statSync(abs).size;
+        size = statSync(path).size;
       } catch (err) {
         notices.push({ path: rel, reason: `cannot stat (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true });
         continue;
       }
-      if (size > maxSize) {
-        notices.push({ path: rel, reason: `skipped: ${size} bytes is over the maximum file size of ${maxSize}`, incomplete: false });
-        continue;
-      }
-      yield { abs, rel, size };
+      // Over the size limit a file is still a unit: the scan streams it if it is text.
+      yield { abs: path, rel, size };
     }
   }
-  yield* walk("", []);
+  yield* walk("", root, []);
+}
+
+/**
+ * The descriptor that /dev/stdin, /dev/fd/N or /proc/self/fd/N names. Such a path cannot always be
+ * opened (a socket as standard input gives ENXIO), but the descriptor itself is ours to read.
+ */
+function ownDescriptor(abs: string): number | undefined {
+  if (abs === "/dev/stdin") return 0;
+  const m = /^\/(?:dev|proc\/self)\/fd\/(\d+)$/.exec(abs);
+  return m ? Number(m[1]) : undefined;
+}
+
+function pipeChunks(e: FileEntry): AsyncIterable<Buffer> {
+  const options = { highWaterMark: 1024 * 1024 };
+  return e.fd !== undefined ? createReadStream("", { ...options, fd: e.fd, autoClose: false }) : createReadStream(e.abs, options);
 }
 
 /** What a link points at, or undefined when that cannot be read (dangling, a loop, no permission). */
@@ -137,12 +172,12 @@ export function displayPath(cwd: string, abs: string): string {
 }
 
 /** Resolves command-line paths (files or folders) into file entries relative to `cwd`. */
-export function* walkPaths(paths: readonly string[], cwd: string, options: FileSourceOptions, notices: SourceNotice[]): Generator<FileEntry> {
+export function* walkPaths(paths: readonly string[], cwd: string, options: Scope, notices: SourceNotice[]): Generator<FileEntry> {
   // Notices gathered before a file travel with it; those after the last file stay in `notices`.
   for (const e of walkPathsOnly(paths, cwd, options, notices)) yield notices.length ? { ...e, before: notices.splice(0) } : e;
 }
 
-function* walkPathsOnly(paths: readonly string[], cwd: string, options: FileSourceOptions, notices: SourceNotice[]): Generator<FileEntry> {
+function* walkPathsOnly(paths: readonly string[], cwd: string, options: Scope, notices: SourceNotice[]): Generator<FileEntry> {
   // Synchronous throughout: the scan pulls files in batches between its own awaits, and an awaited
   // call (or generator hop) per file was a large share of a scan of many small files.
   for (const p of paths) {
@@ -162,17 +197,19 @@ function* walkPathsOnly(paths: readonly string[], cwd: string, options: FileSour
       // Paths under the folder are shown as the folder's own displayed path joined with theirs.
       const under = toPosix(relative(cwd, abs));
       const inside = !isAbsolute(under) && under !== ".." && !under.startsWith("../");
-      for (const e of walkFolder(abs, options, notices)) yield inside ? (under ? { ...e, rel: `${under}/${e.rel}` } : e) : { ...e, rel: toPosix(e.abs) };
-    } else if (st.isFile() || st.isSymbolicLink()) {
-      // A file named explicitly is scanned even if ignored: the user asked for it.
-      const real = st.isSymbolicLink() ? statOrUndefined(abs) : st;
-      if (!real?.isFile()) {
-        notices.push({ path: p, reason: "not a regular file", incomplete: false });
-        continue;
-      }
-      yield { abs, rel: displayPath(cwd, abs), size: real.size };
+      for (const e of walkFolder(abs, options, notices)) yield inside ? (under ? { ...e, rel: `${under}/${e.rel}` } : e) : { ...e, rel: `${toPosix(abs)}/${e.rel}` };
     } else {
-      notices.push({ path: p, reason: "not a regular file", incomplete: false });
+      // A file named explicitly is scanned even if ignored, and whatever its size: the user asked for it.
+      const real = st.isSymbolicLink() ? statOrUndefined(abs) : st;
+      if (real?.isFile()) {
+        yield { abs, rel: displayPath(cwd, abs), size: real.size, named: true };
+      } else if (real?.isFIFO() || real?.isSocket()) {
+        // A named pipe, /dev/stdin or a process substitution (<(…)): read as a stream to its end.
+        const fd = ownDescriptor(abs);
+        yield { abs, rel: p, size: 0, named: true, pipe: true, ...(fd !== undefined && { fd }) };
+      } else {
+        notices.push({ path: p, reason: real ? "not scanned: not a regular file or a pipe" : "not scanned: the link's target cannot be read", incomplete: true });
+      }
     }
   }
 }
@@ -189,43 +226,57 @@ export function checkPathsExist(paths: readonly string[], cwd: string): void {
   }
 }
 
+/** Command-line paths (files and folders, relative to `cwd`) as a source: a file unit per file, in walk order. */
+export function fileSource(paths: readonly string[], cwd: string): Source {
+  return {
+    name: "files",
+    *items(scope: Scope): Generator<SourceItem> {
+      const notices: SourceNotice[] = [];
+      for (const e of walkPaths(paths, cwd, scope, notices)) {
+        if (e.before) for (const notice of e.before) yield { notice };
+        const content = e.pipe ? { kind: "stream" as const, chunks: pipeChunks(e) } : { kind: "file" as const, abs: e.abs, size: e.size };
+        yield { target: { path: e.rel }, content, ...(e.named && { named: true }) };
+      }
+      for (const notice of notices) yield { notice };
+    },
+  };
+}
+
 /** Files at or under this size are read whole (one buffer, no chunk bookkeeping). */
 export const WHOLE_READ_LIMIT = 8 * 1024 * 1024;
 
-const SNIFF = 8192;
-
 export type FileContent =
   | { kind: "buffer"; data: Buffer }
-  | { kind: "stream"; head: Buffer; rest: AsyncIterable<Buffer> }
-  | { kind: "binary" };
+  | { kind: "stream"; chunks: AsyncIterable<Buffer> }
+  | { kind: "not-scanned"; reason: string }
+  /** An archive by its magic bytes (a renamed zip, a layer blob): opened by the archive reader; `data` when read whole. */
+  | { kind: "archive"; data?: Buffer };
+
+/** Why a unit over the size limit was not scanned (binary from its first bytes). */
+export function overLimitReason(size: number | undefined, limit: number): string {
+  return `not scanned: binary ${size ? `file of ${size} bytes` : "input"} is over the maximum file size of ${limit} (exclude it, or raise --max-file-size)`;
+}
+
+/** A file read whole, as the engine should see it (src/text: UTF-16 decoded, binary as printable runs). */
+export function wholeFileContent(data: Buffer, overLimit?: number): Exclude<FileContent, { kind: "stream" }> {
+  // A copy: the bytes may sit in a buffer the reader reuses for the next file.
+  if (formatByMagic(data.subarray(0, MAGIC_BYTES))) return { kind: "archive", data: Buffer.from(data) };
+  if (overLimit !== undefined && !startsAsText(data)) return { kind: "not-scanned", reason: overLimitReason(data.length, overLimit) };
+  return { kind: "buffer", data: textForScan(data).data };
+}
+
+async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield head;
+  for (let r = await rest.next(); !r.done; r = await rest.next()) yield r.value;
+}
 
 /**
- * Text decoding rules: UTF-16 with a BOM is converted to UTF-8 (so it is scanned, not skipped);
- * a NUL byte in the first 8 KiB otherwise marks the file as binary.
+ * Opens a file for scanning: small files whole, large ones as a stream of 1 MiB chunks decoded as
+ * they are read. A file over the size limit (`overLimit`) is streamed to its end if it starts as
+ * text (a dump's header before binary data counts), since a size limit must never be the reason a
+ * secret passes; one binary from its first bytes is not scanned, and says so.
  */
-export function classify(head: Buffer): "utf8" | "utf16le" | "utf16be" | "binary" {
-  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return "utf16le";
-  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return "utf16be";
-  const n = Math.min(head.length, SNIFF);
-  return head.subarray(0, n).includes(0) ? "binary" : "utf8";
-}
-
-export function decodeUtf16(data: Buffer, kind: "utf16le" | "utf16be"): Buffer {
-  const body = data.subarray(2);
-  const text = kind === "utf16le" ? body.toString("utf16le") : Buffer.from(body).swap16().toString("utf16le");
-  return Buffer.from(text, "utf8");
-}
-
-/** A file read whole, as the engine should see it: binary, UTF-16 decoded to UTF-8, or as is. */
-export function wholeFileContent(data: Buffer): Exclude<FileContent, { kind: "stream" }> {
-  const kind = classify(data);
-  if (kind === "binary") return { kind: "binary" };
-  if (kind !== "utf8") return { kind: "buffer", data: decodeUtf16(data.length % 2 ? data.subarray(0, -1) : data, kind) };
-  return { kind: "buffer", data };
-}
-
-/** Opens a file for scanning: small files whole, large ones as a stream of 1 MiB chunks. */
-export async function readForScan(entry: FileEntry): Promise<FileContent> {
+export async function readForScan(entry: { abs: string | Buffer; size: number; overLimit?: number }): Promise<FileContent> {
   if (entry.size <= WHOLE_READ_LIMIT) {
     const fh = await open(entry.abs, "r");
     let data: Buffer;
@@ -234,29 +285,21 @@ export async function readForScan(entry: FileEntry): Promise<FileContent> {
     } finally {
       await fh.close();
     }
-    return wholeFileContent(data);
+    return wholeFileContent(data, entry.overLimit);
   }
-  const stream = createReadStream(entry.abs, { highWaterMark: 1024 * 1024 });
+  // A path from a worker thread may arrive as a Uint8Array (structured clone of a Buffer).
+  const stream = createReadStream(typeof entry.abs === "string" ? entry.abs : Buffer.from(entry.abs), { highWaterMark: 1024 * 1024 });
   const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  // The first chunk is read here, so that a file that cannot be opened fails as a read, not mid-scan.
   const first = await it.next();
   const head = first.done ? Buffer.alloc(0) : first.value;
-  const kind = classify(head);
-  if (kind === "binary") {
+  if (formatByMagic(head.subarray(0, MAGIC_BYTES))) {
     stream.destroy();
-    return { kind: "binary" };
+    return { kind: "archive" };
   }
-  if (kind !== "utf8") {
-    // Large UTF-16 files are rare; decode them whole rather than track surrogate pairs across chunks.
-    const parts = [head];
-    for (let r = await it.next(); !r.done; r = await it.next()) parts.push(r.value);
-    const all = Buffer.concat(parts);
-    return { kind: "buffer", data: decodeUtf16(all.length % 2 ? all.subarray(0, -1) : all, kind) };
+  if (entry.overLimit !== undefined && !startsAsText(head)) {
+    stream.destroy();
+    return { kind: "not-scanned", reason: overLimitReason(entry.size, entry.overLimit) };
   }
-  return {
-    kind: "stream",
-    head,
-    rest: {
-      [Symbol.asyncIterator]: () => it,
-    },
-  };
+  return { kind: "stream", chunks: textStream(prepend(head, it)) };
 }

@@ -21,15 +21,9 @@
 //   - a format found inside other input (an archive, a notebook, an image tarball) is a `UnitOpener`:
 //     register it in src/sources/openers.ts and every source gets it (a zip in a folder, in a commit,
 //     in another zip), through the worker pool, with no change to the engine, policy or reporters.
-import type { ScanTarget } from "../types.js";
+import type { ScanTarget, SourceNotice } from "../types.js";
 
-/** Something a source could not do or chose not to: deliberate skips are notices, failures make the scan incomplete. */
-export interface SourceNotice {
-  path: string;
-  reason: string;
-  /** True when an input could not be scanned for a reason other than policy (permissions, vanished, missing objects). */
-  incomplete: boolean;
-}
+export type { SourceNotice } from "../types.js";
 
 /** How a unit is named in findings. */
 export interface UnitTarget extends ScanTarget {
@@ -46,7 +40,7 @@ export type UnitContent =
   /** In memory: a blob, an archive entry, the added lines of a patch. Carried to a worker as bytes. */
   | { kind: "bytes"; data: Buffer }
   /** A file on disk of the size seen when it was listed: the scanning thread reads it (whole, or streamed when large). */
-  | { kind: "file"; abs: string; size: number }
+  | { kind: "file"; abs: string | Buffer; size: number }
   /** Input of unknown length (stdin, a large archive entry): scanned as it arrives, on the calling thread. */
   | { kind: "stream"; chunks: AsyncIterable<Buffer> };
 
@@ -76,6 +70,13 @@ export interface ScanUnit {
    * the size limit do not apply to it, as ripgrep searches a file it is given whatever its globs say.
    */
   named?: boolean;
+  /**
+   * The unit is over the size limit (this many bytes): it is scanned only if it starts as text
+   * (src/text startsAsText) — streamed to its end, since a size limit must never let a secret pass —
+   * and otherwise reported as not scanned (incomplete). Set by the orchestrator for units of known
+   * size, by a source for what it streams.
+   */
+  overLimit?: number;
 }
 
 /** One thing a source yields: a unit to scan, or a notice (reported in its place among the units' findings). */
@@ -87,6 +88,8 @@ export interface Scope {
   includes(path: string): boolean;
   /** Whether a folder can be skipped whole (an exclude glob matches it). */
   excludesFolder(path: string): boolean;
+  /** Whether ignore files (.gitignore) are honoured where the source has them. */
+  ignoreFiles: boolean;
   /** Units larger than this many bytes are skipped with a notice. */
   maxSize: number;
   /** The notice for a unit skipped for its size (the same words from every source). */

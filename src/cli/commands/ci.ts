@@ -1,5 +1,4 @@
-import { CI_OPTIONS, CI_OPTIONS_HELP, runCi, type RangeScanner } from "../../ci/run.js";
-import { scanGitRange, type GitScanSummary } from "../../sources/git/index.js";
+import { CI_OPTIONS, CI_OPTIONS_HELP, runCi } from "../ci/run.js";
 import { SCAN_OPTIONS_HELP, parse } from "../args.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
@@ -16,26 +15,10 @@ ${CI_OPTIONS_HELP}
 
 ${SCAN_OPTIONS_HELP}`;
 
-/** The git source behind `ci`: each secret once, at the first commit of the range that added it. */
-const scanRange: RangeScanner = async function* (scanner, { cwd, range, stats }, onNotice) {
-  const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
-  const seen = new Set<string>();
-  try {
-    for await (const f of scanGitRange(scanner, { cwd, range }, onNotice, summary)) {
-      if (seen.has(f.fingerprint)) continue;
-      seen.add(f.fingerprint);
-      yield f;
-    }
-  } finally {
-    stats.files = summary.files;
-    stats.bytes = summary.bytes;
-  }
-};
-
 export const ciCommand: Command = {
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse("ci", args, CI_OPTIONS, false);
-    return runCi(values, io, scanRange);
+    return runCi(values, io);
   },
 };

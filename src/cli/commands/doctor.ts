@@ -3,7 +3,7 @@ import { renderDoctorJson, renderDoctorText } from "../../doctor/render.js";
 import { KeyfenceError } from "../../errors.js";
 import { parse } from "../args.js";
 import { writeFileAtomic } from "../../io/output-file.js";
-import { scrubSecrets } from "../scrub.js";
+import { scrubSecrets } from "../../names/scrub.js";
 import { useColor, type CliIO } from "../io.js";
 import type { Command } from "../command.js";
 

@@ -1,12 +1,14 @@
 import { KeyfenceError } from "../../errors.js";
-import { scanGitRange, type GitScanSummary } from "../../sources/git/index.js";
+import { scanGitRange } from "../../orchestrator/git.js";
+import type { GitScanSummary } from "../../sources/git/index.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
-import { countCommits, revisionArgs, startProgress } from "../progress.js";
+import { commitNames, refNames } from "../../sources/git/names.js";
+import { prepareTrustedScan, TRUST_OPTIONS, TRUST_OPTIONS_HELP } from "../trusted-scan.js";
+import { countCommits, endingProgress, revisionArgs, startProgress } from "../progress.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
-import type { Finding } from "../../types.js";
-import type { SourceNotice } from "../../sources/files.js";
+import type { SourceNotice } from "../../sources/source.js";
 
 const OPTIONS = {
   ...SCAN_OPTIONS,
@@ -14,6 +16,7 @@ const OPTIONS = {
   since: { type: "string" },
   all: { type: "boolean" },
   "first-parent": { type: "boolean" },
+  ...TRUST_OPTIONS,
 } as const;
 
 const USAGE = `Usage: keyfence git (--range A..B | --since DATE | --all) [options]
@@ -30,6 +33,8 @@ Commits:
       --first-parent      follow only first parents and diff each merge against its first parent
                           (default: merges report only lines no parent had; see 'Merge commits' in docs/git.md)
 
+${TRUST_OPTIONS_HELP}
+
 ${SCAN_OPTIONS_HELP}`;
 
 export const gitCommand: Command = {
@@ -40,36 +45,32 @@ export const gitCommand: Command = {
       throw new KeyfenceError("say which commits: --range A..B, --since DATE or --all (see 'keyfence git --help')", { subject: "keyfence git" });
     }
     if (values.range !== undefined && values.all) throw new KeyfenceError("--range and --all cannot be combined", { subject: "keyfence git" });
-    const prepared = prepareScan(values, io, { discoverBaseline: true });
-    const { config, scanner } = prepared;
+    // A range is a change under review: judged by the configuration of its base (src/config/trusted.ts).
+    const trusted = values.range !== undefined && values.since === undefined ? prepareTrustedScan(values, io, values.range) : undefined;
+    const prepared = trusted ?? prepareScan(values, io, { discoverBaseline: true });
+    const { scanner } = prepared;
     const notices: SourceNotice[] = [];
     const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
     const progress = startProgress(values, io, "keyfence git", "commits");
     if (progress) void countCommits(io.cwd, io.env, revisionArgs({ range: values.range, all: values.all, since: values.since, firstParent: values["first-parent"] })).then((n) => progress.setTotal(n));
-    async function* findings(): AsyncGenerator<Finding> {
-      const seen = new Set<string>();
-      const options = {
-        ...(progress && { onCommit: (_c: unknown, s: GitScanSummary) => progress.set(s.commits, s.bytes) }),
-        cwd: io.cwd,
-        env: io.env,
-        ...(values.range !== undefined && { range: values.range }),
-        ...(values.since !== undefined && { since: values.since }),
-        ...(values.all && { all: true }),
-        ...(values["first-parent"] && { firstParent: true }),
-        include: config.include,
-        exclude: config.exclude,
-      };
+    const options = {
+      ...(progress && { onCommit: (_c: unknown, s: GitScanSummary) => progress.set(s.commits, s.bytes) }),
+      cwd: io.cwd,
+      env: io.env,
+      ...(values.range !== undefined && { range: values.range }),
+      ...(values.since !== undefined && { since: values.since }),
+      ...(values.all && { all: true }),
+      ...(values["first-parent"] && { firstParent: true }),
       // Oldest commit first: the first occurrence of a fingerprint is the commit that introduced it.
-      try {
-        for await (const f of scanGitRange(scanner, options, noticePrinter(io, notices, { all: true }), summary)) {
-          if (seen.has(f.fingerprint)) continue;
-          seen.add(f.fingerprint);
-          yield f;
-        }
-      } finally {
-        progress?.finish();
-      }
-    }
-    return finishScan(prepared, { findings: findings(), notices, stats: summary, command: "git" }, values, io);
+      dedupe: true,
+    };
+    const findings = endingProgress(scanGitRange(scanner, options, noticePrinter(io, notices, { all: true }), summary), progress);
+    // Authors, committers, messages and paths of the commits (and, with --all, ref names and tag messages).
+    const git = { cwd: io.cwd, env: io.env };
+    const revisions = values.range !== undefined ? [values.range] : values.all ? ["--all"] : ["HEAD"];
+    const names = Promise.all([commitNames({ ...git, revisions, ...(values.since !== undefined && { since: values.since }) }), values.all ? refNames(git) : []]).then((n) => n.flat());
+    names.catch(() => {});
+    const controls = trusted && { controls: { findings: trusted.controls, block: trusted.controlsBlock }, exemptions: trusted.exemptions };
+    return finishScan(prepared, { findings, notices, stats: summary, command: "git", names, ...controls }, values, io);
   },
 };

@@ -1,11 +1,13 @@
-import { scanHistory, type GitScanSummary } from "../../sources/git/index.js";
+import { scanHistory } from "../../orchestrator/git.js";
+import type { GitScanSummary } from "../../sources/git/index.js";
+import { commitNames, refNames } from "../../sources/git/names.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, prepareScan, noticePrinter } from "../scan-run.js";
 import { countCommits, revisionArgs, startProgress } from "../progress.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import type { Finding } from "../../types.js";
-import type { SourceNotice } from "../../sources/files.js";
+import type { SourceNotice } from "../../sources/source.js";
 
 const OPTIONS = {
   ...SCAN_OPTIONS,
@@ -29,7 +31,7 @@ export const historyCommand: Command = {
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse("history", args, OPTIONS, false);
     const prepared = prepareScan(values, io, { discoverBaseline: true });
-    const { config, scanner } = prepared;
+    const { scanner } = prepared;
     const notices: SourceNotice[] = [];
     const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
     const progress = startProgress(values, io, "keyfence history", "commits");
@@ -40,8 +42,6 @@ export const historyCommand: Command = {
         cwd: io.cwd,
         env: io.env,
         ...(values.since !== undefined && { since: values.since }),
-        include: config.include,
-        exclude: config.exclude,
         ...(onCommit && { onCommit }),
       };
       try {
@@ -50,6 +50,10 @@ export const historyCommand: Command = {
         progress?.finish();
       }
     }
-    return finishScan(prepared, { findings: findings(), notices, stats: summary, command: "history" }, values, io);
+    // Every commit's authors, messages and paths, every ref name and annotated-tag message.
+    const git = { cwd: io.cwd, env: io.env };
+    const names = Promise.all([commitNames({ ...git, revisions: ["--all"], ...(values.since !== undefined && { since: values.since }) }), refNames(git)]).then((n) => n.flat());
+    names.catch(() => {});
+    return finishScan(prepared, { findings: findings(), notices, stats: summary, command: "history", names }, values, io);
   },
 };

@@ -11,9 +11,12 @@ import type { Finding } from "../../types.js";
 import { renderRotationMarkdown } from "../../report/rotation/markdown.js";
 import { renderRotationHtml } from "../../report/rotation/html.js";
 import { loadHistoryJson } from "../../report/rotation/from-json.js";
-import { scanHistory, type GitScanSummary, type HistoryFinding } from "../../sources/git/index.js";
+import { scanHistory } from "../../orchestrator/git.js";
+import type { HistoryFinding } from "../../finding/exposure.js";
+import type { GitScanSummary } from "../../sources/git/index.js";
 import { openRepo, asUserError } from "../../sources/git/repo.js";
 import { KeyfenceError } from "../../errors.js";
+import { presentableRecord, safeName } from "../../names/present.js";
 import { TOOL } from "../../version.js";
 import { parse } from "../args.js";
 import { prepareScan, noticePrinter } from "../scan-run.js";
@@ -21,7 +24,7 @@ import { countCommits, revisionArgs, startProgress } from "../progress.js";
 import { writeFileAtomic } from "../../io/output-file.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
-import type { SourceNotice } from "../../sources/files.js";
+import type { SourceNotice } from "../../sources/source.js";
 
 const OPTIONS = {
   from: { type: "string" },
@@ -133,10 +136,11 @@ export const reportCommand: Command = {
       const onOccurrence = (f: Finding) => {
         const key = placeKey(f.ruleId, f.secretHash);
         const list = places.get(key) ?? [];
-        list.push({ ruleId: f.ruleId, path: f.path, line: f.line, ...(f.commit && { commit: f.commit }), ...(f.author && { author: f.author }), ...(f.date && { date: f.date }) });
+        // Paths and authors are names from the repository: shown only scrubbed and escaped.
+        list.push(presentableRecord({ ruleId: f.ruleId, path: f.path, line: f.line, ...(f.commit && { commit: f.commit }), ...(f.author && { author: f.author }), ...(f.date && { date: f.date }) }));
         places.set(key, list);
       };
-      const options = { cwd: io.cwd, env: io.env, now: asOf, include: config.include, exclude: config.exclude, onOccurrence, ...(values.since !== undefined && { since: values.since }) };
+      const options = { cwd: io.cwd, env: io.env, now: asOf, onOccurrence, ...(values.since !== undefined && { since: values.since }) };
       const progress = startProgress(values, io, "keyfence report", "commits");
       if (progress) void countCommits(io.cwd, io.env, revisionArgs({ all: true, since: values.since })).then((n) => progress.setTotal(n));
       const onCommit = progress ? { onCommit: (_c: unknown, s: GitScanSummary) => progress.set(s.commits, s.bytes) } : {};
@@ -146,8 +150,15 @@ export const reportCommand: Command = {
         progress?.finish();
       }
     }
-    const limitations = notices.map((n) => `${n.path}: ${n.reason}`);
-    const report = buildRotationReport(findings, { repository, asOf, limitations, places, scope });
+    const limitations = notices.map((n) => `${safeName(n.path)}: ${safeName(n.reason)}`);
+    // Names from history (paths, authors, refs, the remote) and from a saved file are shown only scrubbed and escaped.
+    const shownScope: RotationScope = {
+      ...scope,
+      ...(scope.remote !== undefined && { remote: safeName(scope.remote) }),
+      ...(scope.refs && { refs: { count: scope.refs.count, names: scope.refs.names.map((n) => safeName(n)) } }),
+      source: safeName(scope.source),
+    };
+    const report = buildRotationReport(findings.map((f) => presentableRecord(f)), { repository: safeName(repository), asOf, limitations, places, scope: shownScope });
     const rendered = RENDERERS[format](report, TOOL);
     if (values.output) {
       writeFileAtomic(values.output, rendered, io.cwd);

@@ -1,11 +1,13 @@
 import { KeyfenceError } from "../../errors.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
-import { startProgress } from "../progress.js";
+import { endingProgress, startProgress } from "../progress.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
-import type { Finding } from "../../types.js";
-import { checkPathsExist, type SourceNotice } from "../../sources/files.js";
+import { checkPathsExist, fileSource } from "../../sources/files.js";
+import { streamSource } from "../../sources/stdin.js";
+import type { Source, SourceNotice } from "../../sources/source.js";
+import type { Name } from "../../names/name-findings.js";
 
 const OPTIONS = {
   ...SCAN_OPTIONS,
@@ -20,13 +22,17 @@ const OPTIONS = {
 const USAGE = `Usage: keyfence scan [paths…] [options]
 
 Scans files and folders (default: the current folder). Folders are walked with .gitignore honoured;
-symbolic links are never followed; binary files are skipped. '-' reads standard input.
+symbolic links are never followed; binary files are scanned for their printable runs; archives
+(zip, jar, war, apk, whl, nupkg, tar, tar.gz, tgz, gz), Jupyter notebooks and container images
+(docker save / OCI tarballs, OCI layout folders) are opened; named pipes, /dev/stdin and <(…) given
+as arguments are read as streams. '-' reads standard input.
 
 Sources:
       --include GLOB      only scan paths matching GLOB (repeatable)
       --exclude GLOB      skip paths matching GLOB (repeatable)
       --no-gitignore      also scan files that .gitignore excludes
-      --max-file-size N   skip files larger than N bytes (suffixes k, m, g; default 50m)
+      --max-file-size N   binary files larger than N bytes are not scanned (reported; the scan is
+                          incomplete); text files of any size are streamed (suffixes k, m, g; default 50m)
       --stdin-name NAME   path to show for findings read from standard input (default '-')
   -j, --jobs N            threads that scan files (default: one per core; 1 = no worker threads)
 
@@ -73,46 +79,37 @@ export const scanCommand: Command = {
     // Folders have no cheap total (the walk is the scan): files, bytes and rate, no ETA.
     const progress = startProgress(values, io, "keyfence scan", "files");
     const onNotice = noticePrinter(io, notices);
-    const sources = paths.map((p) => (p === "-" ? "-" : p));
-    checkPathsExist(sources.filter((p) => p !== "-"), io.cwd);
-    async function* findings(): AsyncGenerator<Finding> {
-      try {
-        yield* scanAll();
-      } finally {
-        progress?.finish();
-      }
+    const sources: Source[] = [];
+    // Every unit's name (and --stdin-name) is scanned as text too: a token used as a file name.
+    const names: Name[] = [];
+    const filePaths = paths.filter((p) => p !== "-");
+    checkPathsExist(filePaths, io.cwd);
+    if (paths.includes("-")) {
+      const counted = (async function* () {
+        for await (const chunk of io.stdin) {
+          const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+          stats.bytes += buf.length;
+          progress?.add(0, buf.length);
+          yield buf;
+        }
+      })();
+      sources.push(streamSource(counted, values["stdin-name"] ?? "-"));
     }
-    async function* scanAll(): AsyncGenerator<Finding> {
-      const filePaths = sources.filter((p) => p !== "-");
-      if (sources.includes("-")) {
+    if (filePaths.length) sources.push(fileSource(filePaths, io.cwd));
+    const findings = prepared.scanner.scan(sources, {
+      onNotice,
+      onUnit: (u) => {
+        if (u.path !== "-") names.push({ kind: paths.includes("-") && u.path === values["stdin-name"] ? "standard input name" : "file name", value: u.path, target: { path: u.path } });
         stats.files++;
-        const counted = (async function* () {
-          for await (const chunk of io.stdin) {
-            const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-            stats.bytes += buf.length;
-            progress?.add(0, buf.length);
-            yield buf;
-          }
-        })();
-        yield* prepared.scanner.scanStream(counted, { path: values["stdin-name"] ?? "-" });
-      }
-      if (filePaths.length) {
-        yield* prepared.scanner.scanFiles(filePaths, {
-          cwd: io.cwd,
-          onNotice,
-          onFile: (f) => {
-            stats.files++;
-            stats.bytes += f.size;
-            progress?.add(1, f.size);
-          },
-          ...(values.include && { include: values.include }),
-          ...(values.exclude && { exclude: values.exclude }),
-          ...(values["no-gitignore"] && { gitignore: false }),
-          ...(maxFileSize !== undefined && { maxFileSize }),
-          ...(jobs !== undefined && { jobs }),
-        });
-      }
-    }
-    return finishScan(prepared, { findings: findings(), notices, stats, command: "scan" }, values, io);
+        stats.bytes += u.size;
+        progress?.add(1, u.size);
+      },
+      ...(values.include && { include: values.include }),
+      ...(values.exclude && { exclude: values.exclude }),
+      ...(values["no-gitignore"] && { gitignore: false }),
+      ...(maxFileSize !== undefined && { maxFileSize }),
+      ...(jobs !== undefined && { jobs }),
+    });
+    return finishScan(prepared, { findings: endingProgress(findings, progress), notices, stats, command: "scan", names }, values, io);
   },
 };

@@ -1,12 +1,14 @@
 import { KeyfenceError } from "../../errors.js";
 import { blockMessage, FAIL_CLOSED_HINT } from "../../hooks/block-message.js";
-import { scanStaged, type StagedSummary } from "../../sources/git/index.js";
+import { scanStaged, type StagedSummary } from "../../orchestrator/git.js";
+import { presentableFinding } from "../../names/present.js";
+import { stagedNames } from "../../sources/git/names.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse, HelpRequested } from "../args.js";
 import { finishScan, noticePrinter, prepareScan } from "../scan-run.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import type { Finding } from "../../types.js";
-import type { SourceNotice } from "../../sources/files.js";
+import type { SourceNotice } from "../../sources/source.js";
 
 const USAGE = `Usage: keyfence staged [files…] [options]
 
@@ -31,12 +33,16 @@ export const stagedCommand: Command = {
     try {
       const { values, positionals } = parse("staged", args, SCAN_OPTIONS, true);
       const prepared = prepareScan(values, io, { discoverBaseline: true });
-      const { config, scanner } = prepared;
+      // Read beside the scan: the staged paths are scanned as names (a token used as a file name).
+      const names = stagedNames({ cwd: io.cwd, env: io.env });
+      names.catch(() => {});
+      const { scanner } = prepared;
       const notices: SourceNotice[] = [];
       const summary: StagedSummary = { files: 0, bytes: 0 };
       const blocking: Finding[] = [];
       async function* findings(): AsyncGenerator<Finding> {
-        const options = { cwd: io.cwd, env: io.env, include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize, ...(positionals.length && { paths: positionals }) };
+        // The configuration's scope (include/exclude, size limit) is the scanner's own.
+        const options = { cwd: io.cwd, env: io.env, ...(positionals.length && { paths: positionals }) };
         for await (const f of scanStaged(scanner, options, noticePrinter(io, notices), summary)) {
           if (scanner.policy.blocks(f)) blocking.push(f);
           yield f;
@@ -48,13 +54,14 @@ export const stagedCommand: Command = {
         stats: summary,
         command: "staged",
         allowBypass: true,
+        names,
         get root() {
           return summary.root;
         },
       };
       const code = await finishScan(prepared, run, values, io);
       const accepted = prepared.baseline?.acceptedEntries;
-      if (code === 1 && !values.quiet) io.stderr.write(blockMessage(blocking.filter((f) => !accepted?.has(f.fingerprint))));
+      if (code === 1 && !values.quiet) io.stderr.write(blockMessage(blocking.filter((f) => !accepted?.has(f.fingerprint)).map((f) => presentableFinding(f))));
       return code;
     } catch (err) {
       if (err instanceof HelpRequested) throw err;

@@ -2,7 +2,7 @@
 // elsewhere, from a saved scan. Only the fields the report needs are read; a `secret` field (written
 // under --show-secrets) is dropped on load and never reaches a renderer.
 import { loadDocument } from "../../schema-document.js";
-import type { HistoryFinding } from "../../sources/git/history.js";
+import type { HistoryFinding } from "../../finding/exposure.js";
 
 const HISTORY_JSON_SCHEMA = {
   type: "object",

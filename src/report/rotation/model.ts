@@ -4,7 +4,7 @@
 import { SEVERITIES, type Severity } from "../../types.js";
 import { severityRank } from "../../policy/severity.js";
 import { COMPLIANCE_TAGS } from "../../compliance/tags.js";
-import type { HistoryFinding } from "../../sources/git/history.js";
+import type { HistoryFinding } from "../../finding/exposure.js";
 
 const DAY = 86_400_000;
 

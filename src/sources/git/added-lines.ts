@@ -1,28 +1,12 @@
-// Scans the lines a patch adds, file by file: the added lines of one file are fed to one engine
-// session as a contiguous text (so a PEM block added in one piece is seen whole), and every finding
-// is mapped back from its line in that text to its line in the new file.
-import picomatch from "picomatch";
-import { deriveFinding } from "../../finding/secret-store.js";
-import type { Scanner, ScannerSession } from "../../scanner.js";
-import type { Finding } from "../../types.js";
+// The lines a patch adds, file by file, as scan units: the added lines of one file in one commit are
+// one text (so a PEM block added in one piece is seen whole), with a line mapping from that text back
+// to the new file. The text module reads it like any unit's bytes (UTF-16 decoded, binary as its
+// printable runs): a NUL in a committed file cannot hide a key.
+import type { Scope, ScanUnit } from "../source.js";
+import { sniff } from "../../text/index.js";
 import type { CommitInfo, FileHeader, PatchEvents } from "./patch-parser.js";
 
-/** Added text is handed to the engine in pieces of about this size; memory holds one piece per file. */
-const PIECE = 256 * 1024;
-/** Like `classify` for files: a NUL in the first 8 KiB of what a change adds marks it binary. */
-const SNIFF = 8192;
 const NL = Buffer.from("\n");
-
-export interface PathFilter {
-  include?: readonly string[];
-  exclude?: readonly string[];
-}
-
-export function pathFilter(f: PathFilter): (path: string) => boolean {
-  const include = f.include?.length ? picomatch([...f.include], { dot: true }) : undefined;
-  const exclude = f.exclude?.length ? picomatch([...f.exclude], { dot: true }) : undefined;
-  return (p) => (!include || include(p)) && !exclude?.(p);
-}
 
 export interface AddedLineStats {
   commits: number;
@@ -32,7 +16,7 @@ export interface AddedLineStats {
 }
 
 /** Maps line numbers of the concatenated added text back to the new file, run by run. */
-class LineMap {
+export class LineMap {
   /** Pairs (first line in the added text, its line in the file), one per run of consecutive lines. */
   private runs: number[] = [];
   private nextText = 1;
@@ -44,7 +28,7 @@ class LineMap {
     this.nextText++;
   }
 
-  toFile(textLine: number): number {
+  toUser(textLine: number): number {
     const r = this.runs;
     let lo = 0;
     let hi = r.length / 2 - 1;
@@ -57,25 +41,20 @@ class LineMap {
   }
 }
 
-export class AddedLineScanner implements PatchEvents {
+/** A patch sink that turns each file's added lines into a unit, pushed to `ready` as the file ends. */
+export class AddedLineUnits implements PatchEvents {
   private commitInfo: CommitInfo | undefined;
   private file: FileHeader | undefined;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  private sniffed = false;
   private map = new LineMap();
-  private session: ScannerSession | undefined;
-  private readonly keepPath: (p: string) => boolean;
   readonly stats: AddedLineStats = { commits: 0, files: 0, bytes: 0, binary: 0 };
 
   constructor(
-    private readonly scanner: Scanner,
-    private readonly emit: (f: Finding) => void,
-    filter: PathFilter = {},
+    private readonly scope: Scope,
+    private readonly ready: ScanUnit[],
     private readonly onCommit?: (c: CommitInfo, stats: AddedLineStats) => void,
-  ) {
-    this.keepPath = pathFilter(filter);
-  }
+  ) {}
 
   commit(info: CommitInfo): void {
     this.commitInfo = info;
@@ -84,12 +63,11 @@ export class AddedLineScanner implements PatchEvents {
   }
 
   fileStart(file: FileHeader): void {
-    this.file = this.keepPath(file.path) ? file : undefined;
+    // Files outside the scope are not even collected (the orchestrator would drop them anyway).
+    this.file = this.scope.includes(file.path) ? file : undefined;
     this.pending = [];
     this.pendingBytes = 0;
-    this.sniffed = false;
     this.map = new LineMap();
-    this.session = undefined;
   }
 
   added(line: Buffer, lineNumber: number): void {
@@ -97,41 +75,23 @@ export class AddedLineScanner implements PatchEvents {
     this.map.add(lineNumber);
     this.pending.push(line, NL);
     this.pendingBytes += line.length + 1;
-    if (this.pendingBytes >= PIECE) this.flush();
   }
 
   fileEnd(): void {
-    if (!this.file) return;
-    this.flush();
-    if (this.session) {
-      this.session.end();
-      this.stats.files++;
-    }
+    const file = this.file;
     this.file = undefined;
-    this.session = undefined;
+    if (!file || this.pendingBytes === 0) return;
+    const text = Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
-  }
-
-  private flush(): void {
-    if (!this.file || this.pendingBytes === 0) return;
-    const piece = Buffer.concat(this.pending, this.pendingBytes);
-    this.pending = [];
-    this.pendingBytes = 0;
-    if (!this.sniffed) {
-      this.sniffed = true;
-      if (piece.subarray(0, SNIFF).includes(0)) {
-        this.stats.binary++;
-        this.file = undefined;
-        return;
-      }
-    }
-    this.stats.bytes += piece.length;
-    if (!this.session) {
-      const c = this.commitInfo;
-      const map = this.map;
-      const target = { path: this.file.path, ...(c && { commit: c.commit, author: c.author, date: c.date }) };
-      this.session = this.scanner.session(target, (f) => this.emit(deriveFinding(f, { line: map.toFile(f.line), endLine: map.toFile(f.endLine) })));
-    }
-    this.session.push(piece);
+    // Counted for the summary only: binary added text is scanned too.
+    if (sniff(text).encoding === "binary") this.stats.binary++;
+    this.stats.files++;
+    this.stats.bytes += text.length;
+    const c = this.commitInfo;
+    this.ready.push({
+      target: { path: file.path, ...(c && { commit: c.commit, author: c.author, date: c.date }) },
+      content: { kind: "bytes", data: text },
+      lines: this.map,
+    });
   }
 }

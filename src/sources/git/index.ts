@@ -1,6 +1,7 @@
-// Git as a source of bytes for the engine: the index (`scanStaged`), commit ranges (`scanGitRange`)
-// and whole histories (`scanHistory`). Nothing here knows about rules; findings come from a Scanner.
-export { scanStaged, type StagedOptions, type StagedSummary } from "./staged.js";
-export { scanGitRange, type GitRangeOptions, type GitScanSummary } from "./range.js";
-export { scanHistory, exposureSentence, type HistoryOptions, type HistoryFinding, type Exposure } from "./history.js";
+// Git as a source of bytes: the index (`StagedSource`), commit ranges and whole histories
+// (`GitRangeSource`) and the tree at HEAD (`HeadBlobsSource`). Nothing here knows about rules or
+// policy; findings come from the orchestrator (src/orchestrator/git.ts runs them).
+export { StagedSource, type StagedOptions } from "./staged.js";
+export { GitRangeSource, type GitRangeOptions, type GitScanSummary } from "./range.js";
+export { HeadBlobsSource } from "./head.js";
 export type { CommitInfo } from "./patch-parser.js";

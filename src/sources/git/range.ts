@@ -7,16 +7,14 @@
 // walks the first-parent chain and diffs each merge against its first parent, which attributes a
 // merged branch's content to the merge (the view of a branch that only receives merges).
 import { KeyfenceError } from "../../errors.js";
-import type { Scanner } from "../../scanner.js";
-import type { SourceNotice } from "../../sources/files.js";
-import type { Finding } from "../../types.js";
-import { AddedLineScanner, type AddedLineStats, type PathFilter } from "./added-lines.js";
+import type { Scope, ScanUnit, Source, SourceItem } from "../source.js";
+import { AddedLineUnits, type AddedLineStats } from "./added-lines.js";
 import { LineSplitter } from "./line-splitter.js";
 import { LOG_FORMAT, PatchParser, type CommitInfo } from "./patch-parser.js";
 import { startGit, GitFailure } from "./process.js";
 import { asUserError, isPartialClone, openRepo } from "./repo.js";
 
-export interface GitRangeOptions extends PathFilter {
+export interface GitRangeOptions {
   /** Folder inside the repository (default: process.cwd()). */
   cwd?: string;
   /** Revision range as git understands it: `A..B`, `A...B`, or one revision (all its ancestors). */
@@ -25,6 +23,11 @@ export interface GitRangeOptions extends PathFilter {
   since?: string;
   /** Every ref (branches, tags, remotes, stash) instead of a range. */
   all?: boolean;
+  /**
+   * Leave out every commit an existing ref reaches (`--not --all`): the commits new to the repository,
+   * which is what a pre-receive hook judges (the pushed refs are not updated until it accepts).
+   */
+  newToRepository?: boolean;
   /** Walk the first-parent chain and diff merges against their first parent (see above). */
   firstParent?: boolean;
   /** Detect renames so that a moved file is not reported as added (default true). */
@@ -69,6 +72,8 @@ export function logArgs(options: GitRangeOptions): string[] {
     LOG_FORMAT,
     ...(options.since !== undefined ? [`--since=${options.since}`] : []),
     ...(options.range === undefined && options.all ? ["--all"] : []),
+    // --not flips the sense of the revisions after it: every ref excluded, then the range included.
+    ...(options.newToRepository ? ["--not", "--all", "--not"] : []),
     "--end-of-options",
     ...revs,
     "--",
@@ -80,56 +85,64 @@ const MISSING_OBJECT = /lazy fetching disabled|unable to read|missing (blob|tree
 const BAD_REVISION = /unknown revision|bad revision|ambiguous argument|invalid object name|bad default revision|does not have any commits/i;
 
 /**
- * Findings in the lines added by every commit of a range, oldest commit first, each carrying its
- * commit, author and date. Every added occurrence is yielded (a secret added, moved and removed in
- * the range is yielded for each commit that added it); callers that want one report per secret
- * deduplicate by fingerprint. A repository with missing objects ends the walk early with an
- * `incomplete` notice rather than an error.
+ * The lines added by every commit of a range, oldest commit first, as units that carry their commit,
+ * author and date. Every added occurrence is a unit (a secret added, moved and removed in the range
+ * is found at each commit that added it); the orchestrator's `dedupe` keeps the first. A repository
+ * with missing objects ends the walk early with an `incomplete` notice rather than an error.
  */
-export async function* scanGitRange(scanner: Scanner, options: GitRangeOptions = {}, onNotice?: (n: SourceNotice) => void, summary?: GitScanSummary): AsyncGenerator<Finding> {
-  const cwd = options.cwd ?? process.cwd();
-  const env = options.env;
-  const args = logArgs(options);
-  const partialP = isPartialClone({ cwd, env });
-  partialP.catch(() => {});
-  const repo = await openRepo({ cwd, env });
-  const where = repo.root ?? repo.gitDir;
-  if (repo.shallow) {
-    onNotice?.({ path: where, reason: "shallow clone: commits beyond the shallow boundary are missing, and each boundary commit shows its whole tree as added (dates are those of the boundary)", incomplete: false });
-  }
-  if (await partialP) {
-    onNotice?.({ path: where, reason: "partial clone: objects that were not downloaded cannot be scanned (keyfence never fetches them); the scan stops at the first missing one", incomplete: false });
-  }
-  const ready: Finding[] = [];
-  const sink = new AddedLineScanner(scanner, (f) => ready.push(f), options, options.onCommit);
-  const parser = new PatchParser(sink);
-  const splitter = new LineSplitter();
-  const onLine = (line: Buffer) => parser.line(line);
-  const proc = startGit(args, { cwd, env });
-  proc.child.stdin.end();
-  let finished = false;
-  try {
-    for await (const chunk of proc.stdout) {
-      splitter.push(chunk, onLine);
-      if (ready.length) yield* ready.splice(0);
+export class GitRangeSource implements Source {
+  readonly name = "commits";
+  /** Totals so far (final once `items` is exhausted). */
+  readonly stats: AddedLineStats = { commits: 0, files: 0, bytes: 0, binary: 0 };
+
+  constructor(private readonly options: GitRangeOptions = {}) {}
+
+  async *items(scope: Scope): AsyncGenerator<SourceItem> {
+    const options = this.options;
+    const cwd = options.cwd ?? process.cwd();
+    const env = options.env;
+    const args = logArgs(options);
+    const partialP = isPartialClone({ cwd, env });
+    partialP.catch(() => {});
+    const repo = await openRepo({ cwd, env });
+    const where = repo.root ?? repo.gitDir;
+    if (repo.shallow) {
+      yield { notice: { path: where, reason: "shallow clone: commits beyond the shallow boundary are missing, and each boundary commit shows its whole tree as added (dates are those of the boundary)", incomplete: false } };
     }
-    splitter.end(onLine);
-    parser.end();
-    if (ready.length) yield* ready.splice(0);
-    const { code, stderr } = await proc.done;
-    finished = true;
-    if (code !== 0) {
-      const failure = new GitFailure(args, code, stderr);
-      if (MISSING_OBJECT.test(stderr)) {
-        onNotice?.({ path: where, reason: `history incomplete after ${sink.stats.commits} commits: ${failure.reason}`, incomplete: true });
-      } else if (BAD_REVISION.test(stderr)) {
-        throw new KeyfenceError(failure.reason, { subject: options.range !== undefined ? `--range ${options.range}` : "git log" });
-      } else {
-        throw asUserError(failure, cwd, "git log");
+    if (await partialP) {
+      yield { notice: { path: where, reason: "partial clone: objects that were not downloaded cannot be scanned (keyfence never fetches them); the scan stops at the first missing one", incomplete: false } };
+    }
+    const ready: ScanUnit[] = [];
+    const sink = new AddedLineUnits(scope, ready, options.onCommit);
+    const parser = new PatchParser(sink);
+    const splitter = new LineSplitter();
+    const onLine = (line: Buffer) => parser.line(line);
+    const proc = startGit(args, { cwd, env });
+    proc.child.stdin.end();
+    let finished = false;
+    try {
+      for await (const chunk of proc.stdout) {
+        splitter.push(chunk, onLine);
+        if (ready.length) yield* ready.splice(0);
       }
+      splitter.end(onLine);
+      parser.end();
+      if (ready.length) yield* ready.splice(0);
+      const { code, stderr } = await proc.done;
+      finished = true;
+      if (code !== 0) {
+        const failure = new GitFailure(args, code, stderr);
+        if (MISSING_OBJECT.test(stderr)) {
+          yield { notice: { path: where, reason: `history incomplete after ${sink.stats.commits} commits: ${failure.reason}`, incomplete: true } };
+        } else if (BAD_REVISION.test(stderr)) {
+          throw new KeyfenceError(failure.reason, { subject: options.range !== undefined ? `--range ${options.range}` : "git log" });
+        } else {
+          throw asUserError(failure, cwd, "git log");
+        }
+      }
+    } finally {
+      if (!finished) proc.child.kill();
+      Object.assign(this.stats, sink.stats);
     }
-  } finally {
-    if (!finished) proc.child.kill();
-    if (summary) Object.assign(summary, sink.stats);
   }
 }

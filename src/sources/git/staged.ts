@@ -7,25 +7,20 @@
 // `--text` keeps files that .gitattributes marks `-diff`/binary in view (lockfiles often are); real
 // binaries are recognised by content instead.
 import { KeyfenceError } from "../../errors.js";
-import { classify, decodeUtf16, DEFAULT_MAX_FILE_SIZE, type SourceNotice } from "../files.js";
-import type { Scanner } from "../../scanner.js";
-import type { Finding } from "../../types.js";
+import type { Scope, ScanUnit, Source, SourceItem } from "../source.js";
 import { CatFile } from "./cat-file.js";
 import { LineSplitter } from "./line-splitter.js";
 import { PatchParser, type PatchEvents } from "./patch-parser.js";
-import { pathFilter, type PathFilter } from "./added-lines.js";
 import { realpathSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { runGit, startGit, GitFailure } from "./process.js";
 import { asUserError, openRepo } from "./repo.js";
 
-export interface StagedOptions extends PathFilter {
+export interface StagedOptions {
   /** Folder inside the repository (default: process.cwd()). */
   cwd?: string;
   /** Environment for git (default: process.env). Inside a hook it carries GIT_INDEX_FILE. */
   env?: NodeJS.ProcessEnv;
-  /** Staged files larger than this are skipped with a notice (default 50 MiB). */
-  maxFileSize?: number;
   /**
    * Only these files (relative to `cwd`, or absolute), as lint-staged and the pre-commit framework
    * pass them. A named file the commit changes is judged by the lines it adds; a named file it does
@@ -80,17 +75,6 @@ export class StagedCollector implements PatchEvents {
   }
 }
 
-export interface StagedSummary {
-  files: number;
-  bytes: number;
-  /** Absolute top of the work tree (finding paths are relative to it). */
-  root?: string;
-}
-
-function touches(f: Finding, ranges: [number, number][] | "whole"): boolean {
-  return ranges === "whole" || ranges.some(([a, b]) => f.line <= b && f.endLine >= a);
-}
-
 /** A path as git names it under `root` (posix, relative), symbolic links in the folders above resolved. */
 function repoPath(root: string, cwd: string, p: string): string {
   const real = (x: string): string => {
@@ -117,84 +101,97 @@ async function indexBlobs(paths: readonly string[], cwd: string, env: NodeJS.Pro
   return out;
 }
 
-/** Findings in what the next commit would add, in path order. */
-export async function* scanStaged(scanner: Scanner, options: StagedOptions = {}, onNotice?: (n: SourceNotice) => void, summary?: StagedSummary): AsyncGenerator<Finding> {
-  const cwd = options.cwd ?? process.cwd();
-  const env = options.env;
-  // The three git processes start together: the hook's latency is one git start-up, not three.
-  const repoP = openRepo({ cwd, env });
-  repoP.catch(() => {});
-  const diff = startGit(DIFF_CACHED_ARGS, { cwd, env });
-  diff.child.stdin.end();
-  const cat = new CatFile({ cwd, env });
-  let done = false;
-  try {
-    const collector = new StagedCollector();
-    const parser = new PatchParser(collector);
-    const splitter = new LineSplitter();
-    const onLine = (l: Buffer) => parser.line(l);
-    for await (const chunk of diff.stdout) splitter.push(chunk, onLine);
-    splitter.end(onLine);
-    parser.end();
-    const repo = await repoP;
-    if (!repo.root) throw new KeyfenceError("a bare repository has no index to check", { file: repo.gitDir });
-    if (summary) summary.root = repo.root;
-    const { code, stderr } = await diff.done;
-    if (code !== 0) throw asUserError(new GitFailure(DIFF_CACHED_ARGS, code, stderr), cwd);
+/**
+ * What the next commit would add, in path order: each staged blob whole, with the lines this commit
+ * adds as the lines that count (a named file the commit does not change counts whole).
+ */
+export class StagedSource implements Source {
+  readonly name = "staged";
+  /** Absolute top of the work tree (finding paths are relative to it), once `items` has started. */
+  root: string | undefined;
 
-    const keep = pathFilter(options);
-    let files = collector.files.filter((f) => f.added.length && keep(f.path));
-    if (options.paths) {
-      const named = new Set(options.paths.map((p) => repoPath(repo.root!, cwd, p)));
-      const changed = new Set(collector.files.map((f) => f.path));
-      files = files.filter((f) => named.has(f.path));
-      const unchanged = [...named].filter((p) => !changed.has(p) && keep(p));
-      const blobs = await indexBlobs(unchanged, repo.root, env);
-      for (const p of unchanged) {
-        const blob = blobs.get(p);
-        if (blob) files.push({ path: p, blob, added: "whole" });
-        else onNotice?.({ path: p, reason: "not in the index (untracked, deleted or outside the repository): not scanned", incomplete: false });
+  constructor(private readonly options: StagedOptions = {}) {}
+
+  async *items(scope: Scope): AsyncGenerator<SourceItem> {
+    const options = this.options;
+    const cwd = options.cwd ?? process.cwd();
+    const env = options.env;
+    // The three git processes start together: the hook's latency is one git start-up, not three.
+    const repoP = openRepo({ cwd, env });
+    repoP.catch(() => {});
+    const diff = startGit(DIFF_CACHED_ARGS, { cwd, env });
+    diff.child.stdin.end();
+    const cat = new CatFile({ cwd, env });
+    let done = false;
+    try {
+      const collector = new StagedCollector();
+      const parser = new PatchParser(collector);
+      const splitter = new LineSplitter();
+      const onLine = (l: Buffer) => parser.line(l);
+      for await (const chunk of diff.stdout) splitter.push(chunk, onLine);
+      splitter.end(onLine);
+      parser.end();
+      const repo = await repoP;
+      if (!repo.root) throw new KeyfenceError("a bare repository has no index to check", { file: repo.gitDir });
+      this.root = repo.root;
+      const { code, stderr } = await diff.done;
+      if (code !== 0) throw asUserError(new GitFailure(DIFF_CACHED_ARGS, code, stderr), cwd);
+
+      // Only blobs in the scope are read at all; blobs over the size limit are read past.
+      const keep = (p: string) => scope.includes(p);
+      let files = collector.files.filter((f) => f.added.length && keep(f.path));
+      if (options.paths) {
+        const named = new Set(options.paths.map((p) => repoPath(repo.root!, cwd, p)));
+        const changed = new Set(collector.files.map((f) => f.path));
+        files = files.filter((f) => named.has(f.path));
+        const unchanged = [...named].filter((p) => !changed.has(p) && keep(p));
+        const blobs = await indexBlobs(unchanged, repo.root, env);
+        for (const p of unchanged) {
+          const blob = blobs.get(p);
+          if (blob) files.push({ path: p, blob, added: "whole" });
+          else yield { notice: { path: p, reason: "not in the index (untracked, deleted or outside the repository): not scanned", incomplete: false } };
+        }
+        files.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
       }
-      files.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+      cat.request(files.map((f) => f.blob));
+      for (const file of files) {
+        const obj = await cat.read(scope.maxSize);
+        if ("missing" in obj) {
+          yield { notice: { path: file.path, reason: `staged object ${obj.oid.slice(0, 12)} is missing`, incomplete: true } };
+        } else if ("skipped" in obj) {
+          // Over the limit, the blob is streamed (scanned to its end if it is text): a size limit must
+          // never let a secret into a commit.
+          const unit: ScanUnit = { target: { path: file.path, blob: file.blob }, content: { kind: "stream", chunks: blobChunks(file.blob, { cwd, env }) }, overLimit: scope.maxSize };
+          yield file.added !== "whole" ? { ...unit, counts: file.added } : unit;
+        } else {
+          yield { target: { path: file.path, blob: file.blob }, content: { kind: "bytes", data: obj.content }, ...(file.added !== "whole" && { counts: file.added }) };
+        }
+      }
+      await cat.close();
+      done = true;
+    } catch (err) {
+      throw asUserError(err, cwd);
+    } finally {
+      if (!done) {
+        cat.kill();
+        diff.child.kill();
+      }
     }
-    cat.request(files.map((f) => f.blob));
-    const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-    for (const file of files) {
-      const obj = await cat.read(maxSize);
-      if ("missing" in obj) {
-        onNotice?.({ path: file.path, reason: `staged object ${obj.oid.slice(0, 12)} is missing`, incomplete: true });
-        continue;
-      }
-      if ("skipped" in obj) {
-        onNotice?.({ path: file.path, reason: `skipped: ${obj.size} bytes is over the size limit`, incomplete: false });
-        continue;
-      }
-      const kind = classify(obj.content);
-      if (kind === "binary") {
-        onNotice?.({ path: file.path, reason: "binary file skipped", incomplete: false });
-        continue;
-      }
-      const data = kind === "utf8" ? obj.content : decodeUtf16(obj.content.length % 2 ? obj.content.subarray(0, -1) : obj.content, kind);
-      if (summary) {
-        summary.files++;
-        summary.bytes += data.length;
-      }
-      const found: Finding[] = [];
-      const session = scanner.session({ path: file.path }, (f) => {
-        if (touches(f, file.added)) found.push(f);
-      });
-      session.push(data);
-      session.end();
-      yield* found;
-    }
-    await cat.close();
-    done = true;
-  } catch (err) {
-    throw asUserError(err, cwd);
+  }
+}
+
+/** One blob's bytes from its own `git cat-file blob` process, read only when the scan gets to them. */
+async function* blobChunks(oid: string, options: { cwd: string; env?: NodeJS.ProcessEnv }): AsyncGenerator<Buffer> {
+  const args = ["cat-file", "blob", oid];
+  const proc = startGit(args, options);
+  proc.child.stdin.end();
+  let finished = false;
+  try {
+    for await (const chunk of proc.stdout) yield chunk as Buffer;
+    const { code, stderr } = await proc.done;
+    finished = true;
+    if (code !== 0) throw new GitFailure(args, code, stderr);
   } finally {
-    if (!done) {
-      cat.kill();
-      diff.child.kill();
-    }
+    if (!finished) proc.child.kill();
   }
 }

@@ -1,0 +1,314 @@
+// The assignment grammar: from a keyword hit, the name → value pairs the hit's name takes part in.
+// One small lexer for every syntax instead of a regex per syntax: read the name around the hit (an
+// identifier, dotted path, flag or quoted key), look at what sits before it (a `name:`/`key=` entry
+// key, `variable`, `<`, `?`/`&`, a table header) and after it (a separator), then read one value.
+// Every scan is bounded (GRAMMAR_BEFORE / GRAMMAR_AFTER, MAX_VALUE), so the work per hit is bounded
+// and the result depends only on the bytes within those bounds: the same for any chunking.
+import { BS, CR, LF, NAME_CHAR, isHSpace, isHex, isLetter, isQuote, isWordChar, lineStart, skipHSpace, startsWithLower } from "./bytes.js";
+import { blockScalarAt, elementTextAt, quotedAt, valueAt, type Span, type ValueContext } from "./values.js";
+import { tablePairs } from "./tabular.js";
+
+/** Bytes before a hit the grammar may read (a table header line, an entry key). */
+export const GRAMMAR_BEFORE = 1024;
+/** Bytes after a hit the grammar may read (table rows far below their header, a long value). */
+export const GRAMMAR_AFTER = 64 * 1024;
+/** Longest name read on either side of a hit. */
+const MAX_NAME = 128;
+
+/** Which syntax a pair was read from; the accuracy benchmark and tests name them. */
+export type Syntax =
+  | "assignment" // name = value, name: value, name := value, name => value (code and config)
+  | "fallback" // ENV ?? 'v', || 'v', or 'v', ?: 'v', ${X:-v}
+  | "call" // os.Setenv("X", "v"), environ.get('X', 'v'), .apiKey("v"), let(:x) { 'v' }
+  | "flag" // --api-key v, -ApiKey "v", .netrc password v, Dockerfile ENV X v
+  | "entry" // name: X / value: v, {"key": X, "value": v}, <add key="X" value="v"/>
+  | "block" // variable "x" { default = "v" }
+  | "element" // <password>v</password>
+  | "query" // ?api_key=v&…, plain or percent-encoded
+  | "column"; // CSV / SQL INSERT where the name is a column header
+
+export interface Pair {
+  name: Span;
+  value: Span;
+  syntax: Syntax;
+  /** The value is percent-encoded text: rules see it decoded. */
+  percentEncoded: boolean;
+}
+
+/** Keys whose value is the name of another entry (k8s env lists, Postman, XML appSettings, ECS). */
+const NAME_KEYS: ReadonlySet<string> = new Set(["name", "key", "parameterkey", "envname", "varname"]);
+/** Keys holding that entry's value. */
+const VALUE_KEYS: ReadonlySet<string> = new Set(["value", "defaultvalue", "default", "parametervalue", "val"]);
+
+export interface Name extends Span {
+  /** Leading dashes stripped off (`--api-key`): a command-line flag. */
+  dashes: number;
+  /** The name as written, with its quotes: [outerStart, outerEnd). */
+  outerStart: number;
+  outerEnd: number;
+  quoted: boolean;
+}
+
+/** The name a keyword hit at [hs, he) is part of: an identifier, dotted path, flag or quoted key. */
+export function nameAround(b: Buffer, hs: number, he: number): Name | undefined {
+  let start = hs;
+  let end = he;
+  while (start > 0 && hs - start < MAX_NAME && NAME_CHAR[b[start - 1]!]) start--;
+  while (end < b.length && end - he < MAX_NAME && NAME_CHAR[b[end]!]) end++;
+  // A percent-encoded delimiter before the name (%3Fapi_key, %26token) is not part of it.
+  if (start >= 1 && b[start - 1] === 0x25 && isHex(b[start]) && isHex(b[start + 1]) && start + 2 < hs + 1) start += 2;
+  let dashes = 0;
+  while (start < end && b[start] === 0x2d) {
+    start++;
+    dashes++;
+  }
+  while (start < end && b[start] === 0x2e) start++;
+  while (end > start && (b[end - 1] === 0x2e || b[end - 1] === 0x2d)) end--;
+  if (end <= start || start > hs || end < he) return undefined;
+  end = spacedNameEnd(b, end);
+  let outerStart = start - dashes;
+  let outerEnd = end;
+  let quoted = false;
+  const q = b[outerStart - 1];
+  if (isQuote(q) && b[end] === q) {
+    const escaped = b[outerStart - 2] === BS;
+    if (!escaped || b[end - 1] === BS) {
+      outerStart -= escaped ? 2 : 1;
+      outerEnd = end + 1;
+      quoted = true;
+    }
+  } else if (isQuote(q) && b[outerStart - 2] === BS && b[end] === BS && b[end + 1] === q) {
+    // JSON-escaped: {\"api_key\": \"…\"}
+    outerStart -= 2;
+    outerEnd = end + 2;
+    quoted = true;
+  }
+  return { start, end, dashes, outerStart, outerEnd, quoted };
+}
+
+/**
+ * Prose and comments name a secret in words (`# API key: …`, `Stripe secret key: …`): up to three
+ * more words separated by single spaces belong to the name when a colon follows them.
+ */
+function spacedNameEnd(b: Buffer, end: number): number {
+  let e = end;
+  for (let words = 0; words < 3 && b[e] === 0x20 && isWordChar(b[e + 1]); words++) {
+    let j = e + 1;
+    while (j < b.length && j - end < 48 && isWordChar(b[j])) j++;
+    if (b[j] === 0x3a && b[j + 1] !== 0x3a) return j;
+    e = j;
+  }
+  return end;
+}
+
+/** `name:` / `key=` / `variable` written just before the name: the name is another entry's name. */
+function entryKeyBefore(b: Buffer, before: number): "entry" | "block" | undefined {
+  const stop = Math.max(0, before - 64);
+  let i = before - 1;
+  while (i >= stop && isHSpace(b[i])) i--;
+  let sep = false;
+  if (b[i] === 0x3a || b[i] === 0x3d) {
+    sep = true;
+    i--;
+    while (i >= stop && isHSpace(b[i])) i--;
+    if (isQuote(b[i])) i -= b[i - 1] === BS ? 2 : 1;
+  }
+  const end = i + 1;
+  while (i >= stop && (isWordChar(b[i]) || b[i] === 0x2d)) i--;
+  if (end - (i + 1) < 3) return undefined;
+  const word = b.toString("latin1", i + 1, end).toLowerCase();
+  if (sep && NAME_KEYS.has(word)) return "entry";
+  if (!sep && word === "variable") return "block";
+  return undefined;
+}
+
+/** The `value:` / `"value":` / `value="…"` of the entry whose name ends at `from`. */
+function entryValue(b: Buffer, from: number, ctx: ValueContext): Span | undefined {
+  const stop = Math.min(b.length, from + 256);
+  let lines = 0;
+  for (let i = from; i < stop; i++) {
+    const c = b[i]!;
+    if (c === LF && ++lines > 2) return undefined;
+    if (c === 0x7d) return undefined;
+    if (!isLetter(c) || isWordChar(b[i - 1])) continue;
+    let j = i;
+    while (j < stop && isWordChar(b[j])) j++;
+    const word = b.toString("latin1", i, j).toLowerCase();
+    if (NAME_KEYS.has(word)) return undefined;
+    if (VALUE_KEYS.has(word)) {
+      let p = j;
+      if (isQuote(b[p])) p++;
+      else if (b[p] === BS && isQuote(b[p + 1])) p += 2;
+      p = skipHSpace(b, p);
+      if (b[p] === 0x3a || b[p] === 0x3d) {
+        p = skipHSpace(b, p + 1);
+        return blockScalarAt(b, p, indentOf(b, i)) ?? valueAt(b, p, ctx);
+      }
+    }
+    i = j - 1;
+  }
+  return undefined;
+}
+
+/** `variable "x" {` … `default = "v"` … `}`: the default at the block's own level. */
+function blockDefault(b: Buffer, from: number, ctx: ValueContext): Span | undefined {
+  let p = skipHSpace(b, from);
+  if (b[p] !== 0x7b) return undefined;
+  const stop = Math.min(b.length, p + 2048);
+  let depth = 0;
+  for (let i = p; i < stop; i++) {
+    const c = b[i]!;
+    if (c === 0x7b) depth++;
+    else if (c === 0x7d && --depth === 0) return undefined;
+    else if (depth === 1 && c === 0x64 && !isWordChar(b[i - 1]) && startsWithLower(b, i, "default") && !isWordChar(b[i + 7])) {
+      p = skipHSpace(b, i + 7);
+      if (b[p] !== 0x3d) continue;
+      return valueAt(b, skipHSpace(b, p + 1), ctx);
+    }
+  }
+  return undefined;
+}
+
+function indentOf(b: Buffer, p: number): number {
+  const s = lineStart(b, p, 512);
+  if (s < 0) return 0;
+  let i = s;
+  while (i < p && (isHSpace(b[i]) || b[i] === 0x2d)) i++;
+  return i - s;
+}
+
+/**
+ * A type written between a name and its `=` (`apiKey: string = "…"`, `API_KEY: &str = "…"`,
+ * `var apiKey string = "…"`): where the value starts after that `=`, or -1 when there is none.
+ */
+function typeAnnotationEnd(b: Buffer, p: number): number {
+  const stop = Math.min(b.length, p + 64);
+  let letters = 0;
+  let i = p;
+  for (; i < stop; i++) {
+    const c = b[i]!;
+    if (c === 0x3d) break;
+    if (isLetter(c)) letters++;
+    else if (!(isWordChar(c) || isHSpace(c) || c === 0x3c || c === 0x3e || c === 0x5b || c === 0x5d || c === 0x26 || c === 0x3f || c === 0x2e || c === 0x27 || c === 0x2a || c === 0x3a || c === 0x2c)) return -1;
+  }
+  if (i >= stop || letters === 0 || b[i + 1] === 0x3d || b[i + 1] === 0x3e || b[i - 1] === 0x3d) return -1;
+  const v = skipHSpace(b, i + 1);
+  return v >= b.length || b[v] === LF || b[v] === CR ? -1 : v;
+}
+
+function isNetrcPassword(b: Buffer, name: Name): boolean {
+  const n = name.end - name.start;
+  return (n === 8 && startsWithLower(b, name.start, "password")) || (n === 6 && startsWithLower(b, name.start, "passwd"));
+}
+
+/** `ENV NAME value` / `ARG NAME value` (the Dockerfile's older form). */
+function isDockerfileEnv(b: Buffer, name: Name): boolean {
+  const s = lineStart(b, name.outerStart, 64);
+  if (s < 0) return false;
+  const p = skipHSpace(b, s);
+  return (startsWithLower(b, p, "env") || startsWithLower(b, p, "arg")) && isHSpace(b[p + 3]) && skipHSpace(b, p + 3) === name.outerStart;
+}
+
+/** The value after the name itself: every form where a separator follows the name. */
+function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; syntax: Syntax } | undefined {
+  let p = name.outerEnd;
+  let closers = 0;
+  while (closers < 3 && (b[p] === 0x5d || b[p] === 0x29)) {
+    p++;
+    closers++;
+  }
+  const afterName = p;
+  p = skipHSpace(b, p);
+  const spaced = p > afterName;
+  const c = b[p];
+  const c1 = b[p + 1];
+  let syntax: Syntax = "assignment";
+  let next = -1;
+  let need: "any" | "quoted" | "element" = "any";
+  if (c === 0x3a) {
+    if (c1 === 0x3d) next = p + 2;
+    else if (c1 === 0x2d) [next, syntax] = [p + 2, "fallback"];
+    else if (c1 !== 0x3a) {
+      next = p + 1;
+      const v = skipHSpace(b, next);
+      if (!isQuote(b[v]) && b[v] !== 0x7c && b[v] !== 0x3e) {
+        const t = typeAnnotationEnd(b, v);
+        if (t >= 0) next = t;
+      }
+    }
+  } else if (c === 0x3d) {
+    if (c1 === 0x3d) next = b[p + 2] === 0x3d ? p + 3 : p + 2;
+    else if (c1 === 0x3e) next = p + 2;
+    else if (c1 !== 0x7e) next = p + 1;
+  } else if (c === 0x3f && (c1 === 0x3f || c1 === 0x3a)) {
+    [next, syntax] = [b[p + 2] === 0x3d ? p + 3 : p + 2, "fallback"];
+  } else if (c === 0x3f && c1 === 0x3d) {
+    next = p + 2;
+  } else if (c === 0x7c && c1 === 0x7c) {
+    [next, syntax] = [b[p + 2] === 0x3d ? p + 3 : p + 2, "fallback"];
+  } else if (spaced && startsWithLower(b, p, "or") && isHSpace(b[p + 2])) {
+    [next, syntax, need] = [p + 2, "fallback", "quoted"];
+  } else if (c === 0x2c && name.quoted && (b[name.outerEnd - 1] === 0x22 || b[name.outerEnd - 1] === 0x27)) {
+    [next, syntax, need] = [p + 1, "call", "quoted"];
+  } else if (c === 0x28 && !name.quoted && closers === 0 && !spaced) {
+    [next, syntax, need] = [p + 1, "call", "quoted"];
+  } else if (c === 0x7b && closers > 0) {
+    [next, syntax, need] = [p + 1, "call", "quoted"];
+  } else if (c === 0x3e && b[name.outerStart - 1] === 0x3c && !spaced) {
+    [next, syntax, need] = [p + 1, "element", "element"];
+  } else if (c === 0x2d && spaced && isHSpace(c1)) {
+    [next, need] = [p + 1, "quoted"];
+  } else if (c === 0x25 && c1 === 0x33 && (b[p + 2] === 0x44 || b[p + 2] === 0x64) && !spaced) {
+    next = p + 3;
+    ctx = { ...ctx, percent: true };
+  } else if (spaced && c !== LF && c !== CR && c !== undefined) {
+    const t = typeAnnotationEnd(b, p);
+    if (t >= 0 && !name.quoted) next = t;
+    else if (name.dashes > 0 || isNetrcPassword(b, name) || isDockerfileEnv(b, name)) [next, syntax] = [p, "flag"];
+  }
+  if (next < 0) return undefined;
+  if (name.dashes > 0 && syntax === "assignment") syntax = "flag";
+  if (ctx.query || ctx.percent) syntax = "query";
+  const v = skipHSpace(b, next);
+  let value: Span | undefined;
+  if (need === "element") value = elementTextAt(b, v);
+  else if (need === "quoted") value = quotedAt(b, v);
+  else value = blockScalarAt(b, v, indentOf(b, name.outerStart)) ?? valueAt(b, v, ctx);
+  // A setter takes the value alone (`.apiKey("…")`); `secret("a", x, "b")` is some other call.
+  if (value && syntax === "call" && b[p] === 0x28 && b[skipHSpace(b, value.end + 1)] !== 0x29) return undefined;
+  return value && { value, syntax };
+}
+
+function contextOf(b: Buffer, name: Name): ValueContext {
+  const before = b[name.outerStart - 1];
+  const percent = name.outerStart >= 3 && b[name.outerStart - 3] === 0x25 && (startsWithLower(b, name.outerStart - 2, "3f") || startsWithLower(b, name.outerStart - 2, "26"));
+  return { query: before === 0x3f || before === 0x26, percent };
+}
+
+/** Every pair the name around [hs, he) takes part in, in offset order of their values. */
+export function pairsAt(b: Buffer, hs: number, he: number): Pair[] {
+  const name = nameAround(b, hs, he);
+  return name ? pairsOf(b, name) : [];
+}
+
+/** Every pair a name takes part in, in offset order of their values. */
+export function pairsOf(b: Buffer, name: Name): Pair[] {
+  const ctx = contextOf(b, name);
+  const span = { start: name.start, end: name.end };
+  const table = tablePairs(b, name);
+  if (table.length) return table.map((value) => ({ name: span, value, syntax: "column", percentEncoded: false }));
+  const entry = entryKeyBefore(b, name.outerStart);
+  if (entry) {
+    const value = entry === "entry" ? entryValue(b, name.outerEnd, ctx) : name.quoted ? blockDefault(b, name.outerEnd, ctx) : undefined;
+    if (value) return [{ name: span, value, syntax: entry, percentEncoded: false }];
+  }
+  const direct = directValue(b, name, ctx);
+  if (!direct) return [];
+  return [{ name: span, value: direct.value, syntax: direct.syntax, percentEncoded: direct.syntax === "query" && hasPercentEscape(b, direct.value) }];
+}
+
+function hasPercentEscape(b: Buffer, v: Span): boolean {
+  for (let i = v.start; i + 2 < v.end; i++) if (b[i] === 0x25 && isHex(b[i + 1]) && isHex(b[i + 2])) return true;
+  return false;
+}
+

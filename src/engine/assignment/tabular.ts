@@ -1,0 +1,189 @@
+// Names that are column headers: a CSV/TSV header row, or the column list of an SQL INSERT. The
+// values are that column's cells in the rows below (any distance within GRAMMAR_AFTER) or in the
+// VALUES tuples. Each row is read once, left to right, so the work is linear in the bytes read.
+import { CR, DQ, LF, SQ, isHSpace, isQuote, isSpace, isWordChar, lineEnd, lineStart, skipSpace, startsWithLower } from "./bytes.js";
+import type { Span } from "./values.js";
+
+/** How far below a header rows are read, and how many at most. */
+const MAX_ROWS_BYTES = 64 * 1024;
+const MAX_ROWS = 5000;
+const MAX_LINE = 8192;
+
+interface NameSpan {
+  start: number;
+  end: number;
+  outerStart: number;
+  outerEnd: number;
+}
+
+const DELIMITERS = [0x2c, 0x3b, 0x09, 0x7c];
+
+/** A header field: an identifier-like word, optionally quoted, with spaces allowed inside. */
+function isHeaderField(b: Buffer, s: number, e: number): boolean {
+  while (s < e && isHSpace(b[s])) s++;
+  while (e > s && isHSpace(b[e - 1])) e--;
+  if (isQuote(b[s]) && b[e - 1] === b[s] && e - s >= 2) {
+    s++;
+    e--;
+  }
+  if (e <= s || e - s > 64) return false;
+  const first = b[s]!;
+  if (!((first | 0x20) >= 0x61 && (first | 0x20) <= 0x7a) && first !== 0x5f) return false;
+  for (let i = s; i < e; i++) {
+    const c = b[i]!;
+    if (!(isWordChar(c) || c === 0x20 || c === 0x2d || c === 0x2e)) return false;
+  }
+  return true;
+}
+
+/** Cells of one delimited line starting at `p`: spans (quotes stripped) and where the line ends. */
+function cells(b: Buffer, p: number, d: number, limit: number): { spans: Span[]; next: number } | undefined {
+  const spans: Span[] = [];
+  const stop = Math.min(b.length, p + MAX_LINE, limit);
+  let i = p;
+  for (;;) {
+    let s = i;
+    let e: number;
+    if (b[i] === DQ) {
+      // "…" with "" inside, on one line.
+      i++;
+      s = i;
+      while (i < stop && !(b[i] === DQ && b[i + 1] !== DQ) && b[i] !== LF) i += b[i] === DQ ? 2 : 1;
+      if (b[i] !== DQ) return undefined;
+      e = i;
+      i++;
+      while (i < stop && b[i] !== d && b[i] !== LF) i++;
+    } else {
+      while (i < stop && b[i] !== d && b[i] !== LF) i++;
+      e = i;
+      if (e > s && b[e - 1] === CR) e--;
+    }
+    spans.push(trim(b, s, e));
+    if (i >= stop) return i >= b.length || i >= limit ? { spans, next: i } : undefined;
+    if (b[i] === LF) return { spans, next: i + 1 };
+    i++;
+  }
+}
+
+function trim(b: Buffer, s: number, e: number): Span {
+  while (s < e && isHSpace(b[s])) s++;
+  while (e > s && isHSpace(b[e - 1])) e--;
+  return { start: s, end: e };
+}
+
+/** The column's cells below a header row that holds the name, or [] when the line is no header. */
+function csvColumn(b: Buffer, name: NameSpan): Span[] {
+  const ls = lineStart(b, name.outerStart, 4096);
+  if (ls < 0) return [];
+  const le = lineEnd(b, name.outerEnd, MAX_LINE);
+  if (le < 0) return [];
+  let fs = name.outerStart;
+  let fe = name.outerEnd;
+  while (fs > ls && isHSpace(b[fs - 1])) fs--;
+  while (fe < le && isHSpace(b[fe])) fe++;
+  const before = fs > ls ? b[fs - 1] : undefined;
+  const after = fe < le ? b[fe] : undefined;
+  const d = before ?? after;
+  if (d === undefined || !DELIMITERS.includes(d) || (after !== undefined && after !== d) || (before !== undefined && before !== d)) return [];
+  // Every field of the row must read as a column name, or it is a data row or code.
+  const header = cells(b, ls, d, le + 1);
+  if (!header || header.spans.length < 2) return [];
+  let column = -1;
+  for (const [k, s] of header.spans.entries()) {
+    if (!isHeaderField(b, s.start, s.end)) return [];
+    if (s.start <= name.start && name.end <= s.end) column = k;
+  }
+  if (column < 0) return [];
+  const out: Span[] = [];
+  const limit = Math.min(b.length, header.next + MAX_ROWS_BYTES);
+  let p = header.next;
+  for (let rows = 0; rows < MAX_ROWS && p < limit; rows++) {
+    const row = cells(b, p, d, limit);
+    if (!row) break;
+    const cell = row.spans[column];
+    if (cell && cell.end > cell.start && row.spans.length === header.spans.length) out.push(cell);
+    p = row.next;
+  }
+  return out;
+}
+
+/** `INSERT INTO t (a, b, pan) VALUES (…, …, '…'), (…)`: the column's values in every tuple. */
+function sqlColumn(b: Buffer, name: NameSpan): Span[] {
+  // Back to the column list's "(" over names, commas and quoting.
+  const stop = Math.max(0, name.outerStart - 1024);
+  let i = name.outerStart - 1;
+  let column = 0;
+  for (; i >= stop; i--) {
+    const c = b[i]!;
+    if (c === 0x28) break;
+    if (c === 0x2c) column++;
+    else if (!(isWordChar(c) || isSpace(c) || c === DQ || c === 0x60 || c === 0x5b || c === 0x5d || c === 0x2e)) return [];
+  }
+  if (i < stop) return [];
+  // "insert into <table>" before it.
+  let j = i - 1;
+  while (j >= stop && isSpace(b[j])) j--;
+  while (j >= stop && (isWordChar(b[j]) || b[j] === 0x2e || b[j] === DQ || b[j] === 0x60 || b[j] === 0x5b || b[j] === 0x5d)) j--;
+  while (j >= stop && isSpace(b[j])) j--;
+  if (!(j >= 3 && startsWithLower(b, j - 3, "into"))) return [];
+  // Forward to the list's ")" and VALUES.
+  let k = name.outerEnd;
+  const fwd = Math.min(b.length, k + 4096);
+  while (k < fwd && b[k] !== 0x29) {
+    const c = b[k]!;
+    if (!(isWordChar(c) || isSpace(c) || c === DQ || c === 0x60 || c === 0x5b || c === 0x5d || c === 0x2c || c === 0x2e)) return [];
+    k++;
+  }
+  k = skipSpace(b, k + 1);
+  if (!startsWithLower(b, k, "values")) return [];
+  k = skipSpace(b, k + 6);
+  const out: Span[] = [];
+  const limit = Math.min(b.length, k + MAX_ROWS_BYTES);
+  for (let rows = 0; rows < MAX_ROWS && b[k] === 0x28; rows++) {
+    const tuple = sqlTuple(b, k + 1, limit);
+    if (!tuple) break;
+    const cell = tuple.spans[column];
+    if (cell && cell.end > cell.start) out.push(cell);
+    k = skipSpace(b, tuple.next);
+    if (b[k] !== 0x2c) break;
+    k = skipSpace(b, k + 1);
+  }
+  return out;
+}
+
+/** One VALUES tuple's fields from just after its "(": quoted strings ('' escapes) or bare literals. */
+function sqlTuple(b: Buffer, p: number, limit: number): { spans: Span[]; next: number } | undefined {
+  const spans: Span[] = [];
+  let i = p;
+  for (;;) {
+    i = skipSpace(b, i);
+    if (i >= limit) return undefined;
+    let s: number;
+    let e: number;
+    if (b[i] === SQ || b[i] === DQ) {
+      const q = b[i]!;
+      s = ++i;
+      while (i < limit && !(b[i] === q && b[i + 1] !== q)) i += b[i] === q ? 2 : 1;
+      if (i >= limit) return undefined;
+      e = i++;
+    } else {
+      s = i;
+      while (i < limit && b[i] !== 0x2c && b[i] !== 0x29 && b[i] !== LF) i++;
+      e = i;
+    }
+    spans.push(trim(b, s, e));
+    i = skipSpace(b, i);
+    if (b[i] === 0x2c) {
+      i++;
+      continue;
+    }
+    if (b[i] === 0x29) return { spans, next: i + 1 };
+    return undefined;
+  }
+}
+
+/** Values of the column the name heads, CSV first, else SQL; [] when the name heads no column. */
+export function tablePairs(b: Buffer, name: NameSpan): Span[] {
+  const csv = csvColumn(b, name);
+  return csv.length ? csv : sqlColumn(b, name);
+}

@@ -1,0 +1,88 @@
+// The history view: every credential ever committed on any ref, reported once with the commit that
+// first added it, whether HEAD still holds it, and how long it has been exposed against the rotation
+// window of its severity. Runs two sources through the orchestrator — all commits, then the blobs at
+// HEAD where history found something — and aggregates; memory grows with the number of distinct
+// credentials found, never with the size of the history.
+import { remediationPlanOf, withRemediation } from "../finding/remediation.js";
+import { severityRank } from "../policy/severity.js";
+import { GitRangeSource, HeadBlobsSource, type GitRangeOptions, type GitScanSummary } from "../sources/git/index.js";
+import type { SourceNotice } from "../sources/source.js";
+import type { Finding } from "../types.js";
+import { exposureSentence, type Exposure, type HistoryFinding } from "../finding/exposure.js";
+
+export { exposureSentence, type Exposure, type HistoryFinding } from "../finding/exposure.js";
+import type { RunOptions, RunSources } from "./orchestrator.js";
+
+export interface HistoryOptions extends Omit<GitRangeOptions, "range" | "all" | "renames"> {
+  /** The moment exposure is measured to (default: now). */
+  now?: Date;
+  /** Only paths matching these globs (default: the configuration's). */
+  include?: readonly string[];
+  /** Paths matching these globs are skipped (default: the configuration's). */
+  exclude?: readonly string[];
+  /** Called for every occurrence (each commit and path that added a credential), oldest first: the report lists a credential's places. */
+  onOccurrence?: (f: Finding) => void;
+}
+
+const DAY = 86_400_000;
+
+function withExposure(f: Finding, e: Exposure): HistoryFinding {
+  const sentence = exposureSentence(f, e);
+  const plan = { ...remediationPlanOf(f), exposure: { sentence, days: e.days, overdueDays: e.overdueDays } };
+  return withRemediation(f, plan, { message: `${f.message}: ${sentence}`, exposure: e } as Partial<Finding>) as HistoryFinding;
+}
+
+interface Seen {
+  first: Finding;
+  occurrences: number;
+}
+
+const keyOf = (f: Finding) => `${f.ruleId}\0${f.secretHash}`;
+
+/**
+ * Every distinct credential (rule + secret) in the history of all refs, with its first commit and
+ * exposure, most urgent first (severity, then days overdue).
+ */
+export async function* historyFindings(scan: RunSources, options: HistoryOptions = {}, onNotice?: (n: SourceNotice) => void, summary?: GitScanSummary, run: RunOptions = {}): AsyncGenerator<HistoryFinding> {
+  const cwd = options.cwd ?? process.cwd();
+  const now = (options.now ?? new Date()).getTime();
+  const { include, exclude } = options;
+  const scope = { ...(include && { include }), ...(exclude && { exclude }) };
+  const seen = new Map<string, Seen>();
+  const paths = new Set<string>();
+  // Oldest commit first, so the first occurrence is the introduction. Renames are not followed: a
+  // moved file counts as added at its new path, which is what the HEAD check below needs.
+  const commits = new GitRangeSource({ ...options, all: true, renames: false });
+  try {
+    for await (const f of scan(commits, { ...run, ...scope, ...(onNotice && { onNotice }) })) {
+      options.onOccurrence?.(f);
+      const key = keyOf(f);
+      const s = seen.get(key);
+      if (s) s.occurrences++;
+      else seen.set(key, { first: f, occurrences: 1 });
+      paths.add(f.path);
+    }
+  } finally {
+    if (summary) Object.assign(summary, commits.stats);
+  }
+  const atHead = new Set<string>();
+  if (seen.size) {
+    // The HEAD check's own notices (a binary blob) say nothing about the history: not reported.
+    for await (const f of scan(new HeadBlobsSource({ cwd, env: options.env, paths }), { ...run, ...scope })) atHead.add(keyOf(f));
+  }
+  const out = [...seen.entries()].map(([key, s]) => {
+    const f = s.first;
+    const days = f.date ? Math.max(0, Math.floor((now - Date.parse(f.date)) / DAY)) : 0;
+    const rotateDays = f.rotateDays;
+    const e: Exposure = {
+      days,
+      ...(rotateDays !== undefined && { rotateDays }),
+      overdueDays: rotateDays === undefined ? 0 : Math.max(0, days - rotateDays),
+      presentAtHead: atHead.has(key),
+      occurrences: s.occurrences,
+    };
+    return withExposure(f, e);
+  });
+  out.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.exposure.overdueDays - a.exposure.overdueDays || a.path.localeCompare(b.path));
+  yield* out;
+}

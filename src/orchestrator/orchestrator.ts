@@ -1,0 +1,174 @@
+// The one loop every source runs through (DESIGN.md "Flow of data"):
+//
+//   source ──items──▶ admit (scope: globs, size; openers) ──▶ pool (engine on every core)
+//          ──events──▶ line mapping ──▶ lines that count ──▶ policy ──▶ dedupe ──▶ findings
+//
+// Sources only yield units and notices; commands and the public API only pick sources and consume
+// findings. What happens in between happens here, once, the same for every source.
+import type { Engine } from "../engine/engine.js";
+import { deriveFinding } from "../finding/secret-store.js";
+import type { Policy } from "../policy/policy.js";
+import { openerFor, UNIT_OPENERS } from "../sources/openers.js";
+import { isNotice, unitSize, type LineRanges, type Scope, type ScanUnit, type Source, type SourceItem, type SourceNotice, type UnitOpener } from "../sources/source.js";
+import type { Finding } from "../types.js";
+import type { PoolInit } from "./pool-worker.js";
+import { scanUnits } from "./pool.js";
+import { buildScope, type ScopeOptions } from "./scope.js";
+import type { FileScanEvent, UnitWork } from "./unit-scan.js";
+
+/** Levels of formats inside formats (a jar in a zip in an image layer) opened before a unit is scanned as it is. */
+export const MAX_OPEN_DEPTH = 4;
+
+export interface RunOptions extends ScopeOptions {
+  /** Called for every notice, in report order. */
+  onNotice?: (notice: SourceNotice) => void;
+  /** Called for every unit that is scanned (after the scope admitted it), with its size when known. */
+  onUnit?: (unit: { path: string; size: number }) => void;
+  /** Report each fingerprint once, at its first occurrence (commit ranges: the commit that introduced it). */
+  dedupe?: boolean;
+  /** Threads that scan: 1 scans on the calling thread; default one per core. Small inputs never start workers. */
+  jobs?: number;
+  /** Input size below which no worker is started (default 256 units and 8 MiB); for tests. */
+  pool?: { minFiles?: number; minBytes?: number };
+  /** Formats that open units (default: the registered ones, src/sources/openers.ts). */
+  openers?: readonly UnitOpener[];
+}
+
+/** Runs sources through an orchestrator (a Scanner's `scan`). */
+export type RunSources = (sources: Source | readonly Source[], options?: RunOptions) => AsyncGenerator<Finding>;
+
+/** What the orchestrator drives: the compiled engine, what a worker needs to build the same one, and the policy. */
+export interface OrchestratorParts {
+  engine: Engine;
+  init: PoolInit;
+  policy: Policy;
+  /** The configuration's scope, which each run's options may narrow or replace (CLI flags). */
+  scope: ScopeOptions;
+}
+
+/** A unit as admitted: what a thread is given, and the notices that precede it in report order. */
+interface Admitted {
+  unit: ScanUnit;
+  /** Undefined when the unit is opened by a format rather than scanned itself. */
+  work: UnitWork | undefined;
+  size: number;
+  before: SourceNotice[] | undefined;
+  opener: UnitOpener | undefined;
+}
+
+function touches(f: Finding, ranges: LineRanges): boolean {
+  for (const [a, b] of ranges) if (f.line <= b && f.endLine >= a) return true;
+  return false;
+}
+
+export class Orchestrator {
+  constructor(private readonly parts: OrchestratorParts) {}
+
+  /** The scope a run with these options has: its own globs and limits where given, else the configuration's. */
+  scopeFor(o: ScopeOptions = {}): Scope {
+    const c = this.parts.scope;
+    return buildScope({
+      include: o.include ?? c.include,
+      exclude: o.exclude ?? c.exclude,
+      maxFileSize: o.maxFileSize ?? c.maxFileSize,
+      gitignore: o.gitignore ?? c.gitignore,
+    });
+  }
+
+  /** Findings of every source in turn, after policy; notices through `onNotice` in their place. */
+  async *run(sources: Source | readonly Source[], options: RunOptions = {}): AsyncGenerator<Finding> {
+    const scope = this.scopeFor(options);
+    const seen = options.dedupe ? new Set<string>() : undefined;
+    for (const source of Array.isArray(sources) ? sources : [sources as Source]) {
+      yield* this.items(source.items(scope), scope, options, seen, 0);
+    }
+  }
+
+  private async *items(items: Iterable<SourceItem> | AsyncIterable<SourceItem>, scope: Scope, o: RunOptions, seen: Set<string> | undefined, depth: number): AsyncGenerator<Finding> {
+    const openers = depth >= MAX_OPEN_DEPTH ? [] : (o.openers ?? UNIT_OPENERS);
+    const trailing: SourceNotice[] = [];
+    const off = depth >= MAX_OPEN_DEPTH;
+    const admitted = Symbol.asyncIterator in items ? admitAsync(items, scope, openers, trailing, off) : admitSync(items, scope, openers, trailing, off);
+    const scanned = scanUnits(this.parts.engine, admitted, {
+      jobs: o.jobs,
+      init: this.parts.init,
+      ...o.pool,
+      work: (a) => a.work,
+      size: (a) => a.size,
+    });
+    for await (const batch of scanned) {
+      for (const { item, events } of batch) {
+        if (item.before) for (const n of item.before) o.onNotice?.(n);
+        if (item.opener) {
+          yield* this.items(item.opener.open(item.unit, scope, depth + 1), scope, o, seen, depth + 1);
+          continue;
+        }
+        o.onUnit?.({ path: item.unit.target.path, size: item.size });
+        // Most units' events are already an array: iterated without a promise per event.
+        if (Array.isArray(events)) for (const ev of events) yield* this.findingsOf(item.unit, ev, o, seen);
+        else for await (const ev of events) yield* this.findingsOf(item.unit, ev, o, seen);
+      }
+    }
+    for (const n of trailing) o.onNotice?.(n);
+  }
+
+  /** An engine event of `unit` as the user should see it: lines mapped, only lines that count, policy, once. */
+  private findingsOf(unit: ScanUnit, ev: FileScanEvent, o: RunOptions, seen: Set<string> | undefined): Finding[] {
+    if ("notice" in ev) {
+      o.onNotice?.({ path: unit.target.path, ...ev.notice });
+      return [];
+    }
+    let f = ev.finding;
+    const map = unit.lines;
+    if (map) f = deriveFinding(f, { line: map.toUser(f.line), endLine: map.toUser(f.endLine) });
+    if (unit.counts && !touches(f, unit.counts)) return [];
+    if (unit.target.layer !== undefined) f = deriveFinding(f, { layer: unit.target.layer });
+    const out = this.parts.policy.apply(f);
+    if (!seen) return out;
+    return out.filter((g) => {
+      if (seen.has(g.fingerprint)) return false;
+      seen.add(g.fingerprint);
+      return true;
+    });
+  }
+}
+
+/**
+ * The scope's verdict on a unit (globs, size), and whether a format opens it. Notices are gathered
+ * until the next admitted unit, which carries them, so they keep their place however far ahead the
+ * pool reads; those after the last unit end up in `trailing`.
+ */
+function admit(item: SourceItem, scope: Scope, openers: readonly UnitOpener[], pending: SourceNotice[], openersOff = false): Admitted | undefined {
+  if (isNotice(item)) {
+    pending.push(item.notice);
+    return undefined;
+  }
+  const size = unitSize(item);
+  if (!item.named && !scope.includes(item.target.path)) return undefined;
+  // Over the size limit a unit is still scanned if it starts as text (unit-scan.ts): never dropped here.
+  const unit: ScanUnit = size > scope.maxSize && item.overLimit === undefined ? { ...item, overLimit: scope.maxSize } : item;
+  const opener = openers.length ? openerFor(unit, openers) : undefined;
+  if (!opener && openersOff && openerFor(unit)) {
+    // Too deep to open once more: said, not scanned as opaque bytes.
+    pending.push({ path: unit.target.path, reason: `not scanned: nested more than ${MAX_OPEN_DEPTH} formats deep`, incomplete: true });
+    return undefined;
+  }
+  const work: UnitWork | undefined = opener
+    ? undefined
+    : { target: unit.target, content: unit.content, ...(unit.encoding && { encoding: unit.encoding }), ...(unit.overLimit !== undefined && { overLimit: unit.overLimit }) };
+  return { unit, work, size, before: pending.length ? pending.splice(0) : undefined, opener };
+}
+
+function* admitSync(items: Iterable<SourceItem>, scope: Scope, openers: readonly UnitOpener[], trailing: SourceNotice[], off: boolean): Generator<Admitted> {
+  for (const item of items) {
+    const a = admit(item, scope, openers, trailing, off);
+    if (a) yield a;
+  }
+}
+
+async function* admitAsync(items: AsyncIterable<SourceItem>, scope: Scope, openers: readonly UnitOpener[], trailing: SourceNotice[], off: boolean): AsyncGenerator<Admitted> {
+  for await (const item of items) {
+    const a = admit(item, scope, openers, trailing, off);
+    if (a) yield a;
+  }
+}

@@ -1,0 +1,197 @@
+// One scan unit's bytes through the engine, the same on the main thread and in a pool worker:
+// findings in offset order, and a notice when the unit was skipped or could not be read to the end.
+// This is where a unit's bytes become text (src/text: BOMs dropped, UTF-16 decoded, binary reduced to
+// its printable runs), once for every source; and where an archive known only by its magic bytes
+// (a renamed zip, an image layer blob) is opened, on the thread that read it.
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import type { Engine } from "../engine/engine.js";
+import { ScanTimeout } from "../engine/session.js";
+import { overLimitReason, readForScan, wholeFileContent, WHOLE_READ_LIMIT, type FileContent } from "../sources/files.js";
+import type { ScanUnit } from "../sources/source.js";
+import { startsAsText, textForScan, textStream, SNIFF_BYTES } from "../text/index.js";
+import { scanOpenedUnit, sizeScope } from "./opened-units.js";
+import { DEFAULT_MAX_FILE_SIZE } from "./scope.js";
+import type { Finding, ScanTarget } from "../types.js";
+
+/** Why a unit was not scanned, or not completely; the caller adds the unit's path unless it names an entry inside it. */
+export interface FileNotice {
+  reason: string;
+  incomplete: boolean;
+  path?: string;
+}
+
+export type FileScanEvent = { finding: Finding } | { notice: FileNotice };
+
+/** What a thread needs of a unit to scan it: no line mapping, no filters (those stay with the orchestrator). */
+export interface UnitWork {
+  target: ScanTarget;
+  content: ScanUnit["content"];
+  encoding?: ScanUnit["encoding"];
+  overLimit?: ScanUnit["overLimit"];
+}
+
+type FileRef = { abs: string | Buffer; size: number; overLimit?: number };
+
+/**
+ * Reads files for scanning, one at a time. Small files are read synchronously into one buffer that
+ * is reused: a scan has nothing else to do meanwhile, and the four promise round trips of an
+ * asynchronous read (open, stat, read, close), or a fresh allocation per file, were most of the time
+ * of a scan of many small files. A content read here is valid until the next read.
+ */
+const REUSED_BUFFER_LIMIT = 1024 * 1024;
+
+export class EntryReader {
+  private buf = Buffer.allocUnsafe(64 * 1024);
+
+  async read(file: FileRef): Promise<FileContent | Error> {
+    try {
+      return file.size <= WHOLE_READ_LIMIT ? wholeFileContent(this.readSmall(file), file.overLimit) : await readForScan(file);
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  }
+
+  /** A file read whole, without a promise per file (most files of a walk), or undefined if it is streamed. */
+  readWhole(file: FileRef): Exclude<FileContent, { kind: "stream" }> | Error | undefined {
+    if (file.size > WHOLE_READ_LIMIT) return undefined;
+    try {
+      return wholeFileContent(this.readSmall(file), file.overLimit);
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  }
+
+  private readSmall(file: FileRef): Buffer {
+    // One byte more than the walk saw: a short read is the end of the file, a full one means it grew.
+    const want = file.size + 1;
+    // The few files above this get a buffer of their own: a reused one would keep its largest size
+    // in every thread for the rest of the scan.
+    if (want > REUSED_BUFFER_LIMIT) return readFileSync(file.abs);
+    if (this.buf.length < want) this.buf = Buffer.allocUnsafe(Math.min(REUSED_BUFFER_LIMIT, Math.max(want, this.buf.length * 2)));
+    const fd = openSync(file.abs, "r");
+    let got: number;
+    try {
+      got = readSync(fd, this.buf, 0, want, 0);
+    } finally {
+      closeSync(fd);
+    }
+    return got < want ? this.buf.subarray(0, got) : readFileSync(file.abs);
+  }
+}
+
+function failure(err: unknown): FileScanEvent {
+  if (err instanceof ScanTimeout) {
+    return { notice: { reason: `timed out after ${err.limitMs / 1000} s; not fully scanned (raise fileTimeoutSeconds, or exclude the file)`, incomplete: true } };
+  }
+  // Anything but an I/O error is a bug: let it fail the run (exit 2) rather than hide as a notice.
+  if ((err as NodeJS.ErrnoException).code === undefined) throw err;
+  return { notice: { reason: `read failed mid-file (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true } };
+}
+
+function unread(content: Error | { kind: "not-scanned"; reason: string }): FileScanEvent {
+  if (content instanceof Error) {
+    const code = (content as NodeJS.ErrnoException).code;
+    return { notice: { reason: `cannot read (${code ?? content.message})`, incomplete: true } };
+  }
+  return { notice: { reason: content.reason, incomplete: true } };
+}
+
+/** The events of content read whole: computed at once, since there is nothing to wait for. */
+export function scanWholeContent(engine: Engine, target: ScanTarget, content: Exclude<FileContent, { kind: "stream" | "archive" }> | Error): FileScanEvent[] {
+  if (content instanceof Error || content.kind === "not-scanned") return [unread(content)];
+  const events: FileScanEvent[] = [];
+  try {
+    for (const finding of engine.scanBuffer(content.data, target)) events.push({ finding });
+  } catch (err) {
+    events.length = 0;
+    events.push(failure(err));
+  }
+  return events;
+}
+
+async function* scanChunks(engine: Engine, target: ScanTarget, chunks: AsyncIterable<Buffer>): AsyncGenerator<FileScanEvent> {
+  try {
+    for await (const finding of engine.scanStream(chunks, target)) yield { finding };
+  } catch (err) {
+    yield failure(err);
+  }
+}
+
+/**
+ * A stream over the size limit: scanned if it starts as text (its first SNIFF_BYTES tell), else not
+ * read further and reported.
+ */
+async function* overLimitStream(engine: Engine, target: ScanTarget, chunks: AsyncIterable<Buffer>, limit: number): AsyncGenerator<FileScanEvent> {
+  const it = chunks[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let have = 0;
+  let done = false;
+  while (have < SNIFF_BYTES) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    head.push(r.value);
+    have += r.value.length;
+  }
+  const first = Buffer.concat(head);
+  if (!startsAsText(first)) {
+    await it.return?.();
+    yield { notice: { reason: overLimitReason(undefined, limit), incomplete: true } };
+    return;
+  }
+  yield* scanChunks(
+    engine,
+    target,
+    textStream(
+      (async function* () {
+        yield first;
+        if (!done) for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+      })(),
+    ),
+  );
+}
+
+/** A file that its first bytes show to be an archive: opened here, its entries scanned here. */
+function openedFile(engine: Engine, target: ScanTarget, file: FileRef, data?: Buffer): AsyncIterable<FileScanEvent> {
+  const unit: ScanUnit = { target: { ...target }, content: data ? { kind: "bytes", data } : { kind: "file", abs: file.abs, size: file.size } };
+  return scanOpenedUnit(engine, unit, sizeScope(file.overLimit ?? DEFAULT_MAX_FILE_SIZE));
+}
+
+/** One unit's events: an array when its bytes were at hand whole (most units), a stream otherwise. */
+export function scanUnit(engine: Engine, reader: EntryReader, unit: UnitWork): FileScanEvent[] | AsyncIterable<FileScanEvent> {
+  const { content, target, overLimit } = unit;
+  if (content.kind === "bytes") {
+    if (unit.encoding === "utf8") return scanWholeContent(engine, target, { kind: "buffer", data: content.data });
+    const whole = wholeFileContent(content.data, overLimit);
+    if (whole.kind === "archive") return openedFile(engine, target, { abs: "", size: content.data.length }, content.data);
+    return scanWholeContent(engine, target, whole);
+  }
+  if (content.kind === "stream") {
+    if (overLimit !== undefined) return overLimitStream(engine, target, content.chunks, overLimit);
+    return scanChunks(engine, target, unit.encoding === "utf8" ? content.chunks : textStream(content.chunks));
+  }
+  const file = { ...content, ...(overLimit !== undefined && { overLimit }) };
+  const whole = file.size > WHOLE_READ_LIMIT || overLimit !== undefined ? undefined : reader.readWhole(file);
+  if (whole === undefined) {
+    return (async function* () {
+      const read = await reader.read(file);
+      if (read instanceof Error || read.kind !== "stream") {
+        if (!(read instanceof Error) && read.kind === "archive") yield* openedFile(engine, target, file, read.data);
+        else yield* scanWholeContent(engine, target, read);
+        return;
+      }
+      yield* scanChunks(engine, target, read.chunks);
+    })();
+  }
+  if (!(whole instanceof Error) && whole.kind === "archive") return openedFile(engine, target, file, whole.data);
+  return scanWholeContent(engine, target, whole);
+}
+
+/** Every event of a streamed unit, once it has been read to the end. */
+export async function collectEvents(events: AsyncIterable<FileScanEvent>): Promise<FileScanEvent[]> {
+  const all: FileScanEvent[] = [];
+  for await (const ev of events) all.push(ev);
+  return all;
+}

@@ -1,0 +1,32 @@
+// Which archive format a unit is, from its name or its first bytes (a renamed archive, an OCI blob
+// without an extension): zip (and everything built on it: jar, war, apk, whl, nupkg, Office files),
+// tar, and gzip (tgz and tar.gz are gzip holding a tar; the reader looks inside).
+
+export type ArchiveFormat = "zip" | "tar" | "gzip";
+
+const BY_EXTENSION: Record<string, ArchiveFormat> = {};
+for (const ext of "zip jar war ear aar apk whl egg nupkg snupkg xpi vsix crx ipa docx xlsx pptx odt ods odp epub".split(" ")) BY_EXTENSION[ext] = "zip";
+for (const ext of "tar".split(" ")) BY_EXTENSION[ext] = "tar";
+for (const ext of "gz tgz".split(" ")) BY_EXTENSION[ext] = "gzip";
+
+/** The format a name says (the part after the last `!` and `/`), if any. */
+export function formatByName(path: string): ArchiveFormat | undefined {
+  const base = path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("!")) + 1);
+  const dot = base.lastIndexOf(".");
+  return dot > 0 ? BY_EXTENSION[base.slice(dot + 1).toLowerCase()] : undefined;
+}
+
+/** How many first bytes formatByMagic needs to see (the tar magic sits at offset 257). */
+export const MAGIC_BYTES = 512;
+
+/** The format the first bytes say, if any. */
+export function formatByMagic(head: Uint8Array): ArchiveFormat | undefined {
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))) return "zip";
+  if (head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 8) return "gzip";
+  if (head.length >= 262 && Buffer.from(head.buffer, head.byteOffset + 257, 5).toString("latin1") === "ustar") return "tar";
+  return undefined;
+}
+
+export function archiveFormat(path: string, head?: Uint8Array): ArchiveFormat | undefined {
+  return (head && formatByMagic(head)) ?? formatByName(path);
+}

@@ -1,0 +1,48 @@
+// The blobs at HEAD under given paths, as units: how history tells whether a credential is still in
+// the tree. Any copy of a credential at HEAD was added by some commit reachable from HEAD at the path
+// where it now is, so only the paths where history added a credential need to be read.
+import type { Source, SourceItem } from "../source.js";
+import { CatFile } from "./cat-file.js";
+import { LineSplitter } from "./line-splitter.js";
+import { runGit, startGit } from "./process.js";
+
+export class HeadBlobsSource implements Source {
+  readonly name = "HEAD";
+
+  constructor(private readonly o: { cwd: string; env?: NodeJS.ProcessEnv; paths: ReadonlySet<string> }) {}
+
+  async *items(): AsyncGenerator<SourceItem> {
+    const { cwd, env, paths } = this.o;
+    const head = await runGit(["rev-parse", "-q", "--verify", "HEAD^{commit}"], { cwd, env, okCodes: [1, 128] });
+    if (head.code !== 0) return;
+    const blobs: { path: string; oid: string }[] = [];
+    const ls = startGit(["ls-tree", "-r", "-z", "--full-tree", "HEAD"], { cwd, env });
+    ls.child.stdin.end();
+    // Entries are "<mode> <type> <oid>\t<path>\0".
+    const split = new LineSplitter(0);
+    const onEntry = (entry: Buffer) => {
+      const tab = entry.indexOf(9);
+      if (tab < 0) return;
+      const path = entry.subarray(tab + 1).toString("utf8");
+      const [, type, oid] = entry.subarray(0, tab).toString("latin1").split(" ");
+      if (type === "blob" && oid && paths.has(path)) blobs.push({ path, oid });
+    };
+    for await (const chunk of ls.stdout) split.push(chunk, onEntry);
+    split.end(onEntry);
+    await ls.done;
+    if (!blobs.length) return;
+    const cat = new CatFile({ cwd, env });
+    let done = false;
+    try {
+      cat.request(blobs.map((b) => b.oid));
+      for (const b of blobs) {
+        const obj = await cat.read();
+        if ("content" in obj) yield { target: { path: b.path, blob: b.oid }, content: { kind: "bytes", data: obj.content } };
+      }
+      await cat.close();
+      done = true;
+    } finally {
+      if (!done) cat.kill();
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import { pairsAt, type Syntax } from "../src/engine/assignment/pairs.js";
+import { acceptsName, compileAssignment, nameWords } from "../src/engine/assignment/rule-names.js";
+import { loadRulePack } from "../src/rules/load.js";
+import { Engine } from "../src/engine/engine.js";
+import { KeyfenceError } from "../src/errors.js";
+
+// A fake value built at run time (the repository holds no credential-shaped literal).
+const V = ["q7Rk", "2mZx", "9LpW", "v4Tn", "8sHd"].join("");
+
+/** [text with § where the value goes, the name word the keyword hit is on, expected syntax]. */
+const SYNTAXES: [string, string, Syntax][] = [
+  ['const apiKey = "§";', "apiKey", "assignment"],
+  ["API_KEY=§\n", "API_KEY", "assignment"],
+  ["  api_key: §\n", "api_key", "assignment"],
+  ['{"api_key": "§"}', "api_key", "assignment"],
+  ['{\\"api_key\\": \\"§\\"}', "api_key", "assignment"],
+  ["token := `§`", "token", "assignment"],
+  ["const key = process.env.STRIPE_KEY ?? '§'", "STRIPE_KEY", "fallback"],
+  ["const key = process.env.STRIPE_KEY || '§'", "STRIPE_KEY", "fallback"],
+  ["key = os.environ.get('STRIPE_KEY', '§')", "STRIPE_KEY", "call"],
+  ["key = ENV.fetch('STRIPE_KEY', '§')", "STRIPE_KEY", "call"],
+  ["key = ENV.fetch('STRIPE_KEY') { '§' }", "STRIPE_KEY", "call"],
+  ["key = os.getenv('STRIPE_KEY') or '§'", "STRIPE_KEY", "fallback"],
+  ["$key = getenv('STRIPE_KEY') ?: '§';", "STRIPE_KEY", "fallback"],
+  ['val key = System.getenv("STRIPE_KEY") ?: "§"', "STRIPE_KEY", "fallback"],
+  ['os.Setenv("STRIPE_KEY", "§")', "STRIPE_KEY", "call"],
+  ['Environment="STRIPE_KEY=§"', "STRIPE_KEY", "assignment"],
+  ["machine api.example.org login bob password §\n", "password", "flag"],
+  ['{"key": "api_key", "value": "§"}', "api_key", "entry"],
+  ["let(:api_key) { '§' }", "api_key", "call"],
+  ['- name: STRIPE_KEY\n  value: "§"', "STRIPE_KEY", "entry"],
+  ['variable "stripe_key" {\n  type = string\n  default = "§"\n}', "stripe_key", "block"],
+  ['<add key="StripeKey" value="§" />', "StripeKey", "entry"],
+  ["<password>§</password>", "password", "element"],
+  ['curl -H "Authorization: Bearer §" https://api.example.org', "Authorization", "assignment"],
+  ["mytool --api-key §\n", "api-key", "flag"],
+  ["mytool --api-key=§\n", "api-key", "flag"],
+  ["https://api.example.org/a?api_key=§&b=1", "api_key", "query"],
+  ["https%3A%2F%2Fapi.example.org%2Fa%3Fapi_key%3D§%26b%3D1", "api_key", "query"],
+  ["Server=x;User Id=sa;Password=§;", "Password", "assignment"],
+  ["id,name,api_key\n1,Bob,§\n", "api_key", "column"],
+  ["INSERT INTO creds (id, holder, api_key) VALUES (1, 'Bob', '§');", "api_key", "column"],
+  ["# api key: §\n", "api", "assignment"],
+  ['const API_KEY: &str = "§";', "API_KEY", "assignment"],
+  ['var apiKey string = "§"', "apiKey", "assignment"],
+  ['apiKey: string = "§"', "apiKey", "assignment"],
+  ["token: |\n  §\n", "token", "assignment"],
+  ["ENV API_KEY §\n", "API_KEY", "flag"],
+  ['$env:API_KEY = "§"', "API_KEY", "assignment"],
+  ['builder.apiKey("§")', "apiKey", "call"],
+  ['key="${STRIPE_KEY:-§}"', "STRIPE_KEY", "fallback"],
+  ['api_key - "§"', "api_key", "assignment"],
+  ["'api_key' => '§',", "api_key", "assignment"],
+  ["password = r'§'", "password", "assignment"],
+];
+
+describe("the assignment grammar reads name → value in every syntax", () => {
+  for (const [template, word, syntax] of SYNTAXES) {
+    it(`${syntax}: ${JSON.stringify(template)}`, () => {
+      const text = template.replace("§", V);
+      const b = Buffer.from(text);
+      const at = text.indexOf(word);
+      const pairs = pairsAt(b, at, at + word.length);
+      expect(pairs.map((p) => [p.syntax, b.toString("utf8", p.value.start, p.value.end)])).toEqual([[syntax, V]]);
+    });
+  }
+
+  it("reads every row of a column, far below its header", () => {
+    const rows = Array.from({ length: 400 }, (_, i) => `${i},holder ${i},${V}${i}`).join("\n");
+    const text = `id,holder,api_key\n${rows}\n`;
+    const b = Buffer.from(text);
+    const pairs = pairsAt(b, text.indexOf("api_key"), text.indexOf("api_key") + 7);
+    expect(pairs).toHaveLength(400);
+    expect(b.toString("utf8", pairs[399]!.value.start, pairs[399]!.value.end)).toBe(`${V}399`);
+  });
+
+  it("finds no assignment where code only mentions a name", () => {
+    for (const text of ['console.log("MFA token: "+e.token)', "token = getToken()", "password: this.options.proxyPassword", "if (token) {", "tokens.push(token)"]) {
+      const b = Buffer.from(text);
+      const at = text.indexOf(text.includes("token") ? "token" : "password");
+      expect(pairsAt(b, at, at + 5), text).toEqual([]);
+    }
+  });
+});
+
+describe("names are word sequences in any case convention", () => {
+  it("splits snake, kebab, camel, Pascal, dotted and spaced names alike", () => {
+    for (const n of ["DD_API_KEY", "ddApiKey", "dd-api-key", "dd.api.key", "DdApiKey", "dd api key"]) expect(nameWords(n)).toEqual(["dd", "api", "key"]);
+    expect(nameWords("APIKey")).toEqual(["api", "key"]);
+    expect(nameWords("oauth2Token")).toEqual(["oauth2", "token"]);
+  });
+
+  it("accepts a name that holds the rule's words contiguously, also run together", () => {
+    const a = compileAssignment({ names: ["dd api key"], value: ".+", exclude: [] }, {});
+    for (const n of ["DD_API_KEY", "ddApiKey", "MY_DD_API_KEY_PROD", "DDAPIKEY"]) expect(acceptsName(a, nameWords(n)), n).toBe(true);
+    for (const n of ["DD_KEY", "api_key", "dd_api_key_id", "DdApiKeyArn"]) expect(acceptsName(a, nameWords(n)), n).toBe(false);
+  });
+
+  it("drops names about a secret rather than of one (shared and per rule)", () => {
+    const a = compileAssignment({ names: ["token", "password"], value: ".+", exclude: ["refresh interval"] }, {});
+    for (const n of ["nextPageToken", "version_token", "PasswordLastUsed", "TOKEN_TTL", "token_refresh_interval"]) expect(acceptsName(a, nameWords(n)), n).toBe(false);
+    for (const n of ["accessToken", "DB_PASSWORD"]) expect(acceptsName(a, nameWords(n)), n).toBe(true);
+  });
+});
+
+const PACK = `provider: Acme
+rules:
+  - id: acme-key
+    kind: api-key
+    title: Acme API key
+    severity: high
+    keywords: [acme]
+    assignment:
+      names: ["acme api key", "acme key"]
+      value: '[a-z0-9]{24}'
+    examples:
+      match: ['ACME_API_KEY={{lowernum:24}}', "acmeKey: '{{lowernum:24}}'", '- name: ACME_KEY\\n  value: {{lowernum:24}}']
+      noMatch: ['ACME_API_KEY={{lowernum:12}}', 'ACME_API_KEY_ID={{lowernum:24}}', 'acme = {{lowernum:24}}']
+`;
+
+describe("the assignment rule field", () => {
+  it("loads, needs no regex, and its keywords are case-insensitive", () => {
+    const [rule] = loadRulePack("rules/custom/acme.yaml", { text: PACK });
+    expect(rule!.regex).toBeUndefined();
+    expect(rule!.keywordsCaseInsensitive).toBe(true);
+    expect(rule!.assignment).toEqual({ names: ["acme api key", "acme key"], value: "[a-z0-9]{24}", exclude: [] });
+  });
+
+  it("reports the value, at the value", () => {
+    const [rule] = loadRulePack("rules/custom/acme.yaml", { text: PACK });
+    const value = "k3j5h7g9f1d3s5a7p9o1i3u5";
+    const text = `x: 1\nACME_API_KEY=${value}\n`;
+    const [f] = new Engine([rule!]).scanBuffer(Buffer.from(text), { path: "a.env" });
+    expect([f?.line, f?.column, f?.endColumn]).toEqual([2, 14, 14 + value.length]);
+  });
+
+  it("refuses a rule with neither regex nor assignment, and a bad value pattern", () => {
+    const noRegex = PACK.replace(/ {4}assignment:\n.*\n.*\n/, "");
+    expect(() => loadRulePack("rules/custom/acme.yaml", { text: noRegex })).toThrow(KeyfenceError);
+    const bad = PACK.replace("'[a-z0-9]{24}'", "'(?=x)'");
+    expect(() => loadRulePack("rules/custom/acme.yaml", { text: bad })).toThrow(/lookaround/);
+  });
+});
