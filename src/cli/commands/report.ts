@@ -134,7 +134,7 @@ export const reportCommand: Command = {
       findings = [];
       const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
       const onOccurrence = (f: Finding) => {
-        const key = placeKey(f.ruleId, f.secretHash);
+        const key = placeKey(f.ruleId, f.secretDigest);
         const list = places.get(key) ?? [];
         // Paths and authors are names from the repository: shown only scrubbed and escaped.
         list.push(presentableRecord({ ruleId: f.ruleId, path: f.path, line: f.line, ...(f.commit && { commit: f.commit }), ...(f.author && { author: f.author }), ...(f.date && { date: f.date }) }));

@@ -97,8 +97,8 @@ export interface RotationReport {
 }
 
 /** The key the history source uses for one credential under one rule. */
-export function placeKey(ruleId: string, secretHash: string): string {
-  return `${ruleId}\0${secretHash}`;
+export function placeKey(ruleId: string, secretDigest: string): string {
+  return `${ruleId}\0${secretDigest}`;
 }
 
 export interface RotationOptions {
@@ -124,9 +124,9 @@ const byDate = (a: { date?: string }, b: { date?: string }) => (a.date ?? "9999"
 function groupBySecret(findings: readonly HistoryFinding[]): HistoryFinding[][] {
   const groups = new Map<string, HistoryFinding[]>();
   for (const f of findings) {
-    const g = groups.get(f.secretHash);
+    const g = groups.get(f.secretDigest);
     if (g) g.push(f);
-    else groups.set(f.secretHash, [f]);
+    else groups.set(f.secretDigest, [f]);
   }
   return [...groups.values()];
 }
@@ -155,7 +155,7 @@ export function buildRotationReport(findings: readonly HistoryFinding[], options
     const days = date ? Math.max(0, Math.floor((now - Date.parse(date)) / DAY)) : f.exposure.days;
     const rotateDays = f.exposure.rotateDays ?? f.rotateDays;
     const overdueDays = rotateDays === undefined ? 0 : Math.max(0, days - rotateDays);
-    const places = group.flatMap((g) => [...(options.places?.get(placeKey(g.ruleId, g.secretHash)) ?? [placeOf(g)])]).sort(byDate);
+    const places = group.flatMap((g) => [...(options.places?.get(placeKey(g.ruleId, g.secretDigest)) ?? [placeOf(g)])]).sort(byDate);
     return {
       ruleId: f.ruleId,
       ruleIds: [...new Set(group.map((g) => g.ruleId))],
@@ -164,7 +164,7 @@ export function buildRotationReport(findings: readonly HistoryFinding[], options
       provider: f.provider,
       severity: f.severity,
       redacted: f.redacted,
-      hashPrefix: f.secretHash.slice(0, 12),
+      hashPrefix: f.secretDigest.slice(0, 12),
       path: earliest.path,
       line: earliest.line,
       ...(earliest.commit !== undefined && { commit: earliest.commit }),
