@@ -51,6 +51,8 @@ beforeAll(() => {
       for (const r of hit.rules) {
         const c = set.rules[r]!;
         usage[r]!.hits++;
+        // A rule without a regex (assignment only) opens no window: the grammar reads the name at the hit.
+        if (c.rule.regex === undefined) continue;
         if (c.gate) {
           c.gate.lastIndex = hit.pos;
           if (!c.gate.test(data.subarray(0, Math.min(data.length, hit.pos + hit.length + c.rule.window.after)))) continue;

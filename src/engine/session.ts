@@ -19,7 +19,8 @@ import { compileRuleExtras } from "./rule-extras.js";
 import { decodedIsCredential } from "./decoded-credential.js";
 import { INLINE_LOOKAHEAD, INLINE_LOOKBACK, inlineAllowed } from "./inline-allow.js";
 import { GRAMMAR_AFTER, GRAMMAR_BEFORE } from "./assignment/pairs.js";
-import { assignedValues, vetoedByName } from "./assignment/assigned-values.js";
+import { assignedValues, namedByAny, vetoedByName } from "./assignment/assigned-values.js";
+import { NAME_REACH } from "./assignment/pairs.js";
 import type { Finding, ScanTarget } from "../types.js";
 import { KeyfenceError } from "../errors.js";
 
@@ -185,7 +186,19 @@ export class ScanSession {
       if (cur) this.closed.push(cur);
       this.open.set(r, { rule: r, start, end });
     }
-    if (pairRules) this.pairHits.push({ pos, end: pos + length, rules: pairRules });
+    if (pairRules && this.nameMayBeAccepted(pos, pos + length, pairRules)) this.pairHits.push({ pos, end: pos + length, rules: pairRules });
+  }
+
+  /**
+   * Whether some rule may accept the name around a hit. Decided now when the bytes the name can span
+   * are here (else later, with the same answer): code full of "payments" or "tokens" then costs a
+   * name read per hit and keeps nothing waiting.
+   */
+  private nameMayBeAccepted(pos: number, end: number, rules: number[]): boolean {
+    if (!this.ended && end + NAME_REACH > this.total) return true;
+    const lo = Math.max(this.base, pos - NAME_REACH);
+    const view = this.data.subarray(lo - this.base, Math.min(this.total, end + NAME_REACH) - this.base);
+    return namedByAny(view, pos - lo, end - lo, rules.map((r) => this.set.rules[r]!));
   }
 
   /**

@@ -19,6 +19,9 @@ export interface AssignedValue {
  */
 const NOT_A_SECRET = /^(?:arn:aws[a-z-]*:|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)|-----BEGIN CERTIFICATE)/i;
 
+/** A run of consecutive digits is typed, not generated (`setApiKey('SG.1234567890')` in an SDK's tests). */
+const TYPED_RUN = Buffer.from("123456789");
+
 /** A value with a template or interpolation inside (`{{x}}`, `${x}`, `#{x}`, `<%= x %>`) is filled in elsewhere. */
 function isTemplated(bytes: Buffer): boolean {
   for (let i = 0; i + 1 < bytes.length; i++) {
@@ -28,6 +31,14 @@ function isTemplated(bytes: Buffer): boolean {
     if (c === 0x3c && n === 0x25) return true;
   }
   return false;
+}
+
+/** Whether any of the rules accepts the name around a hit at [hs, he) (the grammar's cheap gate). */
+export function namedByAny(view: Buffer, hs: number, he: number, rules: readonly CompiledRule[]): boolean {
+  const name = nameAround(view, hs, he);
+  if (!name) return false;
+  const words = nameWords(view.toString("latin1", name.start, name.end));
+  return rules.some((c) => acceptsName(c.assignment!, words));
 }
 
 /**
@@ -44,7 +55,7 @@ export function assignedValues(view: Buffer, hs: number, he: number, rules: read
   for (const pair of pairsOf(view, name)) {
     const raw = view.subarray(pair.value.start, pair.value.end);
     const bytes = pair.percentEncoded ? (decodeUrl(raw.toString("utf8")) ?? raw) : raw;
-    if (NOT_A_SECRET.test(bytes.toString("latin1", 0, 32)) || isTemplated(bytes)) continue;
+    if (NOT_A_SECRET.test(bytes.toString("latin1", 0, 32)) || isTemplated(bytes) || bytes.includes(TYPED_RUN)) continue;
     // A value that spells a name the rule looks for (`exports.setApiKey = setApiKey`) is code.
     const valueWords = bytes.length <= 256 ? nameWords(bytes.toString("latin1")) : [];
     for (const rule of accepting) {

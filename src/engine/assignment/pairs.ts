@@ -14,6 +14,8 @@ export const GRAMMAR_BEFORE = 1024;
 export const GRAMMAR_AFTER = 64 * 1024;
 /** Longest name read on either side of a hit. */
 const MAX_NAME = 128;
+/** Bytes on either side of a hit that reading its name may touch (the name, spaced words, quotes). */
+export const NAME_REACH = MAX_NAME + 3 * 50 + 8;
 
 /** Which syntax a pair was read from; the accuracy benchmark and tests name them. */
 export type Syntax =
