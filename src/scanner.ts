@@ -1,6 +1,7 @@
 // createScanner: the public entry point that wires rules → engine → policy over any source, through
 // the one orchestrator (src/orchestrator/). It holds no global state: two scanners with different
 // rules can run side by side.
+import { randomBytes } from "node:crypto";
 import { Engine } from "./engine/engine.js";
 import { compileRule } from "./engine/compile.js";
 import { loadBuiltinRules, loadRulePacks } from "./rules/load.js";
@@ -16,6 +17,11 @@ import type { Finding, Rule, ScanTarget } from "./types.js";
 export const DEFAULT_FILE_TIMEOUT_SECONDS = 60;
 
 export interface ScannerOptions {
+  /**
+   * Key of the secrets' digests and so of fingerprints (src/finding/fingerprint-key.ts resolves the
+   * repository's). Without one, a random key: fingerprints are then comparable only within this scanner.
+   */
+  fingerprintKey?: Uint8Array;
   /** Rules to use; default: the built-in packs plus `config.rulePacks`, minus `config.disableRules`. */
   rules?: readonly Rule[];
   config?: Config;
@@ -78,7 +84,9 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   if (options.rules) rules.forEach(compileRule);
   const stopwords = (config.allowlist?.stopwords ?? []).map((s) => s.toLowerCase());
   // Pool workers build their engines from the same rules and options (they must be structured-cloneable).
-  const session = { stopwords, timeLimitMs: (config.fileTimeoutSeconds ?? DEFAULT_FILE_TIMEOUT_SECONDS) * 1000 };
+  // One fingerprint key for the scanner and its workers; a random one when the caller has none.
+  const fingerprintKey = options.fingerprintKey ?? randomBytes(32);
+  const session = { stopwords, timeLimitMs: (config.fileTimeoutSeconds ?? DEFAULT_FILE_TIMEOUT_SECONDS) * 1000, fingerprintKey };
   const engine = new Engine(rules, session);
   const policy = createPolicy(config, { failOn: options.failOn });
   const keep = (f: Finding): Finding[] => policy.apply(f);

@@ -175,9 +175,12 @@ export interface Finding {
   layer?: string;
   /** Recognisable but harmless form, e.g. `sk_live_••••••••3f9A`. */
   redacted: string;
-  /** SHA-256 (hex) of the secret. */
-  secretHash: string;
-  /** Stable across line moves and edits elsewhere: rule + path + secret hash. */
+  /**
+   * HMAC-SHA256 (hex) of the secret under the repository's fingerprint key, which no report holds: it
+   * says whether two findings are the same secret, and nothing about the secret to anyone without the key.
+   */
+  secretDigest: string;
+  /** Stable across line moves and edits elsewhere: rule + path + the secret's keyed digest. */
   fingerprint: string;
   entropy?: number;
   message: string;

@@ -99,8 +99,8 @@ describe("keyfence baseline", () => {
     expect((await runCli(["baseline", "update"], { cwd: root })).code).toBe(0);
     const after = readBaseline(root).entries;
     expect(after).toHaveLength(1);
-    expect(after[0]).toMatchObject({ path: "new/keys.env", added: before.added, secretHash: before.secretHash });
-    expect(after[0]!.fingerprint).toBe(fingerprintOf("stripe-secret-key-live", "new/keys.env", before.secretHash));
+    expect(after[0]).toMatchObject({ path: "new/keys.env", added: before.added, secretDigest: before.secretDigest });
+    expect(after[0]!.fingerprint).toBe(fingerprintOf("stripe-secret-key-live", "new/keys.env", before.secretDigest));
   });
 
   it("an expired entry blocks again and says why", async () => {
@@ -165,22 +165,22 @@ describe("keyfence baseline", () => {
     await runCli(["baseline", "create"], { cwd: root });
     const good = readBaseline(root);
     const entry = good.entries[0]!;
-    const escape = { ...entry, path: "../outside/app.env", fingerprint: fingerprintOf(entry.ruleId, "../outside/app.env", entry.secretHash) };
-    writeFileSync(join(root, "escape.json"), serializeBaseline({ version: 1, entries: [escape] }));
+    const escape = { ...entry, path: "../outside/app.env", fingerprint: fingerprintOf(entry.ruleId, "../outside/app.env", entry.secretDigest) };
+    writeFileSync(join(root, "escape.json"), serializeBaseline({ ...good, entries: [escape] }));
     const res = await runCli(["scan", "--baseline", "escape.json"], { cwd: root });
     expect(res.code).toBe(2);
     expect(res.stdout).toBe("");
     expect(res.stderr.trim().split("\n")).toHaveLength(1);
-    expect(res.stderr).toMatch(new RegExp(`escape\\.json:7: entry ${escape.fingerprint}: "entries\\.0\\.path" must match pattern`));
+    expect(res.stderr).toMatch(new RegExp(`escape\\.json:8: entry ${escape.fingerprint}: "entries\\.0\\.path" must match pattern`));
     for (const bad of ["/etc/passwd", "a/../../b", "C:/x", "..\\x"]) {
-      const e = { ...entry, path: bad, fingerprint: fingerprintOf(entry.ruleId, bad, entry.secretHash) };
-      writeFileSync(join(root, "b.json"), serializeBaseline({ version: 1, entries: [e] }));
+      const e = { ...entry, path: bad, fingerprint: fingerprintOf(entry.ruleId, bad, entry.secretDigest) };
+      writeFileSync(join(root, "b.json"), serializeBaseline({ ...good, entries: [e] }));
       expect((await runCli(["scan", "--baseline", "b.json"], { cwd: root })).code).toBe(2);
     }
-    writeFileSync(join(root, "tampered.json"), serializeBaseline({ version: 1, entries: [{ ...entry, path: "other.env" }] }));
+    writeFileSync(join(root, "tampered.json"), serializeBaseline({ ...good, entries: [{ ...entry, path: "other.env" }] }));
     const tampered = await runCli(["scan", "--baseline", "tampered.json"], { cwd: root });
-    expect(tampered.stderr).toContain("tampered.json:4: entry");
-    expect(tampered.stderr).toContain("fingerprint does not match ruleId, path and secretHash");
+    expect(tampered.stderr).toContain("tampered.json:5: entry");
+    expect(tampered.stderr).toContain("fingerprint does not match ruleId, path and secretDigest");
     const missing = await runCli(["baseline", "update", "--file", "nope.json"], { cwd: root });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("nope.json: file not found");
@@ -194,19 +194,19 @@ describe("keyfence baseline", () => {
 describe("BaselineMatcher", () => {
   it("matches on rule + path + hash; on rule + hash only when the entry's path is gone", () => {
     const hash = "a".repeat(64);
-    const entry = { fingerprint: fingerprintOf("r", "x/a.env", hash), ruleId: "r", path: "x/a.env", secretHash: hash, added: "2024-01-01" };
-    const finding = (path: string, ruleId = "r") => ({ ruleId, path, secretHash: hash, fingerprint: fingerprintOf(ruleId, path, hash) }) as never;
-    const present = new BaselineMatcher({ version: 1, entries: [entry] }, { exists: () => true });
+    const entry = { fingerprint: fingerprintOf("r", "x/a.env", hash), ruleId: "r", path: "x/a.env", secretDigest: hash, added: "2024-01-01" };
+    const finding = (path: string, ruleId = "r") => ({ ruleId, path, secretDigest: hash, fingerprint: fingerprintOf(ruleId, path, hash) }) as never;
+    const present = new BaselineMatcher({ version: 2, keyId: "00000000", entries: [entry] }, { exists: () => true });
     expect(present.judge(finding("x/a.env")).kind).toBe("accepted");
     expect(present.judge(finding("y/a.env")).kind).toBe("new");
     expect(present.judge(finding("x/a.env", "other-rule")).kind).toBe("new");
-    const gone = new BaselineMatcher({ version: 1, entries: [entry] }, { exists: () => false });
+    const gone = new BaselineMatcher({ version: 2, keyId: "00000000", entries: [entry] }, { exists: () => false });
     expect(gone.judge(finding("y/a.env"))).toMatchObject({ kind: "accepted", renamedFrom: "x/a.env" });
-    const expiring = new BaselineMatcher({ version: 1, entries: [{ ...entry, expires: "2024-06-30" }] }, { today: "2024-06-30" });
+    const expiring = new BaselineMatcher({ version: 2, keyId: "00000000", entries: [{ ...entry, expires: "2024-06-30" }] }, { today: "2024-06-30" });
     expect(expiring.judge(finding("x/a.env")).kind).toBe("accepted"); // the last day still holds
-    const expired = new BaselineMatcher({ version: 1, entries: [{ ...entry, expires: "2024-06-30" }] }, { today: "2024-07-01" });
+    const expired = new BaselineMatcher({ version: 2, keyId: "00000000", entries: [{ ...entry, expires: "2024-06-30" }] }, { today: "2024-07-01" });
     expect(expired.judge(finding("x/a.env")).kind).toBe("expired");
     expect(expired.stale()).toEqual([]);
-    expect(new BaselineMatcher({ version: 1, entries: [entry] }).stale()).toEqual([entry]);
+    expect(new BaselineMatcher({ version: 2, keyId: "00000000", entries: [entry] }).stale()).toEqual([entry]);
   });
 });

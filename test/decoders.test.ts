@@ -79,7 +79,7 @@ describe("decoders", () => {
     const key = stripeKey();
     const docker = JSON.stringify({ auths: { r: { auth: b64(`bot:${ghToken()}`) } } });
     const text = `x\nkind: Secret\ndata:\n  a: ${b64(key)}\n  b: ${b64(docker)}\nconst k = "${key.slice(0, 50)}" + "${key.slice(50)}";\n`;
-    const whole = scan(text).map((f) => [f.ruleId, f.offset, f.secretHash]);
-    for (const size of [1, 7, 64, 1000]) expect((await chunked(text, size)).map((f) => [f.ruleId, f.offset, f.secretHash])).toEqual(whole);
+    const whole = scan(text).map((f) => [f.ruleId, f.offset, f.secretDigest]);
+    for (const size of [1, 7, 64, 1000]) expect((await chunked(text, size)).map((f) => [f.ruleId, f.offset, f.secretDigest])).toEqual(whole);
   });
 });

@@ -38,12 +38,12 @@ function keyfencePath(): string {
   return `${dir}:${process.env.PATH ?? ""}`;
 }
 
-function entry(ruleId: string, path: string, secretHash: string, review: Record<string, string>) {
-  return { fingerprint: fingerprintOf(ruleId, path, secretHash), ruleId, path, secretHash, redacted: "sk_test_••••••••abcd", severity: "low", added: "2026-01-01", ...review };
+function entry(ruleId: string, path: string, secretDigest: string, review: Record<string, string>) {
+  return { fingerprint: fingerprintOf(ruleId, path, secretDigest), ruleId, path, secretDigest, redacted: "sk_test_••••••••abcd", severity: "low", added: "2026-01-01", ...review };
 }
 
 function baselineFile(entries: object[]): string {
-  return JSON.stringify({ version: 1, entries }, null, 2) + "\n";
+  return JSON.stringify({ version: 2, keyId: "00000000", entries }, null, 2) + "\n";
 }
 
 function healthyRepo(): TempRepo {
@@ -190,7 +190,7 @@ describe("keyfence doctor", () => {
     expect(byId(await runDoctor({ cwd: repo.dir, env: repo.env, now: NOW }))["baseline"]).toMatchObject({ status: "warn", found: ["1 without an expiry date (never come up for review)"] });
     repo.write(".keyfence-baseline.json", baselineFile([entry("stripe-secret-key-test", "x.env", "d".repeat(64), { reviewer: "a", reason: "b", expires: "2026-06-10" })]));
     expect(byId(await runDoctor({ cwd: repo.dir, env: repo.env, now: NOW }))["baseline"]!.status).toBe("warn");
-    repo.write(".keyfence-baseline.json", "{ \"version\": 1, \"entries\": [ { \"ruleId\": 3 } ] }\n");
+    repo.write(".keyfence-baseline.json", "{ \"version\": 2, \"keyId\": \"00000000\", \"entries\": [ { \"ruleId\": 3 } ] }\n");
     const broken = byId(await runDoctor({ cwd: repo.dir, env: repo.env, now: NOW }))["baseline"]!;
     expect(broken.status).toBe("fail");
     expect(broken.found[0]).toMatch(/\.keyfence-baseline\.json:1: /);

@@ -8,7 +8,7 @@ import type { Finding } from "../src/types.js";
 const engine = new Engine(BUILTIN);
 // Compacts the retained buffer at every opportunity, so line counting across dropped bytes is exercised.
 const eager = new Engine(BUILTIN, { compactAt: 1 });
-const key = (f: Finding) => `${f.ruleId}@${f.offset}:${f.line}:${f.column}-${f.endLine}:${f.endColumn}#${f.secretHash}`;
+const key = (f: Finding) => `${f.ruleId}@${f.offset}:${f.line}:${f.column}-${f.endLine}:${f.endColumn}#${f.secretDigest}`;
 
 async function streamed(data: Buffer, cuts: number[], using = eager): Promise<string[]> {
   const chunks = chunked(data, cuts);

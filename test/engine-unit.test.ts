@@ -99,7 +99,7 @@ describe("findings", () => {
     expect(JSON.stringify(f)).not.toContain(secret);
     expect(JSON.stringify({ ...f })).not.toContain(secret);
     expect(revealSecret(f!)).toBe(secret);
-    expect(f!.secretHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(f!.secretDigest).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("reports a value once: generic rules yield to the provider rule for the same secret", () => {

@@ -198,13 +198,13 @@ describe("standard output errors end the run with one line and exit 2", () => {
 
 describe("report --from a malformed file never echoes a value from it", () => {
   const secret = stripe("from");
-  const finding = { ruleId: "stripe-secret-key-live", title: "t", provider: "p", severity: "critical", redacted: "r", secretHash: "0".repeat(64), path: "a", line: 1, tags: [], exposure: { days: 1, overdueDays: 0, presentAtHead: true, occurrences: 1 } };
+  const finding = { ruleId: "stripe-secret-key-live", title: "t", provider: "p", severity: "critical", redacted: "r", secretDigest: "0".repeat(64), path: "a", line: 1, tags: [], exposure: { days: 1, overdueDays: 0, presentAtHead: true, occurrences: 1 } };
   const files: [string, string][] = [
     ["value in a broken JSON", `{"findings": [{"secret": "${secret}" "x"}]}`],
     ["value as an alias", `findings: *${secret.replace(/[^A-Za-z0-9]/g, "")}\n`],
     ["value as a tag", `findings: !${secret.replace(/[^A-Za-z0-9]/g, "")} []\n`],
     ["value as a rule id of an invalid finding", JSON.stringify({ findings: [{ ...finding, ruleId: secret, severity: "bad" }] })],
-    ["value in an invalid field", JSON.stringify({ findings: [{ ...finding, secretHash: secret }] })],
+    ["value in an invalid field", JSON.stringify({ findings: [{ ...finding, secretDigest: secret }] })],
     ["value in a wrong type", JSON.stringify({ findings: secret })],
   ];
   it.each(files)("%s", (_name, text) => {

@@ -89,7 +89,7 @@ describe("fuzz: baseline files", () => {
     fingerprint: "0".repeat(32),
     ruleId: "stripe-secret-key-live",
     path: "config/app.env",
-    secretHash: "a".repeat(64),
+    secretDigest: "a".repeat(64),
     added: "2026-01-01",
     reviewer: "sec",
     reason: "test key",

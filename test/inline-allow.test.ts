@@ -10,7 +10,7 @@ import type { Finding } from "../src/types.js";
 const engine = new Engine(BUILTIN);
 const eager = new Engine(BUILTIN, { compactAt: 1 });
 const RULE = "stripe-secret-key-live";
-const key = (f: Finding) => `${f.ruleId}@${f.offset}:${f.line}:${f.column}#${f.secretHash}`;
+const key = (f: Finding) => `${f.ruleId}@${f.offset}:${f.line}:${f.column}#${f.secretDigest}`;
 
 function scan(text: string): Finding[] {
   return engine.scanBuffer(Buffer.from(text), { path: "t" });

@@ -86,7 +86,7 @@ describe("keyfence report (Markdown)", () => {
   it("bad input: one line naming the file (and line, and finding), exit 2, no output file", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "broken.json"), '{ "findings": [\n');
-    writeFileSync(join(dir, "partial.json"), JSON.stringify({ findings: [{ ruleId: "stripe-secret-key-live", title: "t", provider: "Stripe", severity: "critical", redacted: "sk_live_••••", secretHash: "a".repeat(64), path: "a.env", line: 1, tags: [] }] }, null, 2));
+    writeFileSync(join(dir, "partial.json"), JSON.stringify({ findings: [{ ruleId: "stripe-secret-key-live", title: "t", provider: "Stripe", severity: "critical", redacted: "sk_live_••••", secretDigest: "a".repeat(64), path: "a.env", line: 1, tags: [] }] }, null, 2));
     for (const [file, pattern] of [
       ["broken.json", /^keyfence: .*broken\.json:\d+: malformed JSON: .*\n$/],
       ["partial.json", /^keyfence: .*partial\.json:3: finding 1 \(stripe-secret-key-live\): missing required key "exposure" in "findings\.0"\n$/],

@@ -4,6 +4,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { keyId } from "../src/finding/fingerprint.js";
 import { positive } from "./helpers/secrets.js";
 import { TempRepo, cleanupTempDirs, cli, tempDir } from "./helpers/git-repo.js";
 import { ciCommand } from "../src/cli/commands/ci.js";
@@ -90,8 +92,11 @@ describe("a change that weakens the configuration is judged by the base's, and t
 
   it("baseline entries added by the change block, and the base's (empty) baseline applies", async () => {
     const repo = TempRepo.init();
+    // The repository's fingerprint key, as CI would have it; the base's (empty) baseline is keyed with it.
+    const key = randomBytes(32);
+    repo.env.KEYFENCE_FINGERPRINT_KEY = key.toString("hex");
     repo.write("keyfence.config.json", JSON.stringify({ baseline: ".keyfence-baseline.json" }));
-    repo.write(".keyfence-baseline.json", JSON.stringify({ version: 1, entries: [] }));
+    repo.write(".keyfence-baseline.json", JSON.stringify({ version: 2, keyId: keyId(key), entries: [] }));
     repo.git("add", "-A");
     const base = repo.commit("base");
     repo.write("src/pay.env", `STRIPE_KEY=${stripe("baseline")}\n`);

@@ -88,7 +88,6 @@ export function auditRecords(run: AuditRun, ctx: AuditContext, now: Date = new D
       when,
       decision,
       fingerprint: f.fingerprint,
-      secretHash: f.secretHash,
       ruleId: f.ruleId,
       severity: f.severity,
       path: f.path,

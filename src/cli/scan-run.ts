@@ -6,13 +6,14 @@ import { spawnSync } from "node:child_process";
 import { appendAuditLog, auditContext, auditRecords, bypassReason, type AuditContext } from "../audit/audit-log.js";
 import { presentableFinding, presentableRecord, safeName } from "../names/present.js";
 import { resolveConfig, type Config, type FailOn } from "../config/config.js";
+import { resolveFingerprintKey, type FingerprintKey } from "../finding/fingerprint-key.js";
 import { createScanner, type Scanner } from "../scanner.js";
 import { REPORTERS, type ScanReport } from "../report/index.js";
 import { summaryLine } from "../report/text.js";
 import { KeyfenceError } from "../errors.js";
 import { TOOL } from "../version.js";
 import { isSeverity } from "../policy/severity.js";
-import { BaselineFilter, DEFAULT_BASELINE_FILE, existsUnder, loadBaseline, pathUnder } from "../policy/baseline.js";
+import { BaselineFilter, checkBaselineKey, type Baseline, DEFAULT_BASELINE_FILE, existsUnder, loadBaseline, pathUnder } from "../policy/baseline.js";
 import { writeFileAtomic } from "../io/output-file.js";
 import { useColor, type CliIO } from "./io.js";
 import type { Finding } from "../types.js";
@@ -42,6 +43,8 @@ export interface PreparedScan {
   failOn: FailOn;
   /** Set when a baseline (--baseline or the `baseline` config key) filters the findings. */
   baseline?: BaselineFilter;
+  /** The repository's fingerprint key (src/finding/fingerprint-key.ts), which every digest is keyed with. */
+  key: FingerprintKey;
 }
 
 /** Validates flags and configuration before any scanning starts, so bad input fails fast. */
@@ -75,16 +78,23 @@ export function prepareScan(flags: ScanFlags, io: CliIO, options: PrepareOptions
   }
   const { config } = resolveConfig(io.cwd, flags.config && resolve(io.cwd, flags.config));
   const effective: Config = flags["report-info"] ? { ...config, reportInfo: true } : config;
-  const scanner = createScanner({ config: effective, failOn: failOnFlag as FailOn | undefined });
+  const key = resolveFingerprintKey(io.cwd, io.env);
+  const scanner = createScanner({ config: effective, failOn: failOnFlag as FailOn | undefined, fingerprintKey: key.key });
   const baselineFile = baselineFileFor(flags, config, io.cwd, options);
-  const baseline = baselineFile ? new BaselineFilter(baselineFile, loadBaseline(baselineFile), { exists: existsUnder(io.cwd), selfPath: pathUnder(io.cwd, baselineFile) }) : undefined;
-  return { scanner, config: effective, format, failOn: scanner.policy.failOn, ...(baseline && { baseline }) };
+  const baseline = baselineFile ? openBaseline(baselineFile, loadBaseline(baselineFile), key, io.cwd) : undefined;
+  return { scanner, config: effective, format, failOn: scanner.policy.failOn, key, ...(baseline && { baseline }) };
+}
+
+/** A baseline as a filter, once it is known to be keyed with this run's key. */
+export function openBaseline(file: string, baseline: Baseline, key: FingerprintKey, cwd: string): BaselineFilter {
+  checkBaselineKey(file, baseline, key);
+  return new BaselineFilter(file, baseline, { exists: existsUnder(cwd), selfPath: pathUnder(cwd, file) });
 }
 
 export interface ScanRun {
   findings: AsyncIterable<Finding>;
   notices: SourceNotice[];
-  stats: { files: number; bytes: number };
+  stats: { files: number; bytes: number; ignored?: number };
   /** Folder finding paths are relative to (default: the current folder); read once findings are consumed. */
   root?: string;
   /** The command line as the audit trail records it, e.g. "staged". */

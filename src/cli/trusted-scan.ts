@@ -12,7 +12,8 @@ import { DEFAULT_SETTINGS, rulesOf, settingsAt, weakenings, type GateSettings, t
 import { addedExemptions, type Exemption } from "../config/added-exemptions.js";
 import { createScanner } from "../scanner.js";
 import { loadBuiltinRules } from "../rules/load.js";
-import { BaselineFilter, existsUnder, pathUnder } from "../policy/baseline.js";
+import { resolveFingerprintKey } from "../finding/fingerprint-key.js";
+import { openBaseline } from "./scan-run.js";
 import { fingerprintOf, sha256Hex } from "../finding/fingerprint.js";
 import { isSeverity } from "../policy/severity.js";
 import { REPORTERS } from "../report/index.js";
@@ -107,7 +108,8 @@ function weakeningFinding(w: Weakening, approved: string | undefined): Finding {
     offset: 0,
     endOffset: 0,
     redacted: w.detail,
-    secretHash: sha256Hex(`${w.key}\0${w.detail}`),
+    // Not a secret: the digest names the configuration change, so the same change keeps its fingerprint.
+    secretDigest: sha256Hex(`${w.key}\0${w.detail}`),
     fingerprint: fingerprintOf(WEAKENED_RULE_ID, w.file, sha256Hex(`${w.key}\0${w.detail}`)),
     message: `${title}: ${w.detail}`,
     remediation: fix,
@@ -133,9 +135,10 @@ export function prepareTrustedScan(flags: TrustFlags, io: CliIO, range: string):
   const found = weakenings(trusted, proposed, loadBuiltinRules());
   const chosen = approved && found.length ? proposed : trusted;
   const config = flags["report-info"] ? { ...chosen.config, reportInfo: true } : chosen.config;
-  const scanner = createScanner({ config, rules: rulesOf(chosen, loadBuiltinRules), failOn: failOnFlag as FailOn | undefined });
+  const key = resolveFingerprintKey(io.cwd, io.env);
+  const scanner = createScanner({ config, rules: rulesOf(chosen, loadBuiltinRules), failOn: failOnFlag as FailOn | undefined, fingerprintKey: key.key });
   const b = chosen.baseline;
-  const baseline = b ? new BaselineFilter(b.file, b.baseline, { exists: existsUnder(io.cwd), selfPath: pathUnder(io.cwd, b.file) }) : undefined;
+  const baseline = b ? openBaseline(b.file, b.baseline, key, io.cwd) : undefined;
   const from = base ? `base commit ${base.slice(0, 12)}` : "keyfence's defaults (the range has no base commit)";
   io.stderr.write(
     found.length === 0
@@ -149,6 +152,7 @@ export function prepareTrustedScan(flags: TrustFlags, io: CliIO, range: string):
     config,
     format,
     failOn: scanner.policy.failOn,
+    key,
     ...(baseline && { baseline }),
     controls: found.map((w) => weakeningFinding(w, approved)),
     controlsBlock: !approved,

@@ -29,7 +29,7 @@ export interface Config {
   builtinRules?: boolean;
   disableRules?: string[];
   severity?: Record<string, Severity>;
-  allowlist?: { paths?: string[]; stopwords?: string[]; secretHashes?: string[] };
+  allowlist?: { paths?: string[]; stopwords?: string[]; secretDigests?: string[]; secretHashes?: string[] };
   include?: string[];
   exclude?: string[];
   gitignore?: boolean;

@@ -122,9 +122,9 @@ export function weakenings(base: GateSettings, head: GateSettings, builtin: read
     if (before && after && severityRank(after) < severityRank(before)) add(`severity.${id}`, `${id} downgraded ${before} → ${after}`);
   }
 
-  for (const key of ["paths", "stopwords", "secretHashes"] as const) {
+  for (const key of ["paths", "stopwords", "secretDigests", "secretHashes"] as const) {
     const more = added(b.allowlist?.[key], h.allowlist?.[key]);
-    if (more.length) add(`allowlist.${key}`, `allowlist.${key} broadened: ${key === "secretHashes" ? `${more.length} value(s)` : quoteList(more)}`);
+    if (more.length) add(`allowlist.${key}`, `allowlist.${key} broadened: ${key === "secretHashes" || key === "secretDigests" ? `${more.length} value(s)` : quoteList(more)}`);
   }
   const excluded = added(b.exclude, h.exclude);
   if (excluded.length) add("exclude", `paths excluded: ${quoteList(excluded)}`);

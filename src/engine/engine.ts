@@ -1,4 +1,5 @@
 // The engine's face: whole buffers and byte streams in, findings out. It knows nothing of files or git.
+import { randomBytes } from "node:crypto";
 import { compileRuleSet, type RuleSet } from "./compile.js";
 import { ScanSession, type SessionOptions } from "./session.js";
 import type { Finding, Rule, ScanTarget } from "../types.js";
@@ -6,8 +7,12 @@ import type { Finding, Rule, ScanTarget } from "../types.js";
 export class Engine {
   readonly ruleSet: RuleSet;
 
-  constructor(rules: readonly Rule[] | RuleSet, private readonly options: SessionOptions = {}) {
+  private readonly options: SessionOptions;
+
+  constructor(rules: readonly Rule[] | RuleSet, options: SessionOptions = {}) {
     this.ruleSet = Array.isArray(rules) ? compileRuleSet(rules) : (rules as RuleSet);
+    // Without a key, digests are keyed with one drawn for this engine: comparable within it, never outside.
+    this.options = options.fingerprintKey ? options : { ...options, fingerprintKey: randomBytes(32) };
   }
 
   /** Every finding in `data`, in offset order. */

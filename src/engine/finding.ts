@@ -1,5 +1,5 @@
 import type { CompiledRule } from "./compile.js";
-import { fingerprintOf, sha256Hex } from "../finding/fingerprint.js";
+import { fingerprintOf, secretDigest } from "../finding/fingerprint.js";
 import { redact } from "../finding/redact.js";
 import { remediationPlan, renderRemediation } from "../finding/remediation.js";
 import { attachSecret } from "../finding/secret-store.js";
@@ -14,9 +14,10 @@ export interface Span {
   endColumn: number;
 }
 
-export function buildFinding(c: CompiledRule, secret: string, target: ScanTarget, span: Span, entropy: number | undefined): Finding {
+/** `key` is the fingerprint key: the secret's digest is keyed from the moment the finding exists. */
+export function buildFinding(c: CompiledRule, secret: string, target: ScanTarget, span: Span, entropy: number | undefined, key: Uint8Array): Finding {
   const rule = c.rule;
-  const secretHash = sha256Hex(secret);
+  const digest = secretDigest(key, secret);
   const prefix = c.prefixes.find((p) => secret.startsWith(p)) ?? "";
   const rotateDays = rule.remediation.rotateDays ?? ROTATION_DAYS[rule.severity];
   const plan = remediationPlan(rotateDays, rule.remediation.revokeUrl, rule.remediation.advice);
@@ -33,8 +34,8 @@ export function buildFinding(c: CompiledRule, secret: string, target: ScanTarget
     ...(target.author !== undefined && { author: target.author }),
     ...(target.date !== undefined && { date: target.date }),
     redacted: redact(secret, prefix),
-    secretHash,
-    fingerprint: fingerprintOf(rule.id, target.path, secretHash),
+    secretDigest: digest,
+    fingerprint: fingerprintOf(rule.id, target.path, digest),
     ...(entropy !== undefined && { entropy: Math.round(entropy * 100) / 100 }),
     message: `${rule.title} (${rule.provider}, ${rule.environment === "unknown" ? "environment unknown" : rule.environment})`,
     remediation: renderRemediation(plan),

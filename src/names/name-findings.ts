@@ -87,7 +87,7 @@ export function findingsInNames(scanner: Scanner, names: readonly Name[]): Findi
       offset: f.offset - starts[i]!,
       endOffset: f.endOffset - starts[i]!,
       message: `${f.message} in a ${name.kind}`,
-      fingerprint: fingerprintOf(f.ruleId, `${t.path}\0${name.kind}`, f.secretHash),
+      fingerprint: fingerprintOf(f.ruleId, `${t.path}\0${name.kind}`, f.secretDigest),
       tags: [...f.tags, `in-${name.kind.replace(/ /g, "-")}`],
     });
     out.push(...scanner.policy.apply(located));

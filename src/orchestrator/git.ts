@@ -5,6 +5,7 @@ import type { Scanner } from "../scanner.js";
 import { GitRangeSource, StagedSource, type GitRangeOptions, type GitScanSummary, type StagedOptions } from "../sources/git/index.js";
 import type { SourceNotice } from "../sources/source.js";
 import type { Finding } from "../types.js";
+import { pushedObjects, SubmoduleCommitsSource } from "../sources/git/pushed-objects.js";
 import { historyFindings, type HistoryFinding, type HistoryOptions } from "./history.js";
 import type { ScopeOptions } from "./scope.js";
 
@@ -52,8 +53,12 @@ export async function* scanStaged(scanner: Scanner, options: StagedScanOptions =
  */
 export async function* scanGitRange(scanner: Scanner, options: GitRangeScanOptions = {}, onNotice?: (n: SourceNotice) => void, summary?: GitScanSummary): AsyncGenerator<Finding> {
   const source = new GitRangeSource(options);
+  // A range carries submodule commits too (named as not scanned); every ref also its stash entries and tagged blobs.
+  const cwd = options.cwd ?? process.cwd();
+  const revisions = options.range !== undefined ? [options.range] : options.all ? ["--all"] : ["HEAD"];
+  const extra = options.all ? pushedObjects({ cwd, env: options.env, revisions, ...(options.since !== undefined && { since: options.since }) }) : [new SubmoduleCommitsSource({ cwd, env: options.env, revisions, ...(options.since !== undefined && { since: options.since }) })];
   try {
-    yield* scanner.scan(source, { ...scopeOf(options), ...(onNotice && { onNotice }), dedupe: options.dedupe === true });
+    yield* scanner.scan([source, ...extra], { ...scopeOf(options), ...(onNotice && { onNotice }), dedupe: options.dedupe === true });
   } finally {
     if (summary) Object.assign(summary, source.stats);
   }

@@ -6,6 +6,7 @@
 import { remediationPlanOf, withRemediation } from "../finding/remediation.js";
 import { severityRank } from "../policy/severity.js";
 import { GitRangeSource, HeadBlobsSource, type GitRangeOptions, type GitScanSummary } from "../sources/git/index.js";
+import { pushedObjects } from "../sources/git/pushed-objects.js";
 import type { SourceNotice } from "../sources/source.js";
 import type { Finding } from "../types.js";
 import { exposureSentence, type Exposure, type HistoryFinding } from "../finding/exposure.js";
@@ -35,7 +36,7 @@ interface Seen {
   occurrences: number;
 }
 
-const keyOf = (f: Finding) => `${f.ruleId}\0${f.secretHash}`;
+const keyOf = (f: Finding) => `${f.ruleId}\0${f.secretDigest}`;
 
 /**
  * Every distinct credential (rule + secret) in the history of all refs, with its first commit and
@@ -52,7 +53,9 @@ export async function* historyFindings(scan: RunSources, options: HistoryOptions
   // moved file counts as added at its new path, which is what the HEAD check below needs.
   const commits = new GitRangeSource({ ...options, all: true, renames: false });
   try {
-    for await (const f of scan(commits, { ...run, ...scope, ...(onNotice && { onNotice }) })) {
+    // And what a push carries beyond the refs' commits: every stash entry, tags to blobs, submodule commits (named as not scanned).
+    const sources = [commits, ...pushedObjects({ cwd, env: options.env, revisions: ["--all"], ...(options.since !== undefined && { since: options.since }) })];
+    for await (const f of scan(sources, { ...run, ...scope, ...(onNotice && { onNotice }) })) {
       const key = keyOf(f);
       const s = seen.get(key);
       if (s) s.occurrences++;

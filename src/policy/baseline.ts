@@ -12,7 +12,8 @@ import { loadDocument } from "../schema-document.js";
 import { fingerprintOf } from "../finding/fingerprint.js";
 import { deriveFinding } from "../finding/secret-store.js";
 import { remediationPlanOf, withRemediation } from "../finding/remediation.js";
-import { KeyfenceError } from "../errors.js";
+import { KeyfenceError, displayPath } from "../errors.js";
+import { readRegularFile } from "../io/regular-file.js";
 import type { Finding, Severity } from "../types.js";
 
 const require = createRequire(import.meta.url);
@@ -24,7 +25,8 @@ export interface BaselineEntry {
   fingerprint: string;
   ruleId: string;
   path: string;
-  secretHash: string;
+  /** The secret's keyed digest (src/finding/fingerprint.ts). */
+  secretDigest: string;
   redacted?: string;
   severity?: Severity;
   /** YYYY-MM-DD (UTC). */
@@ -37,7 +39,9 @@ export interface BaselineEntry {
 }
 
 export interface Baseline {
-  version: 1;
+  version: 2;
+  /** Public name of the fingerprint key the digests were made with. */
+  keyId: string;
   entries: BaselineEntry[];
 }
 
@@ -49,11 +53,26 @@ export function dayOf(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
+/** The `version` a baseline's text declares, when it is JSON with one. */
+export function formatOf(text: string): unknown {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === "object" && v !== null ? (v as { version?: unknown }).version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads and checks a baseline; `text` is its content when it comes from elsewhere than the disk (a commit). */
 export function loadBaseline(file: string, text?: string): Baseline {
+  const raw = text ?? readRegularFile(file, "baseline").toString("utf8");
+  // The first format held unkeyed SHA-256 hashes of the secrets: refused, with the one command that converts it.
+  if (formatOf(raw) === 1) {
+    throw new KeyfenceError("baseline format 1 holds unkeyed SHA-256 hashes of the secrets; convert it with 'keyfence baseline migrate'", { file: displayPath(file) });
+  }
   const doc = loadDocument<Baseline>(file, BASELINE_SCHEMA, {
     what: "baseline",
-    ...(text !== undefined && { text }),
+    text: raw,
     subjectOf: (value, path) => {
       const entry = path[0] === "entries" && typeof path[1] === "number" ? (value as Baseline).entries?.[path[1]] : undefined;
       return entry && typeof entry.fingerprint === "string" ? `entry ${entry.fingerprint}` : undefined;
@@ -63,7 +82,7 @@ export function loadBaseline(file: string, text?: string): Baseline {
   doc.value.entries.forEach((e, i) => {
     const where = { file, line: doc.lineAt(["entries", i]), subject: `entry ${e.fingerprint}` };
     // A fingerprint that does not follow from its fields means a hand edit went wrong.
-    if (fingerprintOf(e.ruleId, e.path, e.secretHash) !== e.fingerprint) throw new KeyfenceError("fingerprint does not match ruleId, path and secretHash", where);
+    if (fingerprintOf(e.ruleId, e.path, e.secretDigest) !== e.fingerprint) throw new KeyfenceError("fingerprint does not match ruleId, path and secretDigest", where);
     if (seen.has(e.fingerprint)) throw new KeyfenceError("duplicate entry", where);
     seen.add(e.fingerprint);
   });
@@ -77,7 +96,7 @@ export function serializeBaseline(baseline: Baseline): string {
     fingerprint: e.fingerprint,
     ruleId: e.ruleId,
     path: e.path,
-    secretHash: e.secretHash,
+    secretDigest: e.secretDigest,
     ...(e.redacted !== undefined && { redacted: e.redacted }),
     ...(e.severity !== undefined && { severity: e.severity }),
     added: e.added,
@@ -86,14 +105,14 @@ export function serializeBaseline(baseline: Baseline): string {
     ...(e.ticket !== undefined && { ticket: e.ticket }),
     ...(e.expires !== undefined && { expires: e.expires }),
   }));
-  return JSON.stringify({ version: 1, entries: ordered }, null, 2) + "\n";
+  return JSON.stringify({ version: 2, keyId: baseline.keyId, entries: ordered }, null, 2) + "\n";
 }
 
 export function entryFor(f: Finding, review: EntryReview, today: string): BaselineEntry {
   if (f.path.startsWith("/") || f.path.split("/").includes("..")) {
     throw new KeyfenceError(`finding path "${f.path}" is outside the scan root; run keyfence from the repository root`, { subject: "baseline" });
   }
-  return { fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path, secretHash: f.secretHash, redacted: f.redacted, severity: f.severity, added: today, ...review };
+  return { fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path, secretDigest: f.secretDigest, redacted: f.redacted, severity: f.severity, added: today, ...review };
 }
 
 export type Verdict =
@@ -109,6 +128,16 @@ export interface BaselineMatchOptions {
   today?: string;
   /** Whether a path (relative to the scan root) still exists; decides rename matching. */
   exists?: (path: string) => boolean;
+}
+
+/** A baseline's digests mean something only under the key they were made with: anything else is refused. */
+export function checkBaselineKey(file: string, baseline: Baseline, key: { id: string; source: string }): void {
+  if (baseline.keyId === key.id) return;
+  const how =
+    key.source === "environment"
+      ? "KEYFENCE_FINGERPRINT_KEY holds another key"
+      : "this clone has another key; import the repository's ('keyfence key import', or set KEYFENCE_FINGERPRINT_KEY as in CI)";
+  throw new KeyfenceError(`written with fingerprint key ${baseline.keyId}, this run has ${key.id}: ${how}`, { file: displayPath(file), subject: "baseline" });
 }
 
 /** Matches findings against a baseline and remembers which entries were seen. */
@@ -128,7 +157,7 @@ export class BaselineMatcher {
     for (const e of baseline.entries) {
       this.byFingerprint.set(e.fingerprint, e);
       if (!exists(e.path)) {
-        const k = `${e.ruleId}\0${e.secretHash}`;
+        const k = `${e.ruleId}\0${e.secretDigest}`;
         this.orphaned.set(k, [...(this.orphaned.get(k) ?? []), e]);
       }
     }
@@ -138,7 +167,7 @@ export class BaselineMatcher {
     let entry = this.byFingerprint.get(f.fingerprint);
     let renamedFrom: string | undefined;
     if (!entry) {
-      entry = this.orphaned.get(`${f.ruleId}\0${f.secretHash}`)?.[0];
+      entry = this.orphaned.get(`${f.ruleId}\0${f.secretDigest}`)?.[0];
       renamedFrom = entry?.path;
     }
     if (!entry) return { kind: "new" };

@@ -85,7 +85,7 @@ export function environmentCheck(paths: EnvironmentPaths = {}): EnvironmentCheck
         title: rule.title,
         kind: "environment-separation",
         severity: rule.severity,
-        fingerprint: fingerprintOf(rule.id, f.path, f.secretHash),
+        fingerprint: fingerprintOf(rule.id, f.path, f.secretDigest),
         message: `${rule.title}: ${f.title} (${f.provider}, ${f.environment}) in ${f.path}`,
         tags: [...new Set([...f.tags, "PCI-DSS-4.0-6.5.3", "SOC2-CC6.1"])],
       }),

@@ -1,5 +1,7 @@
 // What to report and what blocks, after the engine has decided what is a credential: path
 // allowlists, known-safe hashes, severity overrides, info filtering and the fail-on threshold.
+import { revealSecret } from "../finding/secret-store.js";
+import { sha256Hex } from "../finding/fingerprint.js";
 import { picomatch } from "../deferred-imports.js";
 import type { Config, FailOn } from "../config/config.js";
 import type { Finding } from "../types.js";
@@ -23,7 +25,16 @@ export interface Policy {
 export function createPolicy(config: Config, overrides: { failOn?: FailOn } = {}): Policy {
   const failOn = overrides.failOn ?? config.failOn ?? DEFAULT_FAIL_ON;
   const allowedPath = config.allowlist?.paths?.length ? picomatch(config.allowlist.paths, { dot: true }) : undefined;
+  // Known non-secret values: keyed digests ('keyfence key digest'), or, from older configurations, SHA-256
+  // hashes — compared here in the process only, never written anywhere.
+  const safeDigests = new Set(config.allowlist?.secretDigests ?? []);
   const safeHashes = new Set(config.allowlist?.secretHashes ?? []);
+  const knownSafe = (f: Finding): boolean => {
+    if (safeDigests.has(f.secretDigest)) return true;
+    if (safeHashes.size === 0) return false;
+    const secret = revealSecret(f);
+    return secret !== undefined && safeHashes.has(sha256Hex(secret));
+  };
   const severity = config.severity ?? {};
   const reportInfo = config.reportInfo ?? false;
   const separation = environmentCheck(config.environments);
@@ -40,7 +51,7 @@ export function createPolicy(config: Config, overrides: { failOn?: FailOn } = {}
     failOn,
     apply(f) {
       if (allowedPath?.(f.path)) return [];
-      if (safeHashes.has(f.secretHash)) return [];
+      if (knownSafe(f)) return [];
       const own = shape(f);
       // Control findings are judged on the credential as found, and can be re-graded like any rule.
       const controls = separation(f).flatMap((c) => shape(c) ?? []);

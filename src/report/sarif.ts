@@ -52,7 +52,6 @@ function resultOf(f: Finding, ruleIndex: number, relative: boolean) {
       provider: f.provider,
       environment: f.environment,
       redacted: f.redacted,
-      secretHash: f.secretHash,
       ...(f.commit && { commit: f.commit }),
       ...(f.author && { author: f.author }),
       ...(f.date && { date: f.date }),

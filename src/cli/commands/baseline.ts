@@ -9,6 +9,7 @@ import { writeFileAtomic } from "../../io/output-file.js";
 import {
   BaselineMatcher,
   DEFAULT_BASELINE_FILE,
+  checkBaselineKey,
   dayOf,
   entryFor,
   existsUnder,
@@ -19,6 +20,7 @@ import {
   type BaselineEntry,
   type EntryReview,
 } from "../../policy/baseline.js";
+import { migrateBaseline, readFormat1 } from "../../policy/baseline-migrate.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import type { Finding } from "../../types.js";
@@ -35,10 +37,11 @@ const OPTIONS = {
   "dry-run": { type: "boolean" },
 } as const;
 
-const USAGE = `Usage: keyfence baseline create|update|prune|check [paths…] [options]
+const USAGE = `Usage: keyfence baseline create|update|prune|check|migrate [paths…] [options]
 
 Scans paths (default: the current folder; run it from the repository root) and keeps a baseline file
-of accepted findings. The file holds fingerprints, hashes and redacted forms only: never a secret.
+of accepted findings. The file holds fingerprints, digests keyed with the repository's fingerprint key
+('keyfence key') and redacted forms only: never a secret, never an unkeyed hash of one.
 
 create   write a baseline with every current finding (refuses to overwrite; --force to replace)
 update   add current findings that are not yet accepted; keep existing entries and their review
@@ -46,6 +49,8 @@ update   add current findings that are not yet accepted; keep existing entries a
 prune    remove entries whose secret is no longer present (--dry-run to only list them)
 check    report findings the baseline does not accept, and expired entries (exit 1 if blocking),
          and list stale entries
+migrate  convert a baseline of the first format (unkeyed SHA-256 hashes) to keyed digests, keeping
+         every entry's review notes; entries whose secret is no longer in the scanned files are dropped
 
 Baseline:
       --file FILE         the baseline (default: the config's "baseline", else ${DEFAULT_BASELINE_FILE})
@@ -108,8 +113,8 @@ export const baselineCommand: Command = {
       io.stdout.write(USAGE + "\n");
       return 2;
     }
-    if (!["create", "update", "prune", "check"].includes(action)) {
-      throw new KeyfenceError(`unknown action "${action}" (use create, update, prune or check)`, { subject: "keyfence baseline" });
+    if (!["create", "update", "prune", "check", "migrate"].includes(action)) {
+      throw new KeyfenceError(`unknown action "${action}" (use create, update, prune, check or migrate)`, { subject: "keyfence baseline" });
     }
     const review = reviewFrom(values);
     const paths = rest.length ? rest : ["."];
@@ -124,12 +129,22 @@ export const baselineCommand: Command = {
       if (existsSync(file) && !values.force) throw new KeyfenceError("baseline exists; use 'keyfence baseline update', or --force to replace it", { file });
       const { findings } = await scanPaths(prepared, paths, io, file);
       const entries = dedupe(findings.map((f) => entryFor(f, review, today)));
-      writeFileAtomic(file, serializeBaseline({ version: 1, entries }), io.cwd);
+      writeFileAtomic(file, serializeBaseline({ version: 2, keyId: prepared.key.id, entries }), io.cwd);
       say(`baseline ${file}: ${entries.length} entr${entries.length === 1 ? "y" : "ies"} written.`);
       return 0;
     }
 
+    if (action === "migrate") {
+      const old = readFormat1(file);
+      const { findings } = await scanPaths(prepared, paths, io, file);
+      const { baseline, kept, dropped } = migrateBaseline(old, findings, prepared.key.id);
+      writeFileAtomic(file, serializeBaseline(baseline), io.cwd);
+      say(`baseline ${file}: converted to keyed digests (key ${prepared.key.id}): ${kept} entr${kept === 1 ? "y" : "ies"} kept, ${dropped} whose secret is no longer in the scanned files dropped.`);
+      return 0;
+    }
+
     const baseline = loadBaseline(file);
+    checkBaselineKey(file, baseline, prepared.key);
     if (action === "update") {
       const { findings } = await scanPaths(prepared, paths, io, file);
       const matcher = matcherFor(baseline);
@@ -141,7 +156,7 @@ export const baselineCommand: Command = {
         else if (v.kind === "accepted" && v.renamedFrom !== undefined) moved.set(v.entry, { ...v.entry, path: f.path, fingerprint: f.fingerprint });
       }
       const entries = dedupe([...baseline.entries.map((e) => moved.get(e) ?? e), ...added]);
-      writeFileAtomic(file, serializeBaseline({ version: 1, entries }), io.cwd);
+      writeFileAtomic(file, serializeBaseline({ version: 2, keyId: prepared.key.id, entries }), io.cwd);
       say(`baseline ${file}: ${added.length} added, ${moved.size} followed a rename, ${baseline.entries.length} kept.`);
       return 0;
     }
@@ -152,7 +167,7 @@ export const baselineCommand: Command = {
       for (const f of findings) matcher.judge(f);
       const stale = new Set(matcher.stale());
       for (const e of stale) io.stdout.write(`stale: ${describeEntry(e)}\n`);
-      if (!values["dry-run"] && stale.size) writeFileAtomic(file, serializeBaseline({ version: 1, entries: baseline.entries.filter((e) => !stale.has(e)) }), io.cwd);
+      if (!values["dry-run"] && stale.size) writeFileAtomic(file, serializeBaseline({ ...baseline, entries: baseline.entries.filter((e) => !stale.has(e)) }), io.cwd);
       say(`baseline ${file}: ${stale.size} stale entr${stale.size === 1 ? "y" : "ies"}${values["dry-run"] ? " (dry run: file unchanged)" : stale.size ? " removed" : ""}.`);
       return 0;
     }

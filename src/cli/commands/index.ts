@@ -22,5 +22,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "fleet", summary: "many repositories: plan shards, scan a shard (CI matrix, k8s Indexed Job), merge the results", load: async () => (await import("./fleet.js")).fleetCommand },
   { name: "baseline", summary: "accept today's findings (with reviewer, reason, ticket, expiry); later scans report only new ones", load: async () => (await import("./baseline.js")).baselineCommand },
   { name: "doctor", summary: "check the repository's hygiene: secret files ignored, hook active, CI scanning, baseline, config", load: async () => (await import("./doctor.js")).doctorCommand },
+  { name: "key", summary: "the repository's fingerprint key (init, id, export, import, digest): keyed digests in every report", load: async () => (await import("./key.js")).keyCommand },
   { name: "rules", summary: "list the active rules, or test every rule's examples", load: async () => (await import("./rules.js")).rulesCommand },
 ];

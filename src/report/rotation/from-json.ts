@@ -12,14 +12,14 @@ const HISTORY_JSON_SCHEMA = {
       type: "array",
       items: {
         type: "object",
-        required: ["ruleId", "title", "provider", "severity", "redacted", "secretHash", "path", "line", "tags", "exposure"],
+        required: ["ruleId", "title", "provider", "severity", "redacted", "secretDigest", "path", "line", "tags", "exposure"],
         properties: {
           ruleId: { type: "string", minLength: 1 },
           title: { type: "string" },
           provider: { type: "string" },
           severity: { enum: ["critical", "high", "medium", "low", "info"] },
           redacted: { type: "string" },
-          secretHash: { type: "string", pattern: "^[0-9a-f]{64}$" },
+          secretDigest: { type: "string", pattern: "^[0-9a-f]{64}$" },
           path: { type: "string" },
           line: { type: "integer", minimum: 0 },
           commit: { type: "string", pattern: "^[0-9a-f]{7,64}$" },

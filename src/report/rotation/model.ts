@@ -87,7 +87,7 @@ export function buildRotationReport(findings: readonly HistoryFinding[], options
       provider: f.provider,
       severity: f.severity,
       redacted: f.redacted,
-      hashPrefix: f.secretHash.slice(0, 12),
+      hashPrefix: f.secretDigest.slice(0, 12),
       path: f.path,
       line: f.line,
       ...(f.commit !== undefined && { commit: f.commit }),

@@ -15,6 +15,11 @@ export interface Name {
   target: ScanTarget;
 }
 
+/** Revisions for git: `--all` as the option, anything else after --end-of-options (a range is user input). */
+export function revisionArgs(revisions: readonly string[]): string[] {
+  return revisions.length === 1 && revisions[0] === "--all" ? ["--all"] : ["--end-of-options", ...revisions];
+}
+
 const COMMIT_START = /^\x01([0-9a-f]{40,64})$/;
 
 /** Paths the index would commit (added, copied, modified, renamed), for `keyfence staged`. */
@@ -35,7 +40,7 @@ export interface CommitNameOptions extends GitCallOptions {
 
 /** Every commit's author, committer, message and changed paths in the revisions. */
 export async function commitNames(options: CommitNameOptions): Promise<Name[]> {
-  const args = ["log", "-z", "--no-color", "--name-only", "--no-renames", "--format=%x01%H%x00%an <%ae>%x00%cn <%ce>%x00%aI%x00%B", ...(options.since ? [`--since=${options.since}`] : []), ...options.revisions, "--"];
+  const args = ["log", "-z", "--no-color", "--name-only", "--no-renames", "--format=%x01%H%x00%an <%ae>%x00%cn <%ce>%x00%aI%x00%B", ...(options.since ? [`--since=${options.since}`] : []), ...revisionArgs(options.revisions), "--"];
   const { stdout } = await runGit(args, options);
   const tokens = stdout.toString("utf8").split("\0");
   const out: Name[] = [];
