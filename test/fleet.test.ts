@@ -139,10 +139,11 @@ describe("fleet scan and merge over real repositories", () => {
     expect(doc.repositories.find((r: { id: string }) => r.id === "127.0.0.1/acme/unreachable")).toMatchObject({ status: "failed", location: "https://127.0.0.1:9/acme/unreachable.git" });
 
     // The merge holds what one process scanning every repository finds.
+    // Compared by place, not fingerprint: this scanner's key is its own.
     const scanner = createScanner();
     const single: string[] = [];
-    for (const r of repos) for await (const f of scanHistory(scanner, { cwd: r.dir, env })) single.push(`${r.dir}\0${f.fingerprint}\0${f.commit}`);
-    expect(doc.findings.map((f: { repository: string; fingerprint: string; commit: string }) => `${f.repository}\0${f.fingerprint}\0${f.commit}`).sort()).toEqual(single.sort());
+    for (const r of repos) for await (const f of scanHistory(scanner, { cwd: r.dir, env })) single.push(`${r.dir}\0${f.ruleId}\0${f.path}:${f.line}\0${f.commit}`);
+    expect(doc.findings.map((f: { repository: string; ruleId: string; path: string; line: number; commit: string }) => `${f.repository}\0${f.ruleId}\0${f.path}:${f.line}\0${f.commit}`).sort()).toEqual(single.sort());
 
     const sarif = JSON.parse(readFileSync(join(root, "fleet.sarif"), "utf8"));
     expect(sarif.runs).toHaveLength(6);

@@ -15,6 +15,7 @@ import { scanShard } from "../../fleet/shard-scan.js";
 import { scanSettingsDigest } from "../../fleet/checkpoint.js";
 import { loadResults } from "../../fleet/results-load.js";
 import { MERGE_FORMATS, formatOfFile, orgReportOf, renderMerged, type MergeFormat } from "../../fleet/merge.js";
+import { resolveFingerprintKey } from "../../finding/fingerprint-key.js";
 import { writeFileAtomic } from "../../io/output-file.js";
 import { parse } from "../args.js";
 import type { CliIO } from "../io.js";
@@ -142,8 +143,10 @@ async function scan(args: string[], io: CliIO): Promise<number> {
   const { config } = resolveConfig(io.cwd, values.config && resolve(io.cwd, values.config));
   // Rules are compiled only when a repository needs scanning: an unchanged shard never pays for it.
   const rules = rulesForConfig(config);
+  // Every shard must fingerprint with the same key, or the merge cannot count a credential once.
+  const key = resolveFingerprintKey(io.cwd, io.env);
   let scanner: Scanner | undefined;
-  const summary = await scanShard(() => (scanner ??= createScanner({ config, rules })), repos, {
+  const summary = await scanShard(() => (scanner ??= createScanner({ config, rules, fingerprintKey: key.key })), repos, {
     shard: index,
     outDir,
     mirrorDir: values.mirrors ? resolve(io.cwd, values.mirrors) : resolve(outDir, "mirrors"),

@@ -14,6 +14,7 @@ import { bypassFromPushOptions, pushOptions } from "../../pre-receive/push-optio
 import { pusherOf } from "../../pre-receive/pusher.js";
 import { parseRefUpdates, refLabel } from "../../pre-receive/ref-updates.js";
 import { DEFAULT_BUDGET_SECONDS, preReceiveSettings } from "../../pre-receive/settings.js";
+import { resolveFingerprintKey } from "../../finding/fingerprint-key.js";
 import { parse } from "../args.js";
 import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
@@ -73,7 +74,7 @@ export const preReceiveCommand: Command = {
     // Started before the rules compile, so git looks the pushed tips up meanwhile.
     const types = peeledTypes(updates, { cwd: io.cwd, env: io.env });
     types.catch(() => {});
-    const scanner = createScanner({ config, ...(settings.failOn && { failOn: settings.failOn as FailOn }) });
+    const scanner = createScanner({ config, fingerprintKey: resolveFingerprintKey(io.cwd, io.env).key, ...(settings.failOn && { failOn: settings.failOn as FailOn }) });
     const judged = await judgePush(scanner, updates, {
       types: await types,
       cwd: io.cwd,
