@@ -157,7 +157,11 @@ describe("command line", () => {
     git("init", "-q");
     git("add", ".");
     git("commit", "-qm", "secret and a baseline accepting it");
-    expect(keyfence(["git", "--range", "HEAD"], { cwd: dir, env }).code).toBe(0);
+    // A range is judged by its base's settings (src/config/trusted.ts): a first commit's own baseline
+    // accepting its own secret is a weakening of the defaults, and blocks like the secret.
+    const range = keyfence(["git", "--range", "HEAD"], { cwd: dir, env });
+    expect(range.code).toBe(1);
+    expect(range.stdout).toContain("baseline entry added for stripe-secret-key-live");
     const ci = keyfence(["ci"], { cwd: dir, env });
     expect(ci.code).toBe(1);
     expect(ci.stdout).toContain("a.env:1");
