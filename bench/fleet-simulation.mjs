@@ -29,7 +29,7 @@ const PARALLEL = Number(opts.parallel);
 const { loadBuiltinRules } = await import(join(ROOT, "dist/rules/load.js"));
 const { exampleInput } = await import(join(ROOT, "dist/rules/tester.js"));
 const { createScanner } = await import(join(ROOT, "dist/scanner.js"));
-const { scanHistory } = await import(join(ROOT, "dist/sources/git/index.js"));
+const { scanHistory } = await import(join(ROOT, "dist/index.js"));
 const rules = loadBuiltinRules().filter((r) => r.examples.match.length && !r.generic && r.severity !== "info");
 const secret = (i, salt) => {
   const r = rules[i % rules.length];

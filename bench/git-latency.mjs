@@ -168,7 +168,7 @@ function latencyBench() {
     const { createScanner } = await import(${JSON.stringify(join(ROOT, "dist", "scanner.js"))});
     const scanner = createScanner();
     const t2 = performance.now();
-    const { scanStaged } = await import(${JSON.stringify(join(ROOT, "dist", "sources", "git", "index.js"))});
+    const { scanStaged } = await import(${JSON.stringify(join(ROOT, "dist", "orchestrator", "git.js"))});
     for await (const f of scanStaged(scanner, { cwd: process.cwd() })) void f;
     const t3 = performance.now();
     console.log(JSON.stringify({ importCli: t1 - t0, rulesAndScanner: t2 - t1, gitAndScan: t3 - t2 }));`;

@@ -41,8 +41,15 @@ try {
 } catch (err) {
   fail(reason(err));
 }
+let settled = false;
+// Fail closed: if the event loop empties while main still waits (a promise nobody can settle), Node
+// would end with exit 0 — a pass for a scan that never finished.
+process.on("beforeExit", () => {
+  if (!settled) fail("internal error: the scan stopped before its end (please report it; nothing was approved)");
+});
 main(process.argv.slice(2)).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   // Fail closed: any escape from main is an internal error (exit 2), never a silent pass.

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { keyfence, tempTree } from "./helpers/cli.js";
+import { cleanupTempDirs, TempRepo } from "./helpers/git-repo.js";
 import { gz, tarOf, zipOf } from "./helpers/archives.js";
 import { positive } from "./helpers/secrets.js";
 import { archiveItems } from "../src/sources/archive/read.js";
@@ -11,7 +12,10 @@ import { ArchiveBudget, DEFAULT_ARCHIVE_LIMITS } from "../src/sources/archive/li
 import type { SourceItem } from "../src/sources/source.js";
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  cleanupTempDirs();
+});
 function tree(files: Record<string, string | Buffer>): string {
   const d = tempTree(files);
   dirs.push(d);
@@ -60,6 +64,21 @@ describe("archive formats", () => {
     const dir = tree({ "a.zip": zipOf({ "b.tgz": inner }), "artifact": zipOf({ "x/y.env": key("magic") }), "blob.data": inner });
     const { out } = scan(dir);
     expect(out.findings.map((f) => f.path).sort()).toEqual(["a.zip!b.tgz!c.env", "artifact!x/y.env", "blob.data!c.env"]);
+  });
+
+  it("an archive on standard input, a large renamed one, and a staged one are opened too", async () => {
+    const zip = zipOf({ "config/app.env": key("stdin") });
+    const viaStdin = keyfence(["scan", "-", "--stdin-name", "upload", "--format", "json"], { input: zip });
+    expect((JSON.parse(viaStdin.stdout) as Out).findings.map((f) => f.path)).toEqual(["upload!config/app.env"]);
+    const noise = Buffer.from(Array.from({ length: 9 * 1024 * 1024 }, (_, i) => (i * 7919) % 251));
+    const dir = tree({ artifact: zipOf({ "noise.bin": noise, "k.env": key("bigrenamed") }, { store: true }) });
+    expect(scan(dir).out.findings.map((f) => f.path)).toEqual(["artifact!k.env"]);
+    const repo = TempRepo.init();
+    repo.write("release.zip", zipOf({ "app.env": key("staged") }));
+    repo.git("add", "release.zip");
+    const staged = keyfence(["staged", "--format", "json"], { cwd: repo.dir, env: repo.env });
+    expect(staged.code).toBe(1);
+    expect((JSON.parse(staged.stdout) as Out).findings.map((f) => f.path)).toEqual(["release.zip!app.env"]);
   });
 
   it("the same findings on one thread and on two (the pool opens archives in workers)", async () => {
@@ -120,6 +139,20 @@ describe("guards", () => {
     const { out } = scan(dir);
     expect(out.findings.map((f) => f.path).sort()).toEqual(["evil.zip!escape.env", "evil.zip!etc/abs.env"]);
     expect(existsSync(join(dir, "..", "escape.env"))).toBe(false);
+  });
+
+  it("a compressed format without a reader (7z, xz) is named as not fully scanned; its printable runs are still scanned", () => {
+    const xz = Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 4]), Buffer.from(`\n${key("xz")}`)]);
+    const sevenZ = Buffer.concat([Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0, 4]), Buffer.alloc(100)]);
+    const dir = tree({ "logs.tar.xz": xz, "backup.7z": sevenZ });
+    const { code, out } = scan(dir);
+    expect(out.findings.map((f) => f.path)).toEqual(["logs.tar.xz"]);
+    expect(out.notices.filter((n) => n.incomplete).map((n) => [n.path, n.reason.split(" compressed")[0]])).toEqual([
+      ["backup.7z", "not fully scanned: 7z"],
+      ["logs.tar.xz", "not fully scanned: xz"],
+    ]);
+    expect(code).toBe(1);
+    expect(keyfence(["scan", "backup.7z"], { cwd: dir }).code).toBe(2);
   });
 
   it("the entry limit counts every level", async () => {

@@ -4,6 +4,8 @@ import { acceptsName, compileAssignment, nameWords } from "../src/engine/assignm
 import { loadRulePack } from "../src/rules/load.js";
 import { Engine } from "../src/engine/engine.js";
 import { KeyfenceError } from "../src/errors.js";
+import { expandExample } from "../src/rules/example-template.js";
+import { BUILTIN } from "./helpers/secrets.js";
 
 // A fake value built at run time (the repository holds no credential-shaped literal).
 const V = ["q7Rk", "2mZx", "9LpW", "v4Tn", "8sHd"].join("");
@@ -140,5 +142,28 @@ describe("the assignment rule field", () => {
     expect(() => loadRulePack("rules/custom/acme.yaml", { text: noRegex })).toThrow(KeyfenceError);
     const bad = PACK.replace("'[a-z0-9]{24}'", "'(?=x)'");
     expect(() => loadRulePack("rules/custom/acme.yaml", { text: bad })).toThrow(/lookaround/);
+  });
+});
+
+describe("precision and provider attribution at the grammar", () => {
+  const engine = new Engine(BUILTIN);
+  const ids = (text: string, path = "a.txt") => engine.scanBuffer(Buffer.from(text), { path }).map((f) => f.ruleId);
+
+  it("a prefixed token glued to %3D in a percent-encoded URL is its provider's key", () => {
+    const key = expandExample("sk_live_51{{alnum:97}}", "pct");
+    expect(ids(`next=https%3A%2F%2Fapi.example.org%2Fv1%3Fstripe_secret_key%3D${key}%26page%3D2\n`)).toEqual(["stripe-secret-key-live"]);
+  });
+
+  it("a card number under a name that rules it out (card_id) is not a PAN", () => {
+    const pan = expandExample("{{luhn:16:4}}", "pan");
+    expect(ids(`card_number = "${pan}"\n`)).toEqual(["pci-card-pan"]);
+    expect(ids(`card_id = "${pan}"\n`)).toEqual([]);
+  });
+
+  it("names that describe a secret, and ARN or timestamp values, are never a secret's value", () => {
+    const v = expandExample("{{alnum:40}}", "desc");
+    for (const text of [`"SecretsManagerAccessRoleArn": "arn:aws:iam::${expandExample("{{digits:12}}", "d")}:role/reader"`, `"PasswordLastUsed": "2024-03-01T12:00:00Z"`, `version_token: "${v}"`, `# next page token: ${v}`, `TOKEN_TTL=${v}`]) {
+      expect(ids(text), text).toEqual([]);
+    }
   });
 });

@@ -11,7 +11,7 @@ import { planShards, rendezvousOrder, type FleetPlan } from "../src/fleet/plan.j
 import { identify, withoutCredentials } from "../src/fleet/repo-identity.js";
 import { githubMatrix, k8sIndexedJob } from "../src/fleet/plan-formats.js";
 import { createScanner } from "../src/scanner.js";
-import { scanHistory } from "../src/sources/git/index.js";
+import { scanHistory } from "../src/index.js";
 import type { RepoEntry } from "../src/fleet/repo-list.js";
 
 function entries(n: number, seed = 7): RepoEntry[] {

@@ -71,8 +71,11 @@ describe("keyfence history", () => {
 
   it("shows progress on a terminal only, on stderr", async () => {
     const { repo } = historyRepo();
-    const tty = await cli(["history", "--format", "json"], repo.dir, repo.env, true);
-    expect(tty.stderr).toMatch(/keyfence history: 6 commits, [\d.]+ MB of added lines scanned\.\n$/);
+    const local = Object.fromEntries(Object.entries(repo.env).filter(([k]) => !/^(CI|GITHUB_|GITLAB_|TF_BUILD|BITBUCKET_|JENKINS_URL|CIRCLE)/.test(k)));
+    const tty = await cli(["history", "--format", "json"], repo.dir, local, true);
+    // A line redrawn in place (commits against their total) and cleared before the report.
+    expect(tty.stderr).toMatch(/^\r\x1b\[Kkeyfence history: \d\/6 commits \(\d+%\)/);
+    expect(tty.stderr.endsWith("\r\x1b[K")).toBe(true);
     JSON.parse(tty.stdout);
     const pipe = await cli(["history", "--format", "json"], repo.dir, repo.env, false);
     expect(pipe.stderr).toBe("");

@@ -34,7 +34,7 @@ describe("no raw secret in any output", () => {
     expect(secrets.length).toBeGreaterThanOrEqual(BUILTIN.length * 2);
   });
 
-  it.each(["text", "json", "sarif", "gitlab", "github-annotations", "github-summary"])("files → %s (stdout, stderr and --output file)", (format) => {
+  it.each(["text", "json", "sarif", "gitlab", "github-annotations", "github-summary", "junit", "azure", "bitbucket"])("files → %s (stdout, stderr and --output file)", (format) => {
     const dir = tempTree(files);
     const r = keyfence(["scan", ".", "--format", format], { cwd: dir });
     expect(r.code).toBe(1);

@@ -155,15 +155,22 @@ describe("sources and openers", () => {
     const scanner = createScanner();
     const text = `${stripe("m1")}\n${stripe("m2")}\n`;
     const notices: string[] = [];
+    const binary = Buffer.concat([Buffer.from([0, 1, 2, 3]), Buffer.alloc(text.length + 20, 0)]);
     const source = memory([
       { target: { path: "mapped.env" }, content: { kind: "bytes", data: Buffer.from(text) }, lines: { toUser: (n) => n + 40 }, counts: [[42, 42]] },
       { target: { path: "skip/me.env" }, content: { kind: "bytes", data: Buffer.from(text) } },
+      // Over the size limit: text is still scanned, binary is named as not scanned (the scan is incomplete).
       { target: { path: "big.env" }, content: { kind: "bytes", data: Buffer.from(`${text}${"#".repeat(20)}`) } },
+      { target: { path: "big.bin" }, content: { kind: "bytes", data: binary } },
     ]);
     const limit = text.length + 10;
-    const found = await all(scanner.scan(source, { exclude: ["skip/**"], maxFileSize: limit, onNotice: (n) => notices.push(`${n.path}: ${n.reason}`) }));
-    expect(found.map((f) => [f.path, f.line])).toEqual([["mapped.env", 42]]);
-    expect(notices).toEqual([`big.env: skipped: ${text.length + 20} bytes is over the maximum file size of ${limit}`]);
+    const found = await all(scanner.scan(source, { exclude: ["skip/**"], maxFileSize: limit, onNotice: (n) => notices.push(`${n.path}: ${n.reason} (${n.incomplete ? "incomplete" : "complete"})`) }));
+    expect(found.map((f) => [f.path, f.line])).toEqual([
+      ["mapped.env", 42],
+      ["big.env", 1],
+      ["big.env", 2],
+    ]);
+    expect(notices).toEqual([`big.bin: not scanned: binary file of ${binary.length} bytes is over the maximum file size of ${limit} (exclude it, or raise --max-file-size) (incomplete)`]);
   });
 
   it("a file named on the command line is scanned whatever the globs say (ripgrep's rule for explicit paths)", async () => {

@@ -58,9 +58,9 @@ describe("keyfence report (Markdown)", () => {
     expect(md).toContain("| < 30 days | 1 |");
     const rows = md.split("\n").filter((l) => /^\| \d+ \| `/.test(l));
     expect(rows).toHaveLength(3);
-    expect(rows[0]).toMatch(new RegExp(`^\\| 1 \\| \`sk_live_•+\\w{4}\` Stripe live secret key \\| Stripe \\| critical \\| 2024-01-20 \\| \`${first.slice(0, 12)}\` \\| Ada Dev &lt;ada@example.test&gt; \\| 436 days \\| 30 days \\| overdue by 406 days \\| yes \\| PCI-DSS-4.0-8.6.2, PCI-DSS-4.0-8.6.3, SOC2-CC6.1, CWE-798 \\|$`));
-    expect(rows[1]).toMatch(/AWS access key id \| AWS \| medium \| 2025-02-15 .* \| 44 days \| 90 days \| rotate within 46 more days \| no \|/);
-    expect(rows[2]).toMatch(/Stripe test-mode secret key \| Stripe \| low \| 2025-03-20 .* \| 11 days \| 180 days \| rotate within 169 more days \| yes \|/);
+    expect(rows[0]).toMatch(new RegExp(`^\\| 1 \\| \`sk_live_•+\\w{4}\` Stripe live secret key \\| \`config/pay.env:1\` \\(\\+1 other file, 2 places\\) \\| Stripe \\| critical \\| 2024-01-20 \\| \`${first.slice(0, 12)}\` \\| Ada Dev &lt;ada@example.test&gt; \\| 436 days \\| 30 days \\| overdue by 406 days \\| yes \\| PCI-DSS-4.0-8.6.2, PCI-DSS-4.0-8.6.3, SOC2-CC6.1, CWE-798 \\|$`));
+    expect(rows[1]).toMatch(/AWS access key id \| `aws.txt:1` \| AWS \| medium \| 2025-02-15 .* \| 44 days \| 90 days \| rotate within 46 more days \| no \|/);
+    expect(rows[2]).toMatch(/Stripe test-mode secret key \| `test\/stripe.env:1` \| Stripe \| low \| 2025-03-20 .* \| 11 days \| 180 days \| rotate within 169 more days \| yes \|/);
     expect(md).toContain("- Found: config/pay.env:1, first added in commit");
     expect(md).toContain("; added 2 times; still present at HEAD.");
     expect(md).toContain("- Revoke/rotate page: <https://dashboard.stripe.com/apikeys>");
@@ -77,7 +77,11 @@ describe("keyfence report (Markdown)", () => {
     const fromFile = await cli(["report", "--from", "history.json", "--as-of", AS_OF, "--repository", "payments-api"], repo.dir, repo.env);
     const direct = await cli(["report", "--as-of", AS_OF, "--repository", "payments-api"], repo.dir, repo.env);
     expect(fromFile.code).toBe(0);
-    expect(fromFile.stdout).toBe(direct.stdout);
+    // The same summary and credentials; the saved file holds first places only, and no repository facts.
+    const summary = (md: string) => md.slice(md.indexOf("## Summary"), md.indexOf("## Credentials"));
+    expect(summary(fromFile.stdout)).toBe(summary(direct.stdout));
+    expect(fromFile.stdout).toMatch(/\| Source \| `saved history file history\.json \(sha256:[0-9a-f]{64}\); repository facts were not recorded in it` \|/);
+    expect(direct.stdout).toContain("  - copy/pay.env:1, commit");
     noSecret(fromFile.stdout, secrets);
     const html = await cli(["report", "--from", "history.json", "--format", "html", "--as-of", AS_OF], repo.dir, repo.env);
     noSecret(html.stdout, secrets);
@@ -179,5 +183,104 @@ describe("keyfence report (HTML)", () => {
     expect(shot.status, shot.stderr).toBe(0);
     expect(readFileSync(png).subarray(1, 4).toString("latin1")).toBe("PNG");
     expect(statSync(png).size).toBeGreaterThan(50_000);
+  }, 180_000);
+});
+
+/** `url` with a user name and password in it, built at run time. */
+function withUserinfo(url: string, user: string, password: string): string {
+  const u = new URL(url);
+  u.username = user;
+  u.password = password;
+  return u.toString();
+}
+
+describe("report scope, grouping and wording", () => {
+  it("names what it is evidence of: remote without credentials, HEAD, refs, shallow or not, time, version, digests", async () => {
+    const { repo, secrets } = exposedRepo();
+    // Userinfo set through the URL API: the repository holds no credential-shaped literal.
+    repo.git("remote", "add", "origin", withUserinfo("https://git.bank.example/bank/payments-api.git?private_token=abc#frag", "ci-bot", "tok3n".repeat(3)));
+    const head = repo.git("rev-parse", "HEAD").trim();
+    const r = await cli(["report", "--as-of", AS_OF], repo.dir, repo.env);
+    expect(r.code).toBe(0);
+    const md = r.stdout;
+    expect(md).toContain("Repository: `payments-api`");
+    expect(md).toContain("| Repository remote | `https://git.bank.example/bank/payments-api.git` |");
+    expect(md).not.toMatch(/ci-bot|tok3n|private_token|frag/);
+    expect(md).toContain(`| HEAD | \`${head}\` |`);
+    expect(md).toContain("| Refs scanned | `1 ref: refs/heads/main` |");
+    expect(md).toContain("| History | `complete (not a shallow clone)` |");
+    expect(md).toMatch(/\| Generated at \| `\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z` \|/);
+    expect(md).toMatch(/\| Tool \| `keyfence \d+\.\d+\.\d+` \|/);
+    expect(md).toMatch(/\| Configuration digest \| `sha256:[0-9a-f]{64}` \|/);
+    expect(md).toMatch(/\| Rules \| `\d+ active, digest sha256:[0-9a-f]{64}` \|/);
+    // The digest follows the configuration.
+    const again = await cli(["report", "--as-of", AS_OF], repo.dir, repo.env);
+    const digest = (text: string) => /Configuration digest \| `sha256:(\w+)`/.exec(text)![1];
+    expect(digest(again.stdout)).toBe(digest(md));
+    writeFileSync(join(repo.dir, "keyfence.config.json"), JSON.stringify({ failOn: "high" }));
+    expect(digest((await cli(["report", "--as-of", AS_OF], repo.dir, repo.env)).stdout)).not.toBe(digest(md));
+    noSecret(md, secrets);
+  });
+
+  it("one credential per secret value, with every rule and place; generic kinds get readable steps", async () => {
+    const repo = TempRepo.init();
+    const live = positive("stripe-secret-key-live", 0, "grouped");
+    // A live key under test/ is two findings (the provider rule and the environment rule): one key to rotate.
+    repo.commitFile("test/fixtures/pay.env", `${live}\n`, "fixture", "2025-01-10T12:00:00Z");
+    repo.commitFile("src/config.env", `${live}\n`, "again", "2025-02-10T12:00:00Z");
+    repo.commitFile("app/settings.py", `${positive("generic-secret-assignment", 0, "grouped")}\n`, "generic", "2025-03-01T12:00:00Z");
+    const md = (await cli(["report", "--as-of", AS_OF], repo.dir, repo.env)).stdout;
+    const rows = md.split("\n").filter((l) => /^\| \d+ \| `/.test(l));
+    expect(rows).toHaveLength(2);
+    expect(md).toMatch(/- Rules `stripe-secret-key-live`, `env-live-credential-in-nonproduction`; value hash/);
+    expect(md).toMatch(/- Added in 3 places \(oldest first\):\n  - test\/fixtures\/pay\.env:1, commit \w{12} by Ada Dev[^\n]*\((stripe-secret-key-live|env-live-credential-in-nonproduction)\)\n/);
+    expect(md).toContain("src/config.env:1, commit");
+    expect(md).not.toMatch(/with Generic|with Private key|with JWT/);
+    expect(md).toContain("**Revoke**: rotate this secret at the service that issued it");
+  });
+
+  it("keeps credentials out of a remote in any form", async () => {
+    const { safeRemote, repositoryName } = await import("../src/report/rotation/scope.js");
+    expect(safeRemote(withUserinfo("https://host.example/a/b.git", "user", "p".repeat(12)))).toBe("https://host.example/a/b.git");
+    expect(safeRemote(withUserinfo("https://gitlab.example/g/p?token=1", "oauth2", "q".repeat(20)))).toBe("https://gitlab.example/g/p");
+    expect(safeRemote("ssh://git@host.example:2222/a/b.git")).toBe("ssh://host.example:2222/a/b.git");
+    expect(safeRemote("git@github.com:bank/payments.git")).toBe("github.com:bank/payments.git");
+    expect(safeRemote("/srv/git/payments.git")).toBe("/srv/git/payments.git");
+    expect(safeRemote("https://h.example/a\nb")).toBe("https://h.example/ab");
+    expect(repositoryName("git@github.com:bank/payments-api.git", "work")).toBe("payments-api");
+    expect(repositoryName(undefined, "work")).toBe("work");
+  });
+});
+
+describe.skipIf(!CHROMIUM)("report layout in headless Chromium", () => {
+  it("screenshots at a desktop and a narrow width, and prints to a multi-page PDF", async () => {
+    const { repo, secrets } = exposedRepo();
+    const r = await cli(["report", "--format", "html", "--as-of", AS_OF, "--output", "report.html"], repo.dir, repo.env);
+    expect(r.code).toBe(0);
+    const html = readFileSync(join(repo.dir, "report.html"), "utf8");
+    // Tokens keep together; paths wrap only after a slash; a print stylesheet exists.
+    expect(html).toMatch(/code, \.sev, \.date \{ white-space: nowrap; \}/);
+    expect(html).not.toContain("break-all");
+    expect(html).toContain('<span class="path"><span class="seg">config</span>/<wbr><span class="seg">pay.env</span>:1</span>');
+    expect(html).toMatch(/@media print \{[\s\S]*thead \{ display: table-header-group; \}/);
+    const url = pathToFileURL(join(repo.dir, "report.html")).href;
+    for (const [width, height] of [[1280, 1600], [480, 1600]] as const) {
+      const png = join(repo.dir, `report-${width}.png`);
+      const shot = chromium([`--window-size=${width},${height}`, `--screenshot=${png}`, url]);
+      expect(shot.status, shot.stderr).toBe(0);
+      const buf = readFileSync(png);
+      expect(buf.subarray(1, 4).toString("latin1")).toBe("PNG");
+      expect(buf.readUInt32BE(16)).toBe(width); // IHDR width: the page rendered at that width
+      expect(buf.length).toBeGreaterThan(30_000);
+    }
+    const pdf = join(repo.dir, "report.pdf");
+    const print = chromium(["--no-pdf-header-footer", `--print-to-pdf=${pdf}`, url]);
+    expect(print.status, print.stderr).toBe(0);
+    const bytes = readFileSync(pdf);
+    expect(bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    const pages = (bytes.toString("latin1").match(/\/Type\s*\/Page(?!s)/g) ?? []).length;
+    // The checklists start on a page of their own.
+    expect(pages).toBeGreaterThanOrEqual(2);
+    noSecret(bytes.toString("latin1"), secrets);
   }, 180_000);
 });

@@ -31,6 +31,8 @@ describe("file source", () => {
       "src/real.env": live(),
       "node_modules/pkg/.env": live(),
     });
+    // .gitignore files apply inside a git work tree (test/gitignore-rule.test.ts has the rule's cases).
+    spawnSync("git", ["init", "-q"], { cwd: dir });
     expect((await scan(dir)).paths).toEqual(["node_modules/pkg/.env", "src/real.env"]);
     expect((await scan(dir, ["."], { gitignore: false })).paths).toHaveLength(5);
   });

@@ -17,6 +17,8 @@ export interface CorpusFile {
   path: string;
   text: string;
   labels: Label[];
+  /** The syntax the file is written in, for files of the per-syntax corpus (syntaxes.ts). */
+  syntax?: string;
 }
 
 type Style = "env" | "py" | "js" | "go" | "java" | "rb" | "php" | "yaml" | "json" | "properties" | "tf" | "cs";

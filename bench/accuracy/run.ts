@@ -6,6 +6,7 @@ import { join, relative } from "node:path";
 import { Engine } from "../../dist/engine/engine.js";
 import { loadBuiltinRules } from "../../dist/rules/load.js";
 import { generateCorpus } from "./corpus.js";
+import { SYNTAXES, syntaxCorpus } from "./syntaxes.js";
 import { score } from "./score.js";
 
 const args = process.argv.slice(2);
@@ -15,12 +16,13 @@ const opt = (name: string, dflt: string) => {
 };
 const seed = opt("--seed", "keyfence-accuracy-1");
 const files = Number(opt("--files", "3000"));
+const perSyntax = Number(opt("--per-syntax", "40"));
 const realDir = args.includes("--real") ? opt("--real", "") : "";
 
 const engine = new Engine(loadBuiltinRules());
 const pct = (a: number, b: number) => (b === 0 ? "n/a" : `${((100 * a) / b).toFixed(2)}%`);
 
-const corpus = generateCorpus(seed, files);
+const corpus = [...generateCorpus(seed, files), ...syntaxCorpus(seed, perSyntax)];
 const bytes = corpus.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
 const t0 = performance.now();
 const s = score(corpus, (f) => engine.scanBuffer(Buffer.from(f.text), { path: f.path }));
@@ -30,6 +32,8 @@ console.log(`labeled corpus: seed ${seed}, ${corpus.length} files, ${(bytes / 1e
 console.log("\nrecall by class");
 for (const [cls, e] of [...s.byClass].sort()) console.log(`  ${cls.padEnd(8)} ${pct(e.found, e.total).padStart(8)}  (${e.found}/${e.total})`);
 console.log(`\nprecision ${pct(s.truePositives, s.truePositives + s.falsePositives.length)}  (${s.truePositives} true, ${s.falsePositives.length} false positives; ${s.unlabelledInfo} unlabelled info findings, not reported by default)`);
+console.log(`\nrecall by syntax (${SYNTAXES.length} syntaxes, ${perSyntax} files each; credentials and look-alikes in the same syntax)`);
+for (const [syntax, e] of [...s.bySyntax].sort()) console.log(`  ${syntax.padEnd(28)} ${pct(e.found, e.total).padStart(8)}  (${e.found}/${e.total})${e.falsePositives ? `  ${e.falsePositives} false positive(s)` : ""}`);
 console.log("\nrecall by rule");
 for (const [rule, e] of [...s.byRule].sort()) if (e.found < e.total || args.includes("--all")) console.log(`  ${rule.padEnd(42)} ${pct(e.found, e.total).padStart(8)}  (${e.found}/${e.total})`);
 console.log(`  (${[...s.byRule].filter(([, e]) => e.found === e.total).length} of ${s.byRule.size} rules at 100%; --all lists them)`);

@@ -15,12 +15,14 @@ export interface Score {
   missed: { path: string; rules: string[]; how: string }[];
   byClass: Map<Class, { found: number; total: number }>;
   byRule: Map<string, { found: number; total: number }>;
+  /** Recall and false positives per syntax (files of the per-syntax corpus). */
+  bySyntax: Map<string, { found: number; total: number; falsePositives: number }>;
 }
 
 export function score(files: readonly CorpusFile[], findingsOf: (f: CorpusFile) => Finding[]): Score {
-  const s: Score = { labels: 0, findings: 0, truePositives: 0, falsePositives: [], unlabelledInfo: 0, missed: [], byClass: new Map(), byRule: new Map() };
-  const bump = <K>(m: Map<K, { found: number; total: number }>, k: K, found: boolean) => {
-    const e = m.get(k) ?? { found: 0, total: 0 };
+  const s: Score = { labels: 0, findings: 0, truePositives: 0, falsePositives: [], unlabelledInfo: 0, missed: [], byClass: new Map(), byRule: new Map(), bySyntax: new Map() };
+  const bump = <K, E extends { found: number; total: number }>(m: Map<K, E>, k: K, found: boolean) => {
+    const e = m.get(k) ?? ({ found: 0, total: 0 } as E);
     e.total++;
     if (found) e.found++;
     m.set(k, e);
@@ -42,6 +44,7 @@ export function score(files: readonly CorpusFile[], findingsOf: (f: CorpusFile) 
       }
       bump(s.byClass, label.cls, !!hit);
       bump(s.byRule, label.rules[0]!, !!hit);
+      if (file.syntax) bump(syntaxEntry(s, file.syntax), file.syntax, !!hit);
     }
     for (const f of findings) {
       if (used.has(f)) continue;
@@ -50,10 +53,17 @@ export function score(files: readonly CorpusFile[], findingsOf: (f: CorpusFile) 
         s.unlabelledInfo++;
         continue;
       }
+      if (file.syntax) syntaxEntry(s, file.syntax).get(file.syntax)!.falsePositives++;
       s.falsePositives.push({ path: file.path, ruleId: f.ruleId, redacted: f.redacted, line: f.line, why: wrong ? `overlaps a ${wrong.rules[0]} label (wrong provider)` : "no label here" });
     }
   }
   return s;
+}
+
+/** The per-syntax map with an entry for `syntax` (false positives count even where nothing was planted). */
+function syntaxEntry(s: Score, syntax: string): Map<string, { found: number; total: number; falsePositives: number }> {
+  if (!s.bySyntax.has(syntax)) s.bySyntax.set(syntax, { found: 0, total: 0, falsePositives: 0 });
+  return s.bySyntax as Map<string, { found: number; total: number; falsePositives: number }>;
 }
 
 function overlaps(f: Finding, _text: string, l: { start: number; end: number }): boolean {

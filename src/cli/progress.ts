@@ -100,6 +100,18 @@ export class ProgressLine {
 
   setTotal(total: number | undefined): void {
     this.total = total;
+    if (this.drawn) this.draw();
+  }
+
+  /**
+   * Takes the total from `count` when it comes: waits for it up to `waitMs` before the work starts
+   * (a `git rev-list --count` is usually there in milliseconds), and fills it in later otherwise.
+   */
+  async totalFrom(count: Promise<number | undefined>, waitMs = 500): Promise<void> {
+    void count.then((n) => this.setTotal(n));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([count, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
   }
 
   /** Adds to the counts and redraws when due. */

@@ -94,7 +94,7 @@ export function openBaseline(file: string, baseline: Baseline, key: FingerprintK
 export interface ScanRun {
   findings: AsyncIterable<Finding>;
   notices: SourceNotice[];
-  stats: { files: number; bytes: number };
+  stats: { files: number; bytes: number; ignored?: number };
   /** Folder finding paths are relative to (default: the current folder); read once findings are consumed. */
   root?: string;
   /** The command line as the audit trail records it, e.g. "staged". */

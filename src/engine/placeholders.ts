@@ -32,6 +32,8 @@ export const DEFAULT_STOPWORDS: readonly string[] = [
   "not_real",
   "not-real",
   "foobar",
+  // A run of consecutive digits is typed, not generated (`SG.1234567890` in an SDK's tests).
+  "123456789",
 ];
 
 /**

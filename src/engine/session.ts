@@ -16,9 +16,10 @@ import { buildFinding } from "./finding.js";
 import { applyContext } from "./context.js";
 import { decodeValue, innerRuleSet } from "./decoders.js";
 import { compileRuleExtras } from "./rule-extras.js";
+import { decodedIsCredential } from "./decoded-credential.js";
 import { INLINE_LOOKAHEAD, INLINE_LOOKBACK, inlineAllowed } from "./inline-allow.js";
 import { GRAMMAR_AFTER, GRAMMAR_BEFORE } from "./assignment/pairs.js";
-import { assignedValues } from "./assignment/assigned-values.js";
+import { assignedValues, vetoedByName } from "./assignment/assigned-values.js";
 import type { Finding, ScanTarget } from "../types.js";
 import { KeyfenceError } from "../errors.js";
 
@@ -201,9 +202,16 @@ export class ScanSession {
       const hi = Math.min(this.total, h.end + GRAMMAR_AFTER);
       const view = this.data.subarray(lo - this.base, hi - this.base);
       const rules = h.rules.map((r) => this.set.rules[r]!);
+      let rescanned: Buffer | undefined;
       for (const { rule: c, pair, bytes } of assignedValues(view, h.pos - lo, h.end - lo, rules)) {
         const start = lo + pair.value.start;
         const stop = lo + pair.value.end;
+        // A percent-encoded URL parameter's value is glued to `%3D`, where self-identifying tokens'
+        // own rules see no boundary: every rule scans the decoded value, once per pair.
+        if (pair.percentEncoded && rescanned !== bytes) {
+          rescanned = bytes;
+          this.candidates.push(...this.scanInner(bytes, start, stop, "url", "a URL query parameter"));
+        }
         const finding = this.judge(c, bytes, start, stop, view, pair.value.start, pair.value.end);
         if (finding === "allowed") this.candidates.push({ rule: c, start, end: stop });
         else if (finding) this.candidates.push({ rule: c, start, end: stop, finding });
@@ -264,9 +272,13 @@ export class ScanSession {
       const start = iv.start + span[0];
       const stop = iv.start + span[1];
       if (start < (this.lastEnd.get(iv.rule) ?? -1)) continue;
+      // The value of a name the rule's own assignment rules out (card_id = …) is not this credential.
+      if (c.assignment && vetoedByName(slice, span[0], c)) continue;
       if (c.rule.decode) {
         // Hook: decoder rules (decoders.ts) report what is inside the encoded text.
-        const found = this.judgeDecoded(c, slice, span[0], span[1], start, stop);
+        const nameSpan = named && "name" in named ? named.name : undefined;
+        const name = nameSpan ? slice.toString("utf8", nameSpan[0], nameSpan[1]) : undefined;
+        const found = this.judgeDecoded(c, slice, span[0], span[1], start, stop, name);
         if (found.length) this.lastEnd.set(iv.rule, stop);
         this.candidates.push(...found);
         continue;
@@ -314,31 +326,18 @@ export class ScanSession {
    * they find at the encoded text. With nothing inside, the rule reports the decoded value itself
    * when its own checks (and `require`) pass.
    */
-  private judgeDecoded(c: CompiledRule, window: Buffer, from: number, to: number, start: number, stop: number): Candidate[] {
+  private judgeDecoded(c: CompiledRule, window: Buffer, from: number, to: number, start: number, stop: number, name?: string): Candidate[] {
     const decode = c.rule.decode!;
     const decoded = decodeValue(decode.as, window.subarray(from, to));
     if (!decoded) return [];
-    const inner = innerRuleSet(this.set);
-    const found: Finding[] = [];
-    if (inner.rules.length) {
-      const s = new ScanSession(inner, this.target, (f) => found.push(f), this.options);
-      s.push(decoded);
-      s.end();
-    }
+    const found = this.scanInner(decoded, start, stop, decode.as, decode.where);
+    if (found.length) return found;
     const note = ` — ${decode.as}-decoded from ${decode.where}`;
-    if (found.length) {
-      const at = this.lines.locate(start, this.data, this.base);
-      const end = this.lines.locate(stop, this.data, this.base);
-      const byId = new Map(inner.rules.map((r) => [r.rule.id, r]));
-      return found.map((f) => {
-        Object.assign(f, { offset: start, endOffset: stop, line: at.line, column: at.column, endLine: end.line, endColumn: end.column, encoding: decode.as });
-        f.message += note;
-        return { rule: byId.get(f.ruleId)!, start, end: stop, finding: f, decoded: true };
-      });
-    }
     if (!decode.reportSelf) return [];
     const require = compileRuleExtras(c.rule).require;
-    const finding = require && !require.test(decoded) ? undefined : this.judge(c, decoded, start, stop, window, from, to);
+    // A regex that names the value's key (group `name`) lets the key or the bytes say credential.
+    const says = name === undefined || decodedIsCredential(decoded, name);
+    const finding = !says || (require && !require.test(decoded)) ? undefined : this.judge(c, decoded, start, stop, window, from, to);
     if (finding === "allowed") return [{ rule: c, start, end: stop }];
     if (!finding) {
       // The encoded text is known to hold no credential (e.g. base64 of "changeme").
@@ -347,6 +346,29 @@ export class ScanSession {
     finding.encoding = decode.as;
     finding.message += note;
     return [{ rule: c, start, end: stop, finding }];
+  }
+
+  /**
+   * What every rule finds inside a decoded value, placed at the encoded text [start, stop): the
+   * finding says it was decoded, and plain matches of the same rule there yield to it.
+   */
+  private scanInner(decoded: Buffer, start: number, stop: number, as: string, where: string): Candidate[] {
+    const inner = innerRuleSet(this.set);
+    const found: Finding[] = [];
+    if (inner.rules.length) {
+      const s = new ScanSession(inner, this.target, (f) => found.push(f), this.options);
+      s.push(decoded);
+      s.end();
+    }
+    if (!found.length) return [];
+    const at = this.lines.locate(start, this.data, this.base);
+    const end = this.lines.locate(stop, this.data, this.base);
+    const byId = new Map(inner.rules.map((r) => [r.rule.id, r]));
+    return found.map((f) => {
+      Object.assign(f, { offset: start, endOffset: stop, line: at.line, column: at.column, endLine: end.line, endColumn: end.column, encoding: as });
+      f.message += ` — ${as}-decoded from ${where}`;
+      return { rule: byId.get(f.ruleId)!, start, end: stop, finding: f, decoded: true };
+    });
   }
 
   /** The lowest offset at which any future candidate can still start. */

@@ -66,19 +66,57 @@ function digestOf(lines: readonly string[]): string {
   return createHash("sha256").update(lines.join("\n")).digest("hex");
 }
 
-/**
- * The digest the mirror's refs would have after an update, asked of the server without fetching
- * (`git ls-remote`: one round trip). A mirror fetches `+refs/*:refs/*`, so the advertised refs
- * under refs/ (peeled `^{}` lines aside) are exactly the refs the mirror ends up with.
- */
-export async function remoteRefsDigest(location: string, o: MirrorOptions): Promise<string> {
-  const out = await git(["ls-remote", "--", location], undefined, o);
+function refsDigestOfLsRemote(out: string): string {
   const lines = out
     .split("\n")
     .map((l) => l.replace("\t", " "))
     .filter((l) => / refs\//.test(l) && !l.endsWith("^{}"))
     .sort();
   return digestOf(lines);
+}
+
+/** One shell runs `git ls-remote` for a list of locations: a process start from node costs more than the query. */
+const LS_REMOTE_LOOP = `i=0
+for loc do
+  printf '\\001%d\\n' "$i"
+  git ls-remote -- "$loc" </dev/null 2>/dev/null
+  printf '\\002%d\\n' "$?"
+  i=$((i+1))
+done`;
+
+function lsRemoteBatch(locations: readonly string[], o: MirrorOptions): Promise<(string | undefined)[]> {
+  return new Promise((resolve) => {
+    const out: (string | undefined)[] = locations.map(() => undefined);
+    const child = spawn("sh", ["-c", LS_REMOTE_LOOP, "sh", ...locations], {
+      env: { ...o.env, LC_ALL: "C", GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" },
+      stdio: ["ignore", "pipe", "ignore"],
+      timeout: o.timeoutMs ?? 30 * 60_000,
+    });
+    let text = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (text += d));
+    child.on("error", () => resolve(out));
+    child.on("close", () => {
+      for (const m of text.matchAll(/\x01(\d+)\n([^\x01\x02]*)\x02(\d+)\n/g)) {
+        if (m[3] === "0") out[Number(m[1])] = refsDigestOfLsRemote(m[2]!);
+      }
+      resolve(out);
+    });
+  });
+}
+
+/**
+ * The digests the mirrors' refs would have after an update, asked of the servers without fetching
+ * (`git ls-remote`). A mirror fetches `+refs/*:refs/*`, so the advertised refs under refs/ (peeled
+ * `^{}` lines aside) are exactly the refs the mirror ends up with. Undefined where the query failed
+ * (the update then says why). Four shells share the list, so network round trips overlap.
+ */
+export async function remoteRefsDigests(locations: readonly string[], o: MirrorOptions): Promise<(string | undefined)[]> {
+  const workers = Math.min(4, locations.length);
+  const slices = Array.from({ length: workers }, (_, w) => locations.map((l, i) => [l, i] as const).filter(([, i]) => i % workers === w));
+  const results = await Promise.all(slices.map((slice) => lsRemoteBatch(slice.map(([l]) => l), o)));
+  const out: (string | undefined)[] = locations.map(() => undefined);
+  slices.forEach((slice, w) => slice.forEach(([, i], j) => (out[i] = results[w]![j])));
+  return out;
 }
 
 async function refsOf(gitDir: string, o: MirrorOptions): Promise<{ refs: Record<string, string>; digest: string; head?: string }> {

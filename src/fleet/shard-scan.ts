@@ -13,7 +13,7 @@ import { writeFileAtomic } from "../io/output-file.js";
 import { KeyfenceError } from "../errors.js";
 import { existsSync } from "node:fs";
 import { checkpointKey, previousCheckpoint } from "./checkpoint.js";
-import { remoteRefsDigest, updateMirror, type MirrorState } from "./mirror.js";
+import { remoteRefsDigests, updateMirror, type MirrorState } from "./mirror.js";
 import { slugOf } from "./repo-identity.js";
 import { RESULT_SCHEMA, type RepoResult } from "./repo-result.js";
 import { repoSarif } from "./repo-sarif.js";
@@ -71,19 +71,42 @@ function oneLine(err: unknown): string {
   return text.replace(/\s*[\r\n]+\s*/g, " ").slice(0, 400);
 }
 
+/** A repository that may be unchanged: it has a mirror and a complete result; `remote` is ls-remote's digest. */
+interface Candidate {
+  checkpoint: string;
+  remote?: string;
+}
+
+/** Which repositories may be unchanged, and what their servers now advertise (one batch of ls-remote). */
+async function candidates(repos: readonly PlannedRepo[], o: ShardScanOptions): Promise<Map<string, Candidate>> {
+  const found = new Map<string, Candidate>();
+  for (const repo of repos) {
+    const checkpoint = existsSync(join(o.mirrorDir, `${slugOf(repo.id)}.git`)) ? previousCheckpoint(resultPaths(o.outDir, repo.id).json) : undefined;
+    if (checkpoint) found.set(repo.id, { checkpoint });
+  }
+  const ids = [...found.keys()];
+  const byId = new Map(repos.map((r) => [r.id, r]));
+  const digests = await remoteRefsDigests(ids.map((id) => byId.get(id)!.location), { env: o.env });
+  ids.forEach((id, i) => {
+    const remote = digests[i];
+    if (remote !== undefined) found.get(id)!.remote = remote;
+  });
+  return found;
+}
+
 type Prepared = { outcome: RepoOutcome } | { mirror: MirrorState; key: string; started: number };
 
 /**
  * The network part of a repository: is it unchanged since its checkpoint (asked with ls-remote,
  * before any fetch), else clone or update its mirror. Several run ahead of the scan (see scanShard).
  */
-async function prepare(repo: PlannedRepo, o: ShardScanOptions): Promise<Prepared> {
+async function prepare(repo: PlannedRepo, o: ShardScanOptions, candidate?: Candidate): Promise<Prepared> {
   const started = Date.now();
   const paths = resultPaths(o.outDir, repo.id);
   const gitDir = join(o.mirrorDir, `${slugOf(repo.id)}.git`);
-  const previous = existsSync(gitDir) ? previousCheckpoint(paths.json) : undefined;
+  const previous = candidate?.checkpoint;
   try {
-    if (previous && checkpointKey(repo.id, await remoteRefsDigest(repo.location, { env: o.env }), o.settings) === previous) {
+    if (previous && candidate.remote !== undefined && checkpointKey(repo.id, candidate.remote, o.settings) === previous) {
       return { outcome: { id: repo.id, status: "unchanged", findings: 0, commits: 0, durationMs: Date.now() - started } };
     }
     const mirror = await updateMirror(repo.location, gitDir, { env: o.env });
@@ -149,11 +172,13 @@ export async function scanShard(scanner: () => Scanner, repos: readonly PlannedR
   const outcomes: RepoOutcome[] = [];
   // Only the clones run ahead; scans run one at a time, and a prepared repository holds only its
   // mirror's path and refs, so memory does not grow with the shard.
+  const maybeUnchanged = await candidates(repos, o);
   const ahead: Promise<Prepared>[] = [];
   let next = 0;
   const fill = () => {
     while (ahead.length < LOOKAHEAD && next < repos.length) {
-      const p = prepare(repos[next++]!, o);
+      const repo = repos[next++]!;
+      const p = prepare(repo, o, maybeUnchanged.get(repo.id));
       p.catch(() => {});
       ahead.push(p);
     }

@@ -21,6 +21,8 @@ export interface HistoryOptions extends Omit<GitRangeOptions, "range" | "all" | 
   include?: readonly string[];
   /** Paths matching these globs are skipped (default: the configuration's). */
   exclude?: readonly string[];
+  /** Called for every occurrence (each commit and path that added a credential), oldest first: the report lists a credential's places. */
+  onOccurrence?: (f: Finding) => void;
 }
 
 const DAY = 86_400_000;
@@ -56,6 +58,7 @@ export async function* historyFindings(scan: RunSources, options: HistoryOptions
     // And what a push carries beyond the refs' commits: every stash entry, tags to blobs, submodule commits (named as not scanned).
     const sources = [commits, ...pushedObjects({ cwd, env: options.env, revisions: ["--all"], ...(options.since !== undefined && { since: options.since }) })];
     for await (const f of scan(sources, { ...run, ...scope, ...(onNotice && { onNotice }) })) {
+      options.onOccurrence?.(f);
       const key = keyOf(f);
       const s = seen.get(key);
       if (s) s.occurrences++;

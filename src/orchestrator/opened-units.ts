@@ -12,6 +12,9 @@ import { textForScan, textStream } from "../text/index.js";
 import { openerFor } from "../sources/openers.js";
 import { isNotice, type ScanUnit, type Scope } from "../sources/source.js";
 import { buildScope } from "./scope.js";
+import { archiveItems } from "../sources/archive/read.js";
+import { ArchiveBudget, DEFAULT_ARCHIVE_LIMITS } from "../sources/archive/limits.js";
+import type { ArchiveFormat } from "../sources/archive/format.js";
 import type { Finding } from "../types.js";
 
 export type OpenedEvent = { finding: Finding } | { notice: { path: string; reason: string; incomplete: boolean } };
@@ -41,6 +44,16 @@ async function* scanUnit(engine: Engine, unit: ScanUnit): AsyncGenerator<OpenedE
   } catch (err) {
     if (!(err instanceof ScanTimeout)) throw err;
     yield { notice: { path: unit.target.path, reason: `timed out after ${err.limitMs / 1000} s; not fully scanned`, incomplete: true } };
+  }
+}
+
+/** The findings and notices of an archive whose format its first bytes told (`format`), whatever its name. */
+export async function* scanArchiveUnit(engine: Engine, unit: ScanUnit, format: ArchiveFormat, scope: Scope): AsyncGenerator<OpenedEvent> {
+  const budget = new ArchiveBudget({ ...DEFAULT_ARCHIVE_LIMITS, maxEntryBytes: Math.min(DEFAULT_ARCHIVE_LIMITS.maxEntryBytes, scope.maxSize) }, scope.includes);
+  for await (const item of archiveItems(unit.target, format, unit.content, 1, budget)) {
+    if (isNotice(item)) yield { notice: item.notice };
+    else if (openerFor(item)) yield* scanOpenedUnit(engine, item, scope, 1);
+    else yield* scanUnit(engine, item);
   }
 }
 

@@ -325,6 +325,9 @@ export async function* scanUnits<T>(engine: Engine, items: Iterable<T> | AsyncIt
       }
       head.push(r.value);
       bytes += options.size(r.value);
+      // A stream may be the source's own input (an archive entry): the source cannot go on until it
+      // is read, so the look-ahead stops there rather than wait for an item that cannot come.
+      if (options.work(r.value)?.content.kind === "stream") break;
     }
   }
   if (!usePool(jobs, { files: head.length, bytes, complete: done }, { minFiles, minBytes })) {

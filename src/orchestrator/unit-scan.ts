@@ -8,8 +8,9 @@ import type { Engine } from "../engine/engine.js";
 import { ScanTimeout } from "../engine/session.js";
 import { overLimitReason, readForScan, wholeFileContent, WHOLE_READ_LIMIT, type FileContent } from "../sources/files.js";
 import type { ScanUnit } from "../sources/source.js";
-import { startsAsText, textForScan, textStream, SNIFF_BYTES } from "../text/index.js";
-import { scanOpenedUnit, sizeScope } from "./opened-units.js";
+import { startsAsText, textStream, SNIFF_BYTES } from "../text/index.js";
+import { formatByMagic, formatWithoutReader, MAGIC_BYTES } from "../sources/archive/format.js";
+import { scanArchiveUnit, sizeScope } from "./opened-units.js";
 import { DEFAULT_MAX_FILE_SIZE } from "./scope.js";
 import type { Finding, ScanTarget } from "../types.js";
 
@@ -106,6 +107,7 @@ export function scanWholeContent(engine: Engine, target: ScanTarget, content: Ex
     events.length = 0;
     events.push(failure(err));
   }
+  if (content.partly) events.push({ notice: { reason: content.partly, incomplete: true } });
   return events;
 }
 
@@ -118,10 +120,11 @@ async function* scanChunks(engine: Engine, target: ScanTarget, chunks: AsyncIter
 }
 
 /**
- * A stream over the size limit: scanned if it starts as text (its first SNIFF_BYTES tell), else not
- * read further and reported.
+ * A stream read by the text rules once its first bytes are seen (SNIFF_BYTES): an archive (stdin
+ * piped from `cat bundle.zip`) is opened; over the size limit, one binary from its first bytes is
+ * not read further and is reported; a compressed format without a reader is said after its scan.
  */
-async function* overLimitStream(engine: Engine, target: ScanTarget, chunks: AsyncIterable<Buffer>, limit: number): AsyncGenerator<FileScanEvent> {
+async function* detectedStream(engine: Engine, target: ScanTarget, chunks: AsyncIterable<Buffer>, overLimit: number | undefined): AsyncGenerator<FileScanEvent> {
   const it = chunks[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let have = 0;
@@ -136,27 +139,41 @@ async function* overLimitStream(engine: Engine, target: ScanTarget, chunks: Asyn
     have += r.value.length;
   }
   const first = Buffer.concat(head);
-  if (!startsAsText(first)) {
-    await it.return?.();
-    yield { notice: { reason: overLimitReason(undefined, limit), incomplete: true } };
+  const all = (async function* () {
+    yield first;
+    if (!done) for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  })();
+  const format = formatByMagic(first.subarray(0, MAGIC_BYTES));
+  if (format) {
+    yield* scanArchiveUnit(engine, { target: { ...target }, content: { kind: "stream", chunks: all } }, format, sizeScope(overLimit ?? DEFAULT_MAX_FILE_SIZE));
     return;
   }
-  yield* scanChunks(
-    engine,
-    target,
-    textStream(
-      (async function* () {
-        yield first;
-        if (!done) for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
-      })(),
-    ),
-  );
+  if (overLimit !== undefined && !startsAsText(first)) {
+    await it.return?.();
+    yield { notice: { reason: overLimitReason(undefined, overLimit), incomplete: true } };
+    return;
+  }
+  yield* scanChunks(engine, target, textStream(all));
+  const without = formatWithoutReader(first.subarray(0, MAGIC_BYTES));
+  if (without) yield { notice: { reason: `not fully scanned: ${without} compressed content cannot be read (no ${without} reader); only its printable bytes were scanned`, incomplete: true } };
 }
 
 /** A file that its first bytes show to be an archive: opened here, its entries scanned here. */
-function openedFile(engine: Engine, target: ScanTarget, file: FileRef, data?: Buffer): AsyncIterable<FileScanEvent> {
-  const unit: ScanUnit = { target: { ...target }, content: data ? { kind: "bytes", data } : { kind: "file", abs: file.abs, size: file.size } };
-  return scanOpenedUnit(engine, unit, sizeScope(file.overLimit ?? DEFAULT_MAX_FILE_SIZE));
+async function* openedFile(engine: Engine, target: ScanTarget, file: FileRef, data?: Buffer): AsyncGenerator<FileScanEvent> {
+  const content: ScanUnit["content"] = data ? { kind: "bytes", data } : { kind: "file", abs: file.abs, size: file.size };
+  const format = data ? formatByMagic(data.subarray(0, MAGIC_BYTES)) : formatByMagic(readHead(file.abs));
+  const scope = sizeScope(file.overLimit ?? DEFAULT_MAX_FILE_SIZE);
+  if (format) yield* scanArchiveUnit(engine, { target: { ...target }, content }, format, scope);
+}
+
+function readHead(abs: string | Buffer): Buffer {
+  const head = Buffer.alloc(MAGIC_BYTES);
+  const fd = openSync(abs, "r");
+  try {
+    return head.subarray(0, readSync(fd, head, 0, MAGIC_BYTES, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** One unit's events: an array when its bytes were at hand whole (most units), a stream otherwise. */
@@ -169,8 +186,7 @@ export function scanUnit(engine: Engine, reader: EntryReader, unit: UnitWork): F
     return scanWholeContent(engine, target, whole);
   }
   if (content.kind === "stream") {
-    if (overLimit !== undefined) return overLimitStream(engine, target, content.chunks, overLimit);
-    return scanChunks(engine, target, unit.encoding === "utf8" ? content.chunks : textStream(content.chunks));
+    return unit.encoding === "utf8" ? scanChunks(engine, target, content.chunks) : detectedStream(engine, target, content.chunks, overLimit);
   }
   const file = { ...content, ...(overLimit !== undefined && { overLimit }) };
   const whole = file.size > WHOLE_READ_LIMIT || overLimit !== undefined ? undefined : reader.readWhole(file);
@@ -183,6 +199,7 @@ export function scanUnit(engine: Engine, reader: EntryReader, unit: UnitWork): F
         return;
       }
       yield* scanChunks(engine, target, read.chunks);
+      if (read.partly) yield { notice: { reason: read.partly, incomplete: true } };
     })();
   }
   if (!(whole instanceof Error) && whole.kind === "archive") return openedFile(engine, target, file, whole.data);

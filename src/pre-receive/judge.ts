@@ -34,7 +34,7 @@ export interface PushJudgement {
   findings: Finding[];
   notices: SourceNotice[];
   summary: GitScanSummary;
-  /** The budget ran out before every new commit was read. */
+  /** The budget ran out: before every new commit was read, or before the judgement was complete. */
   timedOut: boolean;
 }
 
@@ -97,5 +97,8 @@ export async function judgePush(scanner: Scanner, updates: readonly RefUpdate[],
     summary.bytes += part.bytes;
     summary.binary += part.binary;
   }
+  // A judgement that arrives after the budget is as late as none for a server that kills slow hooks:
+  // the budget's policy applies to it too (credentials found still reject).
+  if (Date.now() > deadline) timedOut = true;
   return { refs, findings, notices, summary, timedOut };
 }

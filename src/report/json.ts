@@ -15,6 +15,7 @@ export const jsonReporter: Reporter = (report, { showSecrets }) => {
       files: report.stats.files,
       filesWithFindings: new Set(report.findings.map((f) => f.path)).size,
       bytes: report.stats.bytes,
+      ...(report.stats.ignored !== undefined && { ignored: report.stats.ignored }),
       incomplete: report.incomplete,
     },
     findings: report.findings.map((f) => ({

@@ -17,7 +17,8 @@ export interface ScanReport {
   blocking: Set<string>;
   /** Files that could not be scanned (permissions, vanished): the result is not the whole truth. */
   incomplete: boolean;
-  stats: { files: number; bytes: number; durationMs: number };
+  /** `ignored`: untracked files and folders a walk inside a git work tree skipped because git ignores them. */
+  stats: { files: number; bytes: number; durationMs: number; ignored?: number };
   /** SARIF analysis category (runAutomationDetails.id), e.g. "keyfence/pull-request". */
   category?: string;
   /** Inline `keyfence:allow` comments the reviewed change adds (ci, git --range): shown to reviewers. */

@@ -23,7 +23,9 @@ export function summaryLine(report: ScanReport): string {
   const unscanned = report.notices.filter((n) => n.incomplete).length;
   const named = unscanned ? `; ${unscanned} ${unscanned === 1 ? "file" : "files"} not scanned, see above` : "";
   const incomplete = report.incomplete ? `${named}; scan INCOMPLETE` : "";
-  return `${head}; ${gate}${incomplete}.`;
+  const k = report.stats.ignored ?? 0;
+  const ignored = k ? ` (${k} untracked ${k === 1 ? "path" : "paths"} skipped: ignored by git; --no-gitignore scans them)` : "";
+  return `${head}${ignored}; ${gate}${incomplete}.`;
 }
 
 export const textReporter: Reporter = (report, { showSecrets, color }) => {

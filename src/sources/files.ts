@@ -1,15 +1,15 @@
-// Files and folders as a source: walk (.gitignore honoured, symlinks never followed, special files
+// Files and folders as a source: walk (inside a git work tree, what git ignores is skipped; symlinks never followed, special files
 // never opened, names that are not UTF-8 opened by their bytes), filter (the run's scope: globs),
 // read (whole for small files, streamed for large ones, by the thread that scans them; the text
 // module says how the bytes are read, src/text).
 import { open } from "node:fs/promises";
 import { createReadStream, lstatSync, readdirSync, statSync, type Dirent, type Stats } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import { ignoreLayerFor, isIgnored, type IgnoreLayer } from "./gitignore.js";
+import { gitIgnoredUnder } from "./gitignore.js";
 import { KeyfenceError } from "../errors.js";
 import type { Scope, Source, SourceItem, SourceNotice } from "./source.js";
 import { displayName, isValidUtf8, startsAsText, textForScan, textStream } from "../text/index.js";
-import { formatByMagic, MAGIC_BYTES } from "./archive/format.js";
+import { formatByMagic, formatWithoutReader, MAGIC_BYTES } from "./archive/format.js";
 
 export type { SourceNotice } from "./source.js";
 
@@ -86,12 +86,13 @@ function specialKind(d: Dirent | Dirent<Buffer>): string {
 /**
  * Walks `root` (a folder) depth-first in byte order of names and yields the files to scan. Our own
  * small walker rather than a glob library: glob matchers drop legal names (a newline in a file
- * name), and only a walker can prune a folder that a nested .gitignore excludes.
+ * name), and only a walker can prune a folder that git ignores or the scope excludes.
  */
-export function* walkFolder(root: string, scope: Scope, notices: SourceNotice[]): Generator<FileEntry> {
-  const useGitignore = scope.ignoreFiles;
+export function* walkFolder(root: string, scope: Scope, notices: SourceNotice[], tally?: WalkTally): Generator<FileEntry> {
+  // Inside a git work tree, what git ignores (untracked and matched by its ignore rules) is skipped.
+  const ignored = scope.ignoreFiles ? gitIgnoredUnder(root)?.paths : undefined;
 
-  function* walk(relDir: string, absDir: string | Buffer, layers: readonly IgnoreLayer[]): Generator<FileEntry> {
+  function* walk(relDir: string, absDir: string | Buffer): Generator<FileEntry> {
     let names: FolderEntry[];
     try {
       // Synchronous, like the stat below: an awaited call per folder and per file was most of a walk's
@@ -101,19 +102,23 @@ export function* walkFolder(root: string, scope: Scope, notices: SourceNotice[])
       notices.push({ path: relDir || ".", reason: `cannot read folder (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true });
       return;
     }
-    // Only folders that have a .gitignore (and the root, for .git/info/exclude) are read for one.
-    const own = useGitignore && (relDir === "" || names.some((e) => e.name === ".gitignore")) ? ignoreLayerFor(root, relDir, relDir === "") : undefined;
-    const active = own ? [...layers, own] : layers;
     for (const { name, d, abs } of names) {
       const rel = relDir ? `${relDir}/${name}` : name;
       // A .git folder, or the .git file of a worktree or submodule, is never scanned.
       if (name === ".git") continue;
       if (d.isDirectory()) {
-        if (isIgnored(active, rel, true) || scope.excludesFolder(rel)) continue;
-        yield* walk(rel, abs(absDir), active);
+        if (ignored?.has(`${rel}/`)) {
+          if (tally) tally.ignored++;
+          continue;
+        }
+        if (scope.excludesFolder(rel)) continue;
+        yield* walk(rel, abs(absDir));
         continue;
       }
-      if (isIgnored(active, rel, false)) continue;
+      if (ignored?.has(rel)) {
+        if (tally) tally.ignored++;
+        continue;
+      }
       if (!scope.includes(rel)) continue;
       if (d.isSymbolicLink()) {
         // Links are never followed: a link inside the tree points at a file scanned under its own
@@ -138,7 +143,7 @@ export function* walkFolder(root: string, scope: Scope, notices: SourceNotice[])
       yield { abs: path, rel, size };
     }
   }
-  yield* walk("", root, []);
+  yield* walk("", root);
 }
 
 /**
@@ -172,12 +177,12 @@ export function displayPath(cwd: string, abs: string): string {
 }
 
 /** Resolves command-line paths (files or folders) into file entries relative to `cwd`. */
-export function* walkPaths(paths: readonly string[], cwd: string, options: Scope, notices: SourceNotice[]): Generator<FileEntry> {
+export function* walkPaths(paths: readonly string[], cwd: string, options: Scope, notices: SourceNotice[], tally?: WalkTally): Generator<FileEntry> {
   // Notices gathered before a file travel with it; those after the last file stay in `notices`.
-  for (const e of walkPathsOnly(paths, cwd, options, notices)) yield notices.length ? { ...e, before: notices.splice(0) } : e;
+  for (const e of walkPathsOnly(paths, cwd, options, notices, tally)) yield notices.length ? { ...e, before: notices.splice(0) } : e;
 }
 
-function* walkPathsOnly(paths: readonly string[], cwd: string, options: Scope, notices: SourceNotice[]): Generator<FileEntry> {
+function* walkPathsOnly(paths: readonly string[], cwd: string, options: Scope, notices: SourceNotice[], tally?: WalkTally): Generator<FileEntry> {
   // Synchronous throughout: the scan pulls files in batches between its own awaits, and an awaited
   // call (or generator hop) per file was a large share of a scan of many small files.
   for (const p of paths) {
@@ -197,7 +202,7 @@ function* walkPathsOnly(paths: readonly string[], cwd: string, options: Scope, n
       // Paths under the folder are shown as the folder's own displayed path joined with theirs.
       const under = toPosix(relative(cwd, abs));
       const inside = !isAbsolute(under) && under !== ".." && !under.startsWith("../");
-      for (const e of walkFolder(abs, options, notices)) yield inside ? (under ? { ...e, rel: `${under}/${e.rel}` } : e) : { ...e, rel: `${toPosix(abs)}/${e.rel}` };
+      for (const e of walkFolder(abs, options, notices, tally)) yield inside ? (under ? { ...e, rel: `${under}/${e.rel}` } : e) : { ...e, rel: `${toPosix(abs)}/${e.rel}` };
     } else {
       // A file named explicitly is scanned even if ignored, and whatever its size: the user asked for it.
       const real = st.isSymbolicLink() ? statOrUndefined(abs) : st;
@@ -226,13 +231,21 @@ export function checkPathsExist(paths: readonly string[], cwd: string): void {
   }
 }
 
+/** What a walk skipped without a notice each, for the summary. */
+export interface WalkTally {
+  /** Untracked files and folders skipped because git ignores them (inside a work tree only). */
+  ignored: number;
+}
+
 /** Command-line paths (files and folders, relative to `cwd`) as a source: a file unit per file, in walk order. */
-export function fileSource(paths: readonly string[], cwd: string): Source {
+export function fileSource(paths: readonly string[], cwd: string): Source & { readonly tally: WalkTally } {
+  const tally: WalkTally = { ignored: 0 };
   return {
     name: "files",
+    tally,
     *items(scope: Scope): Generator<SourceItem> {
       const notices: SourceNotice[] = [];
-      for (const e of walkPaths(paths, cwd, scope, notices)) {
+      for (const e of walkPaths(paths, cwd, scope, notices, tally)) {
         if (e.before) for (const notice of e.before) yield { notice };
         const content = e.pipe ? { kind: "stream" as const, chunks: pipeChunks(e) } : { kind: "file" as const, abs: e.abs, size: e.size };
         yield { target: { path: e.rel }, content, ...(e.named && { named: true }) };
@@ -246,8 +259,9 @@ export function fileSource(paths: readonly string[], cwd: string): Source {
 export const WHOLE_READ_LIMIT = 8 * 1024 * 1024;
 
 export type FileContent =
-  | { kind: "buffer"; data: Buffer }
-  | { kind: "stream"; chunks: AsyncIterable<Buffer> }
+  /** `partly`: why the bytes scanned are not all there is (compressed content without a reader). */
+  | { kind: "buffer"; data: Buffer; partly?: string }
+  | { kind: "stream"; chunks: AsyncIterable<Buffer>; partly?: string }
   | { kind: "not-scanned"; reason: string }
   /** An archive by its magic bytes (a renamed zip, a layer blob): opened by the archive reader; `data` when read whole. */
   | { kind: "archive"; data?: Buffer };
@@ -257,12 +271,18 @@ export function overLimitReason(size: number | undefined, limit: number): string
   return `not scanned: binary ${size ? `file of ${size} bytes` : "input"} is over the maximum file size of ${limit} (exclude it, or raise --max-file-size)`;
 }
 
+function withoutReader(head: Buffer): string | undefined {
+  const name = formatWithoutReader(head.subarray(0, MAGIC_BYTES));
+  return name && `not fully scanned: ${name} compressed content cannot be read (no ${name} reader); only its printable bytes were scanned`;
+}
+
 /** A file read whole, as the engine should see it (src/text: UTF-16 decoded, binary as printable runs). */
 export function wholeFileContent(data: Buffer, overLimit?: number): Exclude<FileContent, { kind: "stream" }> {
   // A copy: the bytes may sit in a buffer the reader reuses for the next file.
   if (formatByMagic(data.subarray(0, MAGIC_BYTES))) return { kind: "archive", data: Buffer.from(data) };
   if (overLimit !== undefined && !startsAsText(data)) return { kind: "not-scanned", reason: overLimitReason(data.length, overLimit) };
-  return { kind: "buffer", data: textForScan(data).data };
+  const partly = withoutReader(data);
+  return { kind: "buffer", data: textForScan(data).data, ...(partly && { partly }) };
 }
 
 async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
@@ -301,5 +321,6 @@ export async function readForScan(entry: { abs: string | Buffer; size: number; o
     stream.destroy();
     return { kind: "not-scanned", reason: overLimitReason(entry.size, entry.overLimit) };
   }
-  return { kind: "stream", chunks: textStream(prepend(head, it)) };
+  const partly = withoutReader(head);
+  return { kind: "stream", chunks: textStream(prepend(head, it)), ...(partly && { partly }) };
 }

@@ -52,7 +52,7 @@ export const gitCommand: Command = {
     const notices: SourceNotice[] = [];
     const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
     const progress = startProgress(values, io, "keyfence git", "commits");
-    if (progress) void countCommits(io.cwd, io.env, revisionArgs({ range: values.range, all: values.all, since: values.since, firstParent: values["first-parent"] })).then((n) => progress.setTotal(n));
+    if (progress) await progress.totalFrom(countCommits(io.cwd, io.env, revisionArgs({ range: values.range, all: values.all, since: values.since, firstParent: values["first-parent"] })));
     const options = {
       ...(progress && { onCommit: (_c: unknown, s: GitScanSummary) => progress.set(s.commits, s.bytes) }),
       cwd: io.cwd,

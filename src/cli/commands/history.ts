@@ -35,7 +35,7 @@ export const historyCommand: Command = {
     const notices: SourceNotice[] = [];
     const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
     const progress = startProgress(values, io, "keyfence history", "commits");
-    if (progress) void countCommits(io.cwd, io.env, revisionArgs({ all: true, since: values.since })).then((n) => progress.setTotal(n));
+    if (progress) await progress.totalFrom(countCommits(io.cwd, io.env, revisionArgs({ all: true, since: values.since })));
     const onCommit = progress ? (_c: unknown, s: GitScanSummary) => progress.set(s.commits, s.bytes) : undefined;
     async function* findings(): AsyncGenerator<Finding> {
       const options = {

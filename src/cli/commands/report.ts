@@ -2,7 +2,12 @@
 // page, for a security lead to hand to an auditor. It runs the history scan itself, or reads the
 // JSON a previous `keyfence history --format json` wrote (--from).
 import { basename, resolve } from "node:path";
-import { buildRotationReport } from "../../report/rotation/model.js";
+import { buildRotationReport, placeKey, type Place, type RotationScope } from "../../report/rotation/model.js";
+import { digestOf, repositoryName, rulesDigest, safeRemote } from "../../report/rotation/scope.js";
+import { runGit } from "../../sources/git/process.js";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { Finding } from "../../types.js";
 import { renderRotationMarkdown } from "../../report/rotation/markdown.js";
 import { renderRotationHtml } from "../../report/rotation/html.js";
 import { loadHistoryJson } from "../../report/rotation/from-json.js";
@@ -52,7 +57,7 @@ summary by severity and by age.
   -o, --output FILE        write the report to FILE (atomically) instead of stdout
       --as-of DATE         measure exposure up to DATE (YYYY-MM-DD, e.g. a quarter end; default: now)
       --since DATE         scan only commits after DATE
-      --repository NAME    name shown in the report (default: the repository folder's name)
+      --repository NAME    name shown in the report (default: the name in the remote's address, else the folder's)
   -c, --config FILE        configuration (rule packs, excludes) for the scan
       --report-info        include public-by-design keys
   -q, --quiet              no summary line on stderr when writing to a file
@@ -69,6 +74,27 @@ function asOfDate(value: string | undefined): Date {
   return new Date(`${value}T23:59:59Z`);
 }
 
+/** The repository facts of the scope block, asked of git; a fact git cannot give is left out, not guessed. */
+async function repositoryFacts(cwd: string, env: NodeJS.ProcessEnv): Promise<Pick<RotationScope, "remote" | "head" | "refs" | "shallow">> {
+  const out = async (args: string[]) => {
+    const r = await runGit(args, { cwd, env, okCodes: [1, 2, 128] });
+    return r.code === 0 ? r.stdout.toString("utf8").trim() : undefined;
+  };
+  const remotes = (await out(["remote"]))?.split("\n").filter(Boolean) ?? [];
+  const name = remotes.includes("origin") ? "origin" : remotes[0];
+  const url = name ? await out(["remote", "get-url", "--", name]) : undefined;
+  const head = await out(["rev-parse", "-q", "--verify", "HEAD^{commit}"]);
+  const refs = (await out(["for-each-ref", "--format=%(refname)"]))?.split("\n").filter(Boolean) ?? [];
+  const shallow = await out(["rev-parse", "--is-shallow-repository"]);
+  const SHOWN = 12;
+  return {
+    ...(url && { remote: safeRemote(url) }),
+    ...(head && { head }),
+    refs: { count: refs.length, names: refs.slice(0, SHOWN) },
+    ...(shallow !== undefined && { shallow: shallow === "true" }),
+  };
+}
+
 export const reportCommand: Command = {
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
@@ -79,24 +105,44 @@ export const reportCommand: Command = {
     const notices: SourceNotice[] = [];
     let findings: HistoryFinding[];
     let repository = values.repository;
+    let scope: RotationScope;
+    const places = new Map<string, Place[]>();
     if (values.from !== undefined) {
       if (values.since !== undefined) throw new KeyfenceError("--since applies to a scan, not to a saved one (--from)", { subject: "--since" });
-      findings = loadHistoryJson(resolve(io.cwd, values.from));
+      const file = resolve(io.cwd, values.from);
+      findings = loadHistoryJson(file);
       repository ??= basename(io.cwd);
+      scope = { source: `saved history file ${values.from} (sha256:${createHash("sha256").update(readFileSync(file)).digest("hex")}); repository facts were not recorded in it`, generatedAt: new Date().toISOString(), toolVersion: TOOL.version };
     } else {
-      const { scanner } = prepareScan({ ...(values.config && { config: values.config }), ...(values["report-info"] && { "report-info": true }) }, io, { useBaseline: false });
+      const { scanner, config } = prepareScan({ ...(values.config && { config: values.config }), ...(values["report-info"] && { "report-info": true }) }, io, { useBaseline: false });
       let root: string | undefined;
       try {
         root = (await openRepo({ cwd: io.cwd, env: io.env })).root;
       } catch (err) {
         throw asUserError(err, io.cwd);
       }
-      repository ??= basename(root ?? io.cwd);
+      const facts = await repositoryFacts(io.cwd, io.env);
+      repository ??= repositoryName(facts.remote, basename(root ?? io.cwd));
+      scope = {
+        ...facts,
+        source: `history scan of every ref${values.since !== undefined ? ` (commits since ${values.since})` : ""}`,
+        generatedAt: new Date().toISOString(),
+        toolVersion: TOOL.version,
+        configDigest: digestOf(config),
+        rules: rulesDigest(scanner.rules),
+      };
       findings = [];
       const summary: GitScanSummary = { commits: 0, files: 0, bytes: 0, binary: 0 };
-      const options = { cwd: io.cwd, env: io.env, now: asOf, ...(values.since !== undefined && { since: values.since }) };
+      const onOccurrence = (f: Finding) => {
+        const key = placeKey(f.ruleId, f.secretDigest);
+        const list = places.get(key) ?? [];
+        // Paths and authors are names from the repository: shown only scrubbed and escaped.
+        list.push(presentableRecord({ ruleId: f.ruleId, path: f.path, line: f.line, ...(f.commit && { commit: f.commit }), ...(f.author && { author: f.author }), ...(f.date && { date: f.date }) }));
+        places.set(key, list);
+      };
+      const options = { cwd: io.cwd, env: io.env, now: asOf, onOccurrence, ...(values.since !== undefined && { since: values.since }) };
       const progress = startProgress(values, io, "keyfence report", "commits");
-      if (progress) void countCommits(io.cwd, io.env, revisionArgs({ all: true, since: values.since })).then((n) => progress.setTotal(n));
+      if (progress) await progress.totalFrom(countCommits(io.cwd, io.env, revisionArgs({ all: true, since: values.since })));
       const onCommit = progress ? { onCommit: (_c: unknown, s: GitScanSummary) => progress.set(s.commits, s.bytes) } : {};
       try {
         for await (const f of scanHistory(scanner, { ...options, ...onCommit }, noticePrinter(io, notices, { all: true }), summary)) findings.push(f);
@@ -105,8 +151,14 @@ export const reportCommand: Command = {
       }
     }
     const limitations = notices.map((n) => `${safeName(n.path)}: ${safeName(n.reason)}`);
-    // Names from history (paths, authors) and from a saved file are shown only scrubbed and escaped.
-    const report = buildRotationReport(findings.map((f) => presentableRecord(f)), { repository: safeName(repository), asOf, limitations });
+    // Names from history (paths, authors, refs, the remote) and from a saved file are shown only scrubbed and escaped.
+    const shownScope: RotationScope = {
+      ...scope,
+      ...(scope.remote !== undefined && { remote: safeName(scope.remote) }),
+      ...(scope.refs && { refs: { count: scope.refs.count, names: scope.refs.names.map((n) => safeName(n)) } }),
+      source: safeName(scope.source),
+    };
+    const report = buildRotationReport(findings.map((f) => presentableRecord(f)), { repository: safeName(repository), asOf, limitations, places, scope: shownScope });
     const rendered = RENDERERS[format](report, TOOL);
     if (values.output) {
       writeFileAtomic(values.output, rendered, io.cwd);

@@ -7,6 +7,7 @@ import type { Command } from "../command.js";
 import { checkPathsExist, fileSource } from "../../sources/files.js";
 import { streamSource } from "../../sources/stdin.js";
 import type { Source, SourceNotice } from "../../sources/source.js";
+import type { Finding } from "../../types.js";
 import type { Name } from "../../names/name-findings.js";
 
 const OPTIONS = {
@@ -21,8 +22,10 @@ const OPTIONS = {
 
 const USAGE = `Usage: keyfence scan [paths…] [options]
 
-Scans files and folders (default: the current folder). Folders are walked with .gitignore honoured;
-symbolic links are never followed; binary files are scanned for their printable runs; archives
+Scans files and folders (default: the current folder). Inside a git work tree, untracked files that
+git ignores (.gitignore, .git/info/exclude) are skipped and counted, and tracked files are always
+scanned; outside one, .gitignore files do not apply (ripgrep's rule). Symbolic links are never
+followed; binary files are scanned for their printable runs; archives
 (zip, jar, war, apk, whl, nupkg, tar, tar.gz, tgz, gz), Jupyter notebooks and container images
 (docker save / OCI tarballs, OCI layout folders) are opened; named pipes, /dev/stdin and <(…) given
 as arguments are read as streams. '-' reads standard input.
@@ -30,7 +33,7 @@ as arguments are read as streams. '-' reads standard input.
 Sources:
       --include GLOB      only scan paths matching GLOB (repeatable)
       --exclude GLOB      skip paths matching GLOB (repeatable)
-      --no-gitignore      also scan files that .gitignore excludes
+      --no-gitignore      also scan untracked files that git ignores
       --max-file-size N   binary files larger than N bytes are not scanned (reported; the scan is
                           incomplete); text files of any size are streamed (suffixes k, m, g; default 50m)
       --stdin-name NAME   path to show for findings read from standard input (default '-')
@@ -75,7 +78,7 @@ export const scanCommand: Command = {
     const prepared = prepareScan(values, io, { discoverBaseline: true });
     const paths = positionals.length ? positionals : ["."];
     const notices: SourceNotice[] = [];
-    const stats = { files: 0, bytes: 0 };
+    const stats: { files: number; bytes: number; ignored?: number } = { files: 0, bytes: 0 };
     // Folders have no cheap total (the walk is the scan): files, bytes and rate, no ETA.
     const progress = startProgress(values, io, "keyfence scan", "files");
     const onNotice = noticePrinter(io, notices);
@@ -95,8 +98,9 @@ export const scanCommand: Command = {
       })();
       sources.push(streamSource(counted, values["stdin-name"] ?? "-"));
     }
-    if (filePaths.length) sources.push(fileSource(filePaths, io.cwd));
-    const findings = prepared.scanner.scan(sources, {
+    const files = filePaths.length ? fileSource(filePaths, io.cwd) : undefined;
+    if (files) sources.push(files);
+    const scanned = prepared.scanner.scan(sources, {
       onNotice,
       onUnit: (u) => {
         if (u.path !== "-") names.push({ kind: paths.includes("-") && u.path === values["stdin-name"] ? "standard input name" : "file name", value: u.path, target: { path: u.path } });
@@ -110,6 +114,11 @@ export const scanCommand: Command = {
       ...(maxFileSize !== undefined && { maxFileSize }),
       ...(jobs !== undefined && { jobs }),
     });
-    return finishScan(prepared, { findings: endingProgress(findings, progress), notices, stats, command: "scan", names }, values, io);
+    async function* findings(): AsyncGenerator<Finding> {
+      yield* scanned;
+      // Once the walk is done: how many untracked paths it skipped because git ignores them.
+      if (files) stats.ignored = files.tally.ignored;
+    }
+    return finishScan(prepared, { findings: endingProgress(findings(), progress), notices, stats, command: "scan", names }, values, io);
   },
 };

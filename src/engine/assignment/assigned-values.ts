@@ -3,7 +3,8 @@
 import type { CompiledRule } from "../compile.js";
 import { decodeUrl } from "../decoders.js";
 import { nameAround, pairsOf, type Pair } from "./pairs.js";
-import { acceptsName, nameWords } from "./rule-names.js";
+import { acceptsName, mentionsName, nameWords, rejectsName } from "./rule-names.js";
+import { NAME_CHAR, isHSpace, isQuote } from "./bytes.js";
 
 export interface AssignedValue {
   rule: CompiledRule;
@@ -44,9 +45,30 @@ export function assignedValues(view: Buffer, hs: number, he: number, rules: read
     const raw = view.subarray(pair.value.start, pair.value.end);
     const bytes = pair.percentEncoded ? (decodeUrl(raw.toString("utf8")) ?? raw) : raw;
     if (NOT_A_SECRET.test(bytes.toString("latin1", 0, 32)) || isTemplated(bytes)) continue;
+    // A value that spells a name the rule looks for (`exports.setApiKey = setApiKey`) is code.
+    const valueWords = bytes.length <= 256 ? nameWords(bytes.toString("latin1")) : [];
     for (const rule of accepting) {
-      if (rule.assignment!.value.test(bytes)) out.push({ rule, pair, bytes });
+      if (rule.assignment!.value.test(bytes) && !mentionsName(rule.assignment!, valueWords)) out.push({ rule, pair, bytes });
     }
   }
   return out;
+}
+
+/**
+ * For a rule with both a regex and an assignment: whether the regex match at `start` of `b` is the
+ * value of a name the rule's assignment rules out (`card_id = 4…`): read back over quotes, spaces
+ * and one separator (`=`, `:`, `=>`) to the name.
+ */
+export function vetoedByName(b: Buffer, start: number, rule: CompiledRule): boolean {
+  let i = start - 1;
+  const stop = Math.max(0, start - 16);
+  while (i >= stop && (isHSpace(b[i]) || isQuote(b[i]))) i--;
+  if (b[i] === 0x3e && b[i - 1] === 0x3d) i--;
+  if (b[i] !== 0x3d && b[i] !== 0x3a) return false;
+  i--;
+  while (i >= stop - 8 && i >= 0 && (isHSpace(b[i]) || isQuote(b[i]))) i--;
+  const end = i + 1;
+  while (i >= 0 && end - i < 128 && NAME_CHAR[b[i]!]) i--;
+  if (end - (i + 1) < 2) return false;
+  return rejectsName(rule.assignment!, nameWords(b.toString("latin1", i + 1, end)));
 }

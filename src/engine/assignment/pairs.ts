@@ -31,7 +31,7 @@ export interface Pair {
   name: Span;
   value: Span;
   syntax: Syntax;
-  /** The value is percent-encoded text: rules see it decoded. */
+  /** The value is (in) percent-encoded text: rules see it decoded, and every rule scans it. */
   percentEncoded: boolean;
 }
 
@@ -66,6 +66,7 @@ export function nameAround(b: Buffer, hs: number, he: number): Name | undefined 
   while (end > start && (b[end - 1] === 0x2e || b[end - 1] === 0x2d)) end--;
   if (end <= start || start > hs || end < he) return undefined;
   end = spacedNameEnd(b, end);
+  if (b[end] === 0x3a) start = spacedNameStart(b, start);
   let outerStart = start - dashes;
   let outerEnd = end;
   let quoted = false;
@@ -95,10 +96,22 @@ function spacedNameEnd(b: Buffer, end: number): number {
   for (let words = 0; words < 3 && b[e] === 0x20 && isWordChar(b[e + 1]); words++) {
     let j = e + 1;
     while (j < b.length && j - end < 48 && isWordChar(b[j])) j++;
-    if (b[j] === 0x3a && b[j + 1] !== 0x3a) return j;
+    // A colon that ends a phrase (`API key: …`), not a URL's (`at https://…`).
+    if (b[j] === 0x3a && (isHSpace(b[j + 1]) || b[j + 1] === LF || b[j + 1] === CR)) return j;
     e = j;
   }
   return end;
+}
+
+/** The same to the left (`# next page token: …` is a page token, not a token). */
+function spacedNameStart(b: Buffer, start: number): number {
+  let s = start;
+  for (let words = 0; words < 3 && b[s - 1] === 0x20 && isWordChar(b[s - 2]); words++) {
+    let j = s - 1;
+    while (j > 0 && s - j < 48 && isWordChar(b[j - 1])) j--;
+    s = j;
+  }
+  return s;
 }
 
 /** `name:` / `key=` / `variable` written just before the name: the name is another entry's name. */
@@ -196,6 +209,13 @@ function typeAnnotationEnd(b: Buffer, p: number): number {
   return v >= b.length || b[v] === LF || b[v] === CR ? -1 : v;
 }
 
+/** `f("NAME", …)`: the quoted name opens a call's arguments (not an item of a list or array). */
+function isFirstArgument(b: Buffer, outerStart: number): boolean {
+  let i = outerStart - 1;
+  while (i >= 0 && outerStart - i < 16 && isHSpace(b[i])) i--;
+  return b[i] === 0x28;
+}
+
 function isNetrcPassword(b: Buffer, name: Name): boolean {
   const n = name.end - name.start;
   return (n === 8 && startsWithLower(b, name.start, "password")) || (n === 6 && startsWithLower(b, name.start, "passwd"));
@@ -210,10 +230,12 @@ function isDockerfileEnv(b: Buffer, name: Name): boolean {
 }
 
 /** The value after the name itself: every form where a separator follows the name. */
-function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; syntax: Syntax } | undefined {
+function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; syntax: Syntax; percent: boolean } | undefined {
   let p = name.outerEnd;
   let closers = 0;
+  let call = false;
   while (closers < 3 && (b[p] === 0x5d || b[p] === 0x29)) {
+    call ||= b[p] === 0x29;
     p++;
     closers++;
   }
@@ -225,7 +247,12 @@ function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; s
   let syntax: Syntax = "assignment";
   let next = -1;
   let need: "any" | "quoted" | "element" = "any";
-  if (c === 0x3a) {
+  if (call && !((c === 0x3f && (c1 === 0x3f || c1 === 0x3a)) || (c === 0x7c && c1 === 0x7c) || c === 0x7b || startsWithLower(b, p, "or"))) {
+    // After a call (`getenv("X")`) only a fallback or a block default gives the name a value:
+    // `f('name') => '…'` and `f('name') = …` are something else.
+    return undefined;
+  } else if (c === 0x3a) {
+    if (c1 === 0x2f && b[p + 2] === 0x2f) return undefined;
     if (c1 === 0x3d) next = p + 2;
     else if (c1 === 0x2d) [next, syntax] = [p + 2, "fallback"];
     else if (c1 !== 0x3a) {
@@ -248,7 +275,7 @@ function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; s
     [next, syntax] = [b[p + 2] === 0x3d ? p + 3 : p + 2, "fallback"];
   } else if (spaced && startsWithLower(b, p, "or") && isHSpace(b[p + 2])) {
     [next, syntax, need] = [p + 2, "fallback", "quoted"];
-  } else if (c === 0x2c && name.quoted && (b[name.outerEnd - 1] === 0x22 || b[name.outerEnd - 1] === 0x27)) {
+  } else if (c === 0x2c && name.quoted && (b[name.outerEnd - 1] === 0x22 || b[name.outerEnd - 1] === 0x27) && isFirstArgument(b, name.outerStart)) {
     [next, syntax, need] = [p + 1, "call", "quoted"];
   } else if (c === 0x28 && !name.quoted && closers === 0 && !spaced) {
     [next, syntax, need] = [p + 1, "call", "quoted"];
@@ -276,7 +303,7 @@ function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; s
   else value = blockScalarAt(b, v, indentOf(b, name.outerStart)) ?? valueAt(b, v, ctx);
   // A setter takes the value alone (`.apiKey("…")`); `secret("a", x, "b")` is some other call.
   if (value && syntax === "call" && b[p] === 0x28 && b[skipHSpace(b, value.end + 1)] !== 0x29) return undefined;
-  return value && { value, syntax };
+  return value && { value, syntax, percent: ctx.percent };
 }
 
 function contextOf(b: Buffer, name: Name): ValueContext {
@@ -304,7 +331,7 @@ export function pairsOf(b: Buffer, name: Name): Pair[] {
   }
   const direct = directValue(b, name, ctx);
   if (!direct) return [];
-  return [{ name: span, value: direct.value, syntax: direct.syntax, percentEncoded: direct.syntax === "query" && hasPercentEscape(b, direct.value) }];
+  return [{ name: span, value: direct.value, syntax: direct.syntax, percentEncoded: direct.syntax === "query" && (ctx.percent || direct.percent || hasPercentEscape(b, direct.value)) }];
 }
 
 function hasPercentEscape(b: Buffer, v: Span): boolean {

@@ -104,6 +104,19 @@ function matchEnd(words: readonly string[], runs: NamePattern): number {
   return -1;
 }
 
+/**
+ * Whether the rule's names match but the rest of the name rules it out (`card_id`, `api_key_id`,
+ * `nextPageToken`): the value is then not this credential, however it was found.
+ */
+export function rejectsName(a: CompiledAssignment, words: readonly string[]): boolean {
+  return words.length > 0 && a.names.some((n) => matchEnd(words, n) >= 0) && !acceptsName(a, words);
+}
+
+/** Whether words (of a value) spell one of the rule's names: `setApiKey = setApiKey` holds no key. */
+export function mentionsName(a: CompiledAssignment, words: readonly string[]): boolean {
+  return a.names.some((n) => matchEnd(words, n) >= 0);
+}
+
 /** Whether a name (its words) is one the rule accepts. */
 export function acceptsName(a: CompiledAssignment, words: readonly string[]): boolean {
   if (words.length === 0) return false;

@@ -103,13 +103,16 @@ export function bareAt(b: Buffer, p: number, ctx: ValueContext): Span | undefine
   return { start: p, end: i };
 }
 
-/** A dotted path of plain identifiers (`this.options.secret`, `config.apiKey`): a reference, not a value. */
+/**
+ * A dotted path of plain identifiers (`this.options.secret`, `config.apiKey`, a type such as
+ * `Resource$Profiles$Credentials`): a reference, not a value.
+ */
 function isCodeReference(b: Buffer, start: number, end: number): boolean {
   let dots = 0;
   let segment = 0;
   for (let i = start; i < end; i++) {
     const c = b[i]!;
-    if (c === 0x2e) {
+    if (c === 0x2e || (c === 0x24 && segment > 0)) {
       if (segment === 0) return false;
       dots++;
       segment = 0;

@@ -1,7 +1,7 @@
 // The rotation report as Markdown: renders on GitHub/GitLab, pastes into a ticket, diffs in review.
 import { complianceTag } from "../../compliance/tags.js";
 import { responseChecklist } from "./checklist.js";
-import { TITLE, commitText, day, foundText, headline, rotateWithin, statusText, windowText } from "./wording.js";
+import { PLACES_SHOWN, TITLE, commitText, day, foundText, headline, morePlaces, placeText, rotateWithin, scopeRows, statusText, windowText } from "./wording.js";
 import type { RotationReport } from "./model.js";
 
 /** Table cells and inline text: no pipe, newline or HTML from a path or author name gets through. */
@@ -20,6 +20,11 @@ export function renderRotationMarkdown(r: RotationReport, tool: { version: strin
   out.push(`# ${TITLE}`, "");
   out.push(`Repository: ${code(r.repository)} · exposure measured to ${day(r.asOf)} (UTC) · keyfence ${tool.version}`, "");
   out.push("Values are redacted; the hash prefix (SHA-256 of the value) identifies a credential across reports without revealing it.", "");
+  if (r.scope) {
+    out.push("| scope | |", "| --- | --- |");
+    for (const [k, v] of scopeRows(r.scope)) out.push(`| ${k} | ${code(v)} |`);
+    out.push("");
+  }
   // An auditor must see that the evidence is partial, in the document itself, not only on a console.
   if (r.limitations.length) out.push("> **Incomplete history.** This report covers only what could be read:", ...r.limitations.map((l) => `> - ${l}`), "");
   out.push("## Summary", "", headline(r), "");
@@ -30,11 +35,11 @@ export function renderRotationMarkdown(r: RotationReport, tool: { version: strin
   out.push("");
   if (r.items.length) {
     out.push("## Credentials", "");
-    out.push("| # | credential | provider | severity | first exposed | commit | author | age | window | status | at HEAD | controls |");
-    out.push("| ---: | --- | --- | --- | --- | --- | --- | ---: | --- | --- | --- | --- |");
+    out.push("| # | credential | file | provider | severity | first exposed | commit | author | age | window | status | at HEAD | controls |");
+    out.push("| ---: | --- | --- | --- | --- | --- | --- | --- | ---: | --- | --- | --- | --- |");
     r.items.forEach((i, n) => {
       out.push(
-        `| ${n + 1} | ${code(i.redacted)} ${md(i.title)} | ${md(i.provider)} | ${i.severity} | ${day(i.date)} | ${code(commitText(i))} | ${md(i.author ?? "—")} | ${i.days} days | ${windowText(i)} | ${statusText(i)} | ${i.presentAtHead ? "yes" : "no"} | ${i.tags.map(md).join(", ")} |`,
+        `| ${n + 1} | ${code(i.redacted)} ${md(i.title)} | ${code(`${i.path}:${i.line}`)}${morePlaces(i) ? ` (${md(morePlaces(i))})` : ""} | ${md(i.provider)} | ${i.severity} | ${day(i.date)} | ${code(commitText(i))} | ${md(i.author ?? "—")} | ${i.days} days | ${windowText(i)} | ${statusText(i)} | ${i.presentAtHead ? "yes" : "no"} | ${i.tags.map(md).join(", ")} |`,
       );
     });
     out.push("", "## Response checklist per credential", "");
@@ -42,7 +47,12 @@ export function renderRotationMarkdown(r: RotationReport, tool: { version: strin
     r.items.forEach((i, n) => {
       out.push(`### ${n + 1}. ${md(i.title)}: ${code(i.redacted)} (${i.severity}, ${statusText(i)})`, "");
       out.push(`- Found: ${md(foundText(i))}.`);
-      out.push(`- Rule ${code(i.ruleId)}; value hash ${code(i.hashPrefix)}…`);
+      out.push(`- Rule${i.ruleIds.length > 1 ? "s" : ""} ${i.ruleIds.map(code).join(", ")}; value hash ${code(i.hashPrefix)}…`);
+      if (i.places.length > 1) {
+        out.push(`- Added in ${i.places.length} places (oldest first):`);
+        for (const p of i.places.slice(0, PLACES_SHOWN)) out.push(`  - ${md(placeText(p, i))}`);
+        if (i.places.length > PLACES_SHOWN) out.push(`  - … and ${i.places.length - PLACES_SHOWN} more`);
+      }
       if (i.revokeUrl) out.push(`- Revoke/rotate page: <${i.revokeUrl}>`);
       out.push("");
       for (const s of responseChecklist(i)) out.push(`- [ ] **${s.step}**: ${md(s.detail)}`);

@@ -30,3 +30,19 @@ export function formatByMagic(head: Uint8Array): ArchiveFormat | undefined {
 export function archiveFormat(path: string, head?: Uint8Array): ArchiveFormat | undefined {
   return (head && formatByMagic(head)) ?? formatByName(path);
 }
+
+/** Compressed formats keyfence has no reader for, by magic bytes: scanned for printable runs, but said. */
+const UNREAD: [string, number[]][] = [
+  ["7z", [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]],
+  ["rar", [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07]],
+  ["xz", [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+  ["zstd", [0x28, 0xb5, 0x2f, 0xfd]],
+  ["lz4", [0x04, 0x22, 0x4d, 0x18]],
+  ["bzip2", [0x42, 0x5a, 0x68]],
+];
+
+/** The name of a compressed format without a reader that `head` starts, if any. */
+export function formatWithoutReader(head: Uint8Array): string | undefined {
+  for (const [name, magic] of UNREAD) if (head.length >= magic.length && magic.every((b, i) => head[i] === b)) return name === "bzip2" && !(head[3]! >= 0x31 && head[3]! <= 0x39) ? undefined : name;
+  return undefined;
+}

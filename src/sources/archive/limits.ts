@@ -30,7 +30,11 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
 export class ArchiveBudget {
   entries = 0;
   bytes = 0;
-  constructor(readonly limits: ArchiveLimits) {}
+  /** `includes`: the run's globs, for entries that must be known to be scanned before they are yielded (streams). */
+  constructor(
+    readonly limits: ArchiveLimits,
+    readonly includes: (path: string) => boolean = () => true,
+  ) {}
 }
 
 /** A limit that stopped reading: the message is the notice's reason. */

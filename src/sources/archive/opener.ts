@@ -19,7 +19,7 @@ export function createArchiveOpener(limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMI
       const format = archiveFormat(unit.target.path, head(unit))!;
       const input: ArchiveInput = unit.content;
       // An entry held in memory is held to the scan's size limit as well (the scope's).
-      const budget = new ArchiveBudget({ ...limits, maxEntryBytes: Math.min(limits.maxEntryBytes, scope.maxSize) });
+      const budget = new ArchiveBudget({ ...limits, maxEntryBytes: Math.min(limits.maxEntryBytes, scope.maxSize) }, scope.includes);
       return archiveItems(unit.target, format, input, Math.max(depth, 1), budget);
     },
   };

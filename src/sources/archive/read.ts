@@ -103,7 +103,14 @@ function innerTarget(outer: UnitTarget, name: string, layer?: string): UnitTarge
  * reads it ends the stream early, and the reason is a notice after it.
  */
 async function* streamedEntry(target: UnitTarget, chunks: AsyncIterable<Buffer>, budget: ArchiveBudget): AsyncGenerator<SourceItem> {
+  if (!budget.includes(target.path)) {
+    // The scope would drop it unread, and the archive could not go on until it was read.
+    for await (const _ of chunks);
+    return;
+  }
   let stopped: string | undefined;
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
   const limited = (async function* () {
     try {
       for await (const c of chunks) {
@@ -113,11 +120,15 @@ async function* streamedEntry(target: UnitTarget, chunks: AsyncIterable<Buffer>,
       }
     } catch (err) {
       stopped = err instanceof ArchiveLimitError ? err.message : `not fully scanned: damaged or truncated entry (${(err as Error).message.split("\n")[0]!.slice(0, 120)})`;
+    } finally {
+      release();
     }
   })();
   yield { target, content: { kind: "stream", chunks: limited } };
-  // The scanner has read the stream when it asks for the next item; whatever it left is drained.
-  for await (const _ of limited);
+  // The next entry can only be read once the scanner is done with this one (it may ask for the next
+  // item before that): wait for it to read the stream to its end or to stop, then drain what is left.
+  await released;
+  for await (const _ of chunks);
   if (stopped) yield incomplete(target.path, stopped);
 }
 
@@ -164,7 +175,15 @@ async function* zipItems(outer: UnitTarget, input: ArchiveInput, depth: number, 
       }
       continue;
     }
-    const data = await collect(await e.open(), maxEntryBytes);
+    let stream: AsyncIterable<Buffer>;
+    try {
+      stream = await e.open();
+    } catch (err) {
+      // An entry this reader cannot inflate (a compression method yauzl lacks): said, and the rest go on.
+      yield incomplete(target.path, `not scanned: ${(err as Error).message.split("\n")[0]!.slice(0, 120)}`);
+      continue;
+    }
+    const data = await collect(stream, maxEntryBytes);
     budget.bytes += data.length;
     yield* entryItems(target, data, depth, budget);
   }

@@ -39,7 +39,7 @@ export const imageBlobOpener: UnitOpener = {
       const layer = layerDigest(unit.target.path);
       if (format && format !== "zip") {
         const target = { ...unit.target, ...(layer && { layer }) };
-        yield* archiveItems(target, format, data ? { kind: "bytes", data } : c, Math.max(depth, 1), new ArchiveBudget({ ...DEFAULT_ARCHIVE_LIMITS, maxEntryBytes: Math.min(DEFAULT_ARCHIVE_LIMITS.maxEntryBytes, scope.maxSize) }));
+        yield* archiveItems(target, format, data ? { kind: "bytes", data } : c, Math.max(depth, 1), new ArchiveBudget({ ...DEFAULT_ARCHIVE_LIMITS, maxEntryBytes: Math.min(DEFAULT_ARCHIVE_LIMITS.maxEntryBytes, scope.maxSize) }, scope.includes));
         return;
       }
       const config = data && imageConfigText(data);
