@@ -13,9 +13,9 @@
 // fix instead of reporting every accepted finding as new.
 import { randomBytes } from "node:crypto";
 import { spawnSync } from "node:child_process";
-import { constants, existsSync, mkdirSync, openSync, closeSync, writeSync } from "node:fs";
+import { constants, existsSync, mkdirSync, openSync, closeSync, readFileSync, statSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
-import { isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { KeyfenceError } from "../errors.js";
 import { readRegularFile } from "../io/regular-file.js";
 import { keyId } from "./fingerprint.js";
@@ -45,9 +45,36 @@ export function parseKey(text: string, where: string): Buffer {
   throw new KeyfenceError("a fingerprint key is 64 hex characters (32 bytes; 'keyfence key init' makes one)", { subject: where });
 }
 
-/** The repository's git folder shared by all its work trees, or undefined outside a repository. */
-export function gitCommonDir(cwd: string): string | undefined {
-  const r = spawnSync("git", ["rev-parse", "--git-common-dir"], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+/**
+ * The repository's git folder shared by all its work trees, or undefined outside a repository. The
+ * usual layouts (a `.git` folder, a `.git` file pointing at a work tree's git folder with its
+ * `commondir`) are read directly — a pre-commit run pays for no extra git process; anything else
+ * (GIT_DIR, bare repositories) asks git.
+ */
+export function gitCommonDir(cwd: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (!env.GIT_DIR && !env.GIT_COMMON_DIR) {
+    for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+      const dotGit = join(dir, ".git");
+      let stats;
+      try {
+        stats = statSync(dotGit);
+      } catch {
+        if (dirname(dir) === dir) break;
+        continue;
+      }
+      let gitDir = dotGit;
+      if (stats.isFile()) {
+        const m = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, "utf8"));
+        if (!m) break;
+        gitDir = resolve(dir, m[1]!);
+      }
+      const common = join(gitDir, "commondir");
+      if (existsSync(common)) return resolve(gitDir, readFileSync(common, "utf8").trim());
+      if (existsSync(join(gitDir, "HEAD"))) return gitDir;
+      break;
+    }
+  }
+  const r = spawnSync("git", ["rev-parse", "--git-common-dir"], { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
   if (r.status !== 0) return undefined;
   const dir = r.stdout.trim();
   return isAbsolute(dir) ? dir : resolve(cwd, dir);
@@ -106,7 +133,7 @@ export function resolveFingerprintKey(cwd: string, env: NodeJS.ProcessEnv, optio
     return { key, id: keyId(key), source: "environment" };
   }
   const create = options.create ?? true;
-  const gitDir = gitCommonDir(cwd);
+  const gitDir = gitCommonDir(cwd, env);
   const user = userKeyFile(env);
   const found = gitDir ? keyFrom(keyFileIn(gitDir), "repository", create) : user ? keyFrom(user, "user", create) : undefined;
   if (found) return found;
