@@ -1,7 +1,7 @@
 // createScanner: the public entry point that wires rules → engine → policy over any source, through
 // the one orchestrator (src/orchestrator/). It holds no global state: two scanners with different
 // rules can run side by side.
-import { randomBytes } from "node:crypto";
+import { runKey } from "./finding/run-key.js";
 import { Engine } from "./engine/engine.js";
 import { compileRule } from "./engine/compile.js";
 import { loadBuiltinRules, loadRulePacks } from "./rules/load.js";
@@ -85,7 +85,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const stopwords = (config.allowlist?.stopwords ?? []).map((s) => s.toLowerCase());
   // Pool workers build their engines from the same rules and options (they must be structured-cloneable).
   // One fingerprint key for the scanner and its workers; a random one when the caller has none.
-  const fingerprintKey = options.fingerprintKey ?? randomBytes(32);
+  const fingerprintKey = options.fingerprintKey ?? runKey();
   const session = { stopwords, timeLimitMs: (config.fileTimeoutSeconds ?? DEFAULT_FILE_TIMEOUT_SECONDS) * 1000, fingerprintKey };
   const engine = new Engine(rules, session);
   const policy = createPolicy(config, { failOn: options.failOn });

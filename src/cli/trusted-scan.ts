@@ -4,6 +4,7 @@
 // KEYFENCE_APPROVE_CONFIG_CHANGE, which the Action's `approve-config-change` input sets; see the
 // README's "Trusted configuration in CI"). Once approved, the change's own settings apply and the
 // weakenings are still listed, as approved, with the reason.
+import { spawnFailure } from "../sources/git/process.js";
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { KeyfenceError } from "../errors.js";
@@ -47,35 +48,37 @@ export interface TrustedScan extends PreparedScan {
   exemptions: Exemption[];
 }
 
-function git(cwd: string, args: string[]): string | undefined {
-  const r = spawnSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+function git(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const r = spawnSync("git", args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  // A git that cannot start is not a missing commit: say which it is (fail closed either way).
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") throw spawnFailure(cwd);
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
-function commitOf(cwd: string, rev: string): string {
-  const sha = git(cwd, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`]);
+function commitOf(cwd: string, rev: string, env?: NodeJS.ProcessEnv): string {
+  const sha = git(cwd, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], env);
   if (!sha) throw new KeyfenceError(`"${rev}" is not a commit in this repository`, { subject: "--range" });
   return sha;
 }
 
 /** Base and head commits of a range in the forms ci and git --range use: A..B, A...B, C^!, B. */
-export function rangeEnds(cwd: string, range: string): { base?: string; head: string } {
+export function rangeEnds(cwd: string, range: string, env?: NodeJS.ProcessEnv): { base?: string; head: string } {
   const single = /^(.+)\^!$/.exec(range);
   if (single) {
-    const head = commitOf(cwd, single[1]!);
-    const parent = git(cwd, ["rev-parse", "--verify", "--quiet", `${head}^1`]);
+    const head = commitOf(cwd, single[1]!, env);
+    const parent = git(cwd, ["rev-parse", "--verify", "--quiet", `${head}^1`], env);
     return { ...(parent && { base: parent }), head };
   }
   const three = /^(.*?)\.\.\.(.*)$/.exec(range);
   if (three) {
-    const a = commitOf(cwd, three[1] || "HEAD");
-    const b = commitOf(cwd, three[2] || "HEAD");
-    const mb = git(cwd, ["merge-base", a, b]);
+    const a = commitOf(cwd, three[1] || "HEAD", env);
+    const b = commitOf(cwd, three[2] || "HEAD", env);
+    const mb = git(cwd, ["merge-base", a, b], env);
     return { ...(mb && { base: mb }), head: b };
   }
   const two = /^(.*?)\.\.(.*)$/.exec(range);
-  if (two) return { base: commitOf(cwd, two[1] || "HEAD"), head: commitOf(cwd, two[2] || "HEAD") };
-  return { head: commitOf(cwd, range) };
+  if (two) return { base: commitOf(cwd, two[1] || "HEAD", env), head: commitOf(cwd, two[2] || "HEAD", env) };
+  return { head: commitOf(cwd, range, env) };
 }
 
 function approvalReason(flags: TrustFlags, env: NodeJS.ProcessEnv): string | undefined {
@@ -126,9 +129,9 @@ export function prepareTrustedScan(flags: TrustFlags, io: CliIO, range: string):
     throw new KeyfenceError(`unknown severity "${failOnFlag}" (use critical, high, medium, low, info or never)`, { subject: "--fail-on" });
   }
   const approved = approvalReason(flags, io.env);
-  const root = git(io.cwd, ["rev-parse", "--show-toplevel"]);
+  const root = git(io.cwd, ["rev-parse", "--show-toplevel"], io.env);
   if (!root) throw new KeyfenceError("not a git repository (use 'keyfence scan' for plain folders)", { file: io.cwd });
-  const { base, head } = rangeEnds(io.cwd, range);
+  const { base, head } = rangeEnds(io.cwd, range, io.env);
   const req = { root, cwd: resolve(io.cwd), ...(flags.config !== undefined && { config: flags.config }), ...(flags.baseline !== undefined && { baseline: flags.baseline }), ...(flags["no-baseline"] && { noBaseline: true }) };
   const trusted: GateSettings = base ? settingsAt(commitFiles(root, base, [head]), req) : DEFAULT_SETTINGS;
   const proposed = settingsAt(commitFiles(root, head, base ? [base] : []), req);

@@ -1,5 +1,5 @@
 // The engine's face: whole buffers and byte streams in, findings out. It knows nothing of files or git.
-import { randomBytes } from "node:crypto";
+import { runKey } from "../finding/run-key.js";
 import { compileRuleSet, type RuleSet } from "./compile.js";
 import { ScanSession, type SessionOptions } from "./session.js";
 import type { Finding, Rule, ScanTarget } from "../types.js";
@@ -11,8 +11,8 @@ export class Engine {
 
   constructor(rules: readonly Rule[] | RuleSet, options: SessionOptions = {}) {
     this.ruleSet = Array.isArray(rules) ? compileRuleSet(rules) : (rules as RuleSet);
-    // Without a key, digests are keyed with one drawn for this engine: comparable within it, never outside.
-    this.options = options.fingerprintKey ? options : { ...options, fingerprintKey: randomBytes(32) };
+    // Without a key, digests are keyed with the run's key: comparable within the run, never outside it.
+    this.options = options.fingerprintKey ? options : { ...options, fingerprintKey: runKey() };
   }
 
   /** Every finding in `data`, in offset order. */

@@ -74,7 +74,7 @@ export function startGit(args: readonly string[], options: GitCallOptions): GitP
  * spawn says ENOENT both when git is missing and when the working folder is: tell them apart, so a
  * mistyped `cwd` is not reported as a missing git.
  */
-function spawnFailure(cwd: string): KeyfenceError {
+export function spawnFailure(cwd: string): KeyfenceError {
   let isFolder: boolean | undefined;
   try {
     isFolder = statSync(cwd).isDirectory();
