@@ -15,8 +15,16 @@ const hasScript = spawnSync("script", ["--version"], { encoding: "utf8" }).statu
 /** An environment without any CI marker (the suite itself may run in CI). */
 function localEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(CI|GITHUB_|GITLAB_|TF_BUILD|BITBUCKET_|JENKINS_URL|CIRCLE)/.test(k)) env[k] = v;
+  const marker = /^(CI|GITHUB_|GITLAB_|TF_BUILD|BITBUCKET_|JENKINS_URL|CIRCLE)/;
+  for (const [k, v] of Object.entries(process.env)) if (!marker.test(k)) env[k] = v;
   return { ...env, NO_COLOR: "1", TERM: "xterm", ...extra };
+}
+
+/** A test repository's environment (which copies the suite's, CI markers included) without CI markers. */
+function repoEnv(repo: { env: NodeJS.ProcessEnv }): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...localEnv(), ...repo.env, TERM: "xterm" };
+  for (const k of Object.keys(env)) if (/^(CI|GITHUB_|GITLAB_|TF_BUILD|BITBUCKET_|JENKINS_URL|CIRCLE)/.test(k)) delete env[k];
+  return env;
 }
 
 /** Runs keyfence with stderr (and stdout) on a pseudo-terminal, as a user's shell would. */
@@ -65,11 +73,11 @@ describe.skipIf(!hasScript)("on a pseudo-terminal", () => {
   it("git --all and history count commits against their total", () => {
     const repo = TempRepo.init();
     for (let i = 0; i < 4; i++) repo.commitFile(`c${i}.txt`, `commit ${i}\n`);
-    const git = onTerminal(["git", "--all"], repo.dir, { ...localEnv(), ...repo.env, TERM: "xterm" });
+    const git = onTerminal(["git", "--all"], repo.dir, repoEnv(repo));
     expect(git).toMatch(/keyfence git: \d\/4 commits \(\d+%\)/);
-    const history = onTerminal(["history"], repo.dir, { ...localEnv(), ...repo.env, TERM: "xterm" });
+    const history = onTerminal(["history"], repo.dir, repoEnv(repo));
     expect(history).toMatch(/keyfence history: \d\/4 commits/);
-    const report = onTerminal(["report", "--output", "r.md"], repo.dir, { ...localEnv(), ...repo.env, TERM: "xterm" });
+    const report = onTerminal(["report", "--output", "r.md"], repo.dir, repoEnv(repo));
     expect(report).toMatch(/keyfence report: \d\/4 commits/);
   });
 });
