@@ -13,17 +13,18 @@ const CLEAR = "\r\x1b[K";
 const hasScript = spawnSync("script", ["--version"], { encoding: "utf8" }).status === 0;
 
 /** An environment without any CI marker (the suite itself may run in CI). */
+const CI_MARKER = /^(CI|GITHUB_|GITLAB_|TF_BUILD|BITBUCKET_|JENKINS_URL|CIRCLE)/;
+
 function localEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  const marker = /^(CI|GITHUB_|GITLAB_|TF_BUILD|BITBUCKET_|JENKINS_URL|CIRCLE)/;
-  for (const [k, v] of Object.entries(process.env)) if (!marker.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!CI_MARKER.test(k)) env[k] = v;
   return { ...env, NO_COLOR: "1", TERM: "xterm", ...extra };
 }
 
 /** A test repository's environment (which copies the suite's, CI markers included) without CI markers. */
 function repoEnv(repo: { env: NodeJS.ProcessEnv }): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...localEnv(), ...repo.env, TERM: "xterm" };
-  for (const k of Object.keys(env)) if (/^(CI|GITHUB_|GITLAB_|TF_BUILD|BITBUCKET_|JENKINS_URL|CIRCLE)/.test(k)) delete env[k];
+  for (const k of Object.keys(env)) if (CI_MARKER.test(k)) delete env[k];
   return env;
 }
 

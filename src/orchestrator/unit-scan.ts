@@ -9,7 +9,7 @@ import { ScanTimeout } from "../engine/session.js";
 import { overLimitReason, readForScan, wholeFileContent, WHOLE_READ_LIMIT, type FileContent } from "../sources/files.js";
 import type { ScanUnit } from "../sources/source.js";
 import { startsAsText, textStream, SNIFF_BYTES } from "../text/index.js";
-import { formatByMagic, formatWithoutReader, MAGIC_BYTES } from "../sources/archive/format.js";
+import { formatByMagic, formatWithoutReader, MAGIC_BYTES, readMagicHead } from "../sources/archive/format.js";
 import { scanArchiveUnit, sizeScope } from "./opened-units.js";
 import { DEFAULT_MAX_FILE_SIZE } from "./scope.js";
 import type { Finding, ScanTarget } from "../types.js";
@@ -161,19 +161,9 @@ async function* detectedStream(engine: Engine, target: ScanTarget, chunks: Async
 /** A file that its first bytes show to be an archive: opened here, its entries scanned here. */
 async function* openedFile(engine: Engine, target: ScanTarget, file: FileRef, data?: Buffer): AsyncGenerator<FileScanEvent> {
   const content: ScanUnit["content"] = data ? { kind: "bytes", data } : { kind: "file", abs: file.abs, size: file.size };
-  const format = data ? formatByMagic(data.subarray(0, MAGIC_BYTES)) : formatByMagic(readHead(file.abs));
+  const format = data ? formatByMagic(data.subarray(0, MAGIC_BYTES)) : formatByMagic(readMagicHead(file.abs));
   const scope = sizeScope(file.overLimit ?? DEFAULT_MAX_FILE_SIZE);
   if (format) yield* scanArchiveUnit(engine, { target: { ...target }, content }, format, scope);
-}
-
-function readHead(abs: string | Buffer): Buffer {
-  const head = Buffer.alloc(MAGIC_BYTES);
-  const fd = openSync(abs, "r");
-  try {
-    return head.subarray(0, readSync(fd, head, 0, MAGIC_BYTES, 0));
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** One unit's events: an array when its bytes were at hand whole (most units), a stream otherwise. */

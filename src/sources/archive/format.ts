@@ -1,6 +1,7 @@
 // Which archive format a unit is, from its name or its first bytes (a renamed archive, an OCI blob
 // without an extension): zip (and everything built on it: jar, war, apk, whl, nupkg, Office files),
 // tar, and gzip (tgz and tar.gz are gzip holding a tar; the reader looks inside).
+import { closeSync, openSync, readSync } from "node:fs";
 
 export type ArchiveFormat = "zip" | "tar" | "gzip";
 
@@ -18,6 +19,17 @@ export function formatByName(path: string): ArchiveFormat | undefined {
 
 /** How many first bytes formatByMagic needs to see (the tar magic sits at offset 257). */
 export const MAGIC_BYTES = 512;
+
+/** The first MAGIC_BYTES of a file on disk (fewer when it is shorter): what formatByMagic reads. */
+export function readMagicHead(abs: string | Buffer): Buffer {
+  const head = Buffer.alloc(MAGIC_BYTES);
+  const fd = openSync(abs, "r");
+  try {
+    return head.subarray(0, readSync(fd, head, 0, MAGIC_BYTES, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** The format the first bytes say, if any. */
 export function formatByMagic(head: Uint8Array): ArchiveFormat | undefined {

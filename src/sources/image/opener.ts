@@ -4,23 +4,13 @@
 // config (its Env and build history scanned as lines, see config.ts); any other blob (a manifest)
 // is scanned as it is. Inside an image tarball, layers are opened by the archive reader itself;
 // this opener then sees only the config blobs.
-import { closeSync, createReadStream, openSync, readFileSync, readSync } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
 import type { ScanUnit, Scope, SourceItem, UnitOpener } from "../source.js";
 import { ArchiveBudget, DEFAULT_ARCHIVE_LIMITS } from "../archive/limits.js";
-import { formatByMagic, MAGIC_BYTES } from "../archive/format.js";
+import { formatByMagic, MAGIC_BYTES, readMagicHead } from "../archive/format.js";
 import { archiveItems } from "../archive/read.js";
 import { imageConfigText } from "./config.js";
 import { layerDigest, mayBeImageConfig } from "./layout.js";
-
-function readHead(abs: string | Buffer): Buffer {
-  const head = Buffer.alloc(MAGIC_BYTES);
-  const fd = openSync(abs, "r");
-  try {
-    return head.subarray(0, readSync(fd, head, 0, MAGIC_BYTES, 0));
-  } finally {
-    closeSync(fd);
-  }
-}
 
 export const imageBlobOpener: UnitOpener = {
   name: "image",
@@ -35,7 +25,7 @@ export const imageBlobOpener: UnitOpener = {
     if (c.kind === "file") {
       const small = c.size <= scope.maxSize;
       const data = small ? readFileSync(c.abs) : undefined;
-      const format = formatByMagic(data?.subarray(0, MAGIC_BYTES) ?? readHead(c.abs));
+      const format = formatByMagic(data?.subarray(0, MAGIC_BYTES) ?? readMagicHead(c.abs));
       const layer = layerDigest(unit.target.path);
       if (format && format !== "zip") {
         const target = { ...unit.target, ...(layer && { layer }) };
