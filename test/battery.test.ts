@@ -38,7 +38,8 @@ describe("battery: names neither leak nor forge a line", () => {
         // The token stands as a word (a token run into more letters is another string, and not one).
         const name = `${before} ${token}.${after}.txt`.replace(/\//g, "_");
         const dir = tempDir("kf-battery-");
-        const args = viaStdin ? ["scan", "-", "--stdin-name", name] : ["scan", "."];
+        // `=` form: a name may start with '-', which a separate argument would make an option.
+        const args = viaStdin ? ["scan", "-", `--stdin-name=${name}`] : ["scan", "."];
         if (!viaStdin) {
           mkdirSync(join(dir, "d"), { recursive: true });
           writeFileSync(join(dir, "d", name), "nothing to see\n");

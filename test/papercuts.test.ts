@@ -98,6 +98,13 @@ describe("command line", () => {
     expect(keyfence(["scan", "--zzzzzz"]).stderr).not.toContain("did you mean");
   });
 
+  it("a value starting with '-' says how to pass it", () => {
+    const r = keyfence(["scan", "-", "--stdin-name", "-odd.env"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("write --stdin-name=VALUE");
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
   it("an unknown command suggests the nearest command", () => {
     const r = keyfence(["scna"]);
     expect(r.code).toBe(2);

@@ -25,7 +25,13 @@ export function parse<T extends OptionSpec>(command: string, args: string[], opt
   } catch (err) {
     const msg = (err instanceof Error ? err.message : String(err)).split("\n")[0]!.replace(/\. To specify a positional.*$/, "");
     const unknown = (err as NodeJS.ErrnoException).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /'(--[^'=]+)/.exec(msg)?.[1] : undefined;
-    const hint = unknown ? didYouMean(unknown, Object.keys(options).map((name) => `--${name}`)) : "";
+    // Node explains an ambiguous value on later lines we drop; keep its one useful instruction.
+    const ambiguous = /^Option '(--[^']+)' argument is ambiguous/.exec(msg)?.[1];
+    const hint = unknown
+      ? didYouMean(unknown, Object.keys(options).map((name) => `--${name}`))
+      : ambiguous
+        ? ` For a value starting with '-', write ${ambiguous}=VALUE.`
+        : "";
     throw new KeyfenceError(`${msg}${hint} (see 'keyfence ${command} --help')`, { subject: `keyfence ${command}` });
   }
   if ((parsed.values as { help?: boolean }).help) throw new HelpRequested();
