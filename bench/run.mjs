@@ -103,7 +103,7 @@ function keyfenceSummary(args, cwd) {
 
 function rgPatternsFile(name, configFile) {
   const rules = JSON.parse(
-    execFileSync(process.execPath, ["--input-type=module", "-e", `import { rulesForConfig, loadConfigFile } from ${JSON.stringify(join(ROOT, "dist", "index.js"))}; const c = process.argv[1] ? loadConfigFile(process.argv[1]).config : {}; console.log(JSON.stringify(rulesForConfig(c).map((r) => ({ id: r.id, regex: r.regex, keywords: r.keywords, keywordsCaseInsensitive: r.keywordsCaseInsensitive }))));`, configFile ?? ""], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }),
+    execFileSync(process.execPath, ["--input-type=module", "-e", `import { rulesForConfig, loadConfigFile } from ${JSON.stringify(join(ROOT, "dist", "index.js"))}; const c = process.argv[1] ? loadConfigFile(process.argv[1]).config : {}; console.log(JSON.stringify(rulesForConfig(c).map((r) => ({ id: r.id, regex: r.regex, assignment: r.assignment, keywords: r.keywords, keywordsCaseInsensitive: r.keywordsCaseInsensitive }))));`, configFile ?? ""], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }),
   );
   const { patterns, skipped } = ripgrepPatterns(rules);
   const file = join(work, `${name}.rg-patterns`);

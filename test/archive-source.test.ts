@@ -81,6 +81,29 @@ describe("archive formats", () => {
     expect((JSON.parse(staged.stdout) as Out).findings.map((f) => f.path)).toEqual(["release.zip!app.env"]);
   });
 
+  it("history and ranges read a changed archive whole, not the fragments a diff shows of it", () => {
+    const repo = TempRepo.init();
+    // Deflate output holds newlines, so a diff of two versions shows pieces of binary "lines".
+    const filler = Array.from({ length: 4000 }, (_, i) => `line ${i} ${(i * 7919) % 10007}`).join("\n");
+    repo.write("dist/app.js.gz", gz(`${filler}\n`));
+    repo.write("dist/bundle.zip", zipOf({ "a.txt": filler }));
+    repo.write("nb.ipynb", JSON.stringify({ cells: [{ cell_type: "code", source: ["x = 1\n"] }] }));
+    repo.git("add", "-A");
+    repo.commit("first versions");
+    repo.write("dist/app.js.gz", gz(`${filler}\n${key("hist-gz")}`));
+    repo.write("dist/bundle.zip", zipOf({ "a.txt": filler, "b.env": key("hist-zip") }));
+    repo.write("nb.ipynb", JSON.stringify({ cells: [{ cell_type: "code", source: ["x = 1\n"] }, { cell_type: "code", source: [key("hist-nb")] }] }));
+    repo.git("add", "-A");
+    repo.commit("second versions");
+    for (const args of [["history"], ["git", "--all"], ["git", "--range", "HEAD~1..HEAD"]]) {
+      const r = keyfence([...args, "--format", "json"], { cwd: repo.dir, env: repo.env });
+      const out = JSON.parse(r.stdout) as Out;
+      expect(out.notices.filter((n) => n.incomplete), args.join(" ")).toEqual([]);
+      expect(out.findings.map((f) => f.path).sort(), args.join(" ")).toEqual(["dist/app.js.gz!app.js", "dist/bundle.zip!b.env", "nb.ipynb#cell-2"]);
+      expect(r.code, r.stderr).toBe(1);
+    }
+  });
+
   it("the same findings on one thread and on two (the pool opens archives in workers)", async () => {
     const files: Record<string, string | Buffer> = {};
     for (let i = 0; i < 300; i++) files[`pkg${i % 7}/f${i}.txt`] = "nothing\n";

@@ -13,6 +13,20 @@ export function toRipgrep(regex) {
   return regex.replace(/\(\?P?<[A-Za-z_][A-Za-z0-9_]*>/g, "(?:");
 }
 
+/**
+ * A rule written as an assignment (`names` + `value`, no regex; src/engine/assignment) as the regex a
+ * peer would write for it: a name in any identifier spelling, an assignment operator, an optionally
+ * quoted value. keyfence parses these instead of matching a regex; the pattern gives ripgrep
+ * comparable work.
+ */
+export function assignmentToRipgrep({ names, value }) {
+  const word = (w) => (w === "*" ? "[A-Za-z0-9_.-]*" : w.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&"));
+  const name = names.map((n) => n.split(" ").map(word).join("[_.\\- ]?")).join("|");
+  return `(?i:[A-Za-z0-9_.-]*(?:${name})[A-Za-z0-9_.-]*)["']?\\s*(?::=|=>|[:=])\\s*["'\`]?(?:${toRipgrep(value)})`;
+}
+
+const patternOf = (rule) => (rule.regex ? toRipgrep(rule.regex) : assignmentToRipgrep(rule.assignment));
+
 function rgError(rg, pattern) {
   const r = spawnSync(rg, ["--no-config", "-e", pattern, "--", "/dev/null"], { encoding: "utf8" });
   if (r.status === 2) return (r.stderr.trim().split("\n").pop() ?? "rejected").replace(/^error: /, "");
@@ -21,7 +35,7 @@ function rgError(rg, pattern) {
 
 /** `{ patterns, skipped }` for `rules`; each pattern is checked once by the ripgrep binary `rg`. */
 export function ripgrepPatterns(rules, rg = "rg") {
-  const all = rules.map((r) => ({ id: r.id, pattern: toRipgrep(r.regex) }));
+  const all = rules.map((r) => ({ id: r.id, pattern: patternOf(r) }));
   // One check for the lot; pattern by pattern only when something is rejected.
   const together = spawnSync(rg, ["--no-config", ...all.flatMap((p) => ["-e", p.pattern]), "--", "/dev/null"], { encoding: "utf8" });
   if (together.status !== 2) return { patterns: all.map((p) => p.pattern), skipped: [] };

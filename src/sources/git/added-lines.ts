@@ -89,7 +89,7 @@ export class AddedLineUnits implements PatchEvents {
     this.stats.bytes += text.length;
     const c = this.commitInfo;
     this.ready.push({
-      target: { path: file.path, ...(c && { commit: c.commit, author: c.author, date: c.date }) },
+      target: { path: file.path, ...(file.blob !== undefined && { blob: file.blob }), ...(c && { commit: c.commit, author: c.author, date: c.date }) },
       content: { kind: "bytes", data: text },
       lines: this.map,
     });

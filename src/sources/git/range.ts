@@ -8,7 +8,9 @@
 // merged branch's content to the merge (the view of a branch that only receives merges).
 import { KeyfenceError } from "../../errors.js";
 import type { Scope, ScanUnit, Source, SourceItem } from "../source.js";
+import { openerFor } from "../openers.js";
 import { AddedLineUnits, type AddedLineStats } from "./added-lines.js";
+import { CatFile } from "./cat-file.js";
 import { LineSplitter } from "./line-splitter.js";
 import { LOG_FORMAT, PatchParser, type CommitInfo } from "./patch-parser.js";
 import { startGit, GitFailure } from "./process.js";
@@ -62,6 +64,7 @@ export function logArgs(options: GitRangeOptions): string[] {
     "--no-color",
     "--no-ext-diff",
     "--no-textconv",
+    "--full-index",
     "--ignore-submodules",
     options.renames === false ? "--no-renames" : "-M",
     "--src-prefix=a/",
@@ -120,14 +123,16 @@ export class GitRangeSource implements Source {
     const proc = startGit(args, { cwd, env });
     proc.child.stdin.end();
     let finished = false;
+    const blobs = new WholeBlobs(cwd, env, scope);
     try {
       for await (const chunk of proc.stdout) {
         splitter.push(chunk, onLine);
-        if (ready.length) yield* ready.splice(0);
+        if (ready.length) yield* blobs.resolve(ready.splice(0));
       }
       splitter.end(onLine);
       parser.end();
-      if (ready.length) yield* ready.splice(0);
+      if (ready.length) yield* blobs.resolve(ready.splice(0));
+      await blobs.close();
       const { code, stderr } = await proc.done;
       finished = true;
       if (code !== 0) {
@@ -142,7 +147,52 @@ export class GitRangeSource implements Source {
       }
     } finally {
       if (!finished) proc.child.kill();
+      blobs.kill();
       Object.assign(this.stats, sink.stats);
     }
+  }
+}
+
+/**
+ * A format that an opener reads (an archive, a notebook) is only meaningful whole: the lines a
+ * commit added to a `.gz` are fragments of deflate data, not a smaller gzip. Such a file is scanned
+ * as the blob the commit wrote (read by id from one `git cat-file` process, started when first
+ * needed); findings on parts an earlier commit added are that commit's, and dedupe keeps those.
+ */
+class WholeBlobs {
+  private cat: CatFile | undefined;
+
+  constructor(
+    private readonly cwd: string,
+    private readonly env: NodeJS.ProcessEnv | undefined,
+    private readonly scope: Scope,
+  ) {}
+
+  async *resolve(units: ScanUnit[]): AsyncGenerator<SourceItem> {
+    for (const unit of units) {
+      const oid = unit.target.blob;
+      if (oid === undefined || !/^[0-9a-f]{40,64}$/.test(oid) || !openerFor(unit)) {
+        yield unit;
+        continue;
+      }
+      this.cat ??= new CatFile({ cwd: this.cwd, env: this.env });
+      this.cat.request([oid]);
+      const obj = await this.cat.read(this.scope.maxSize);
+      if ("content" in obj) yield { target: unit.target, content: { kind: "bytes", data: obj.content } };
+      else if ("skipped" in obj) yield { notice: this.scope.oversize(unit.target.path, obj.size) };
+      // A blob missing from a partial clone: its added lines are what there is to scan.
+      else yield unit;
+    }
+  }
+
+  async close(): Promise<void> {
+    const cat = this.cat;
+    this.cat = undefined;
+    await cat?.close();
+  }
+
+  kill(): void {
+    this.cat?.kill();
+    this.cat = undefined;
   }
 }
