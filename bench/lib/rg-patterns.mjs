@@ -20,9 +20,10 @@ export function toRipgrep(regex) {
  * comparable work.
  */
 export function assignmentToRipgrep({ names, value }) {
-  const word = (w) => (w === "*" ? "[A-Za-z0-9_.-]*" : w.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&"));
+  const word = (w) => (w === "*" ? "[A-Za-z0-9_.-]{0,20}" : w.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&"));
   const name = names.map((n) => n.split(" ").map(word).join("[_.\\- ]?")).join("|");
-  return `(?i:[A-Za-z0-9_.-]*(?:${name})[A-Za-z0-9_.-]*)["']?\\s*(?::=|=>|[:=])\\s*["'\`]?(?:${toRipgrep(value)})`;
+  // Bounded as peers bound theirs (gitleaks' generic rule: at most 20 identifier bytes after the name).
+  return `(?i:(?:${name})[A-Za-z0-9_.-]{0,20})["']?[ \\t]{0,3}(?::=|=>|[:=])[ \\t]{0,3}["'\`]?(?:${toRipgrep(value)})`;
 }
 
 const patternOf = (rule) => (rule.regex ? toRipgrep(rule.regex) : assignmentToRipgrep(rule.assignment));
