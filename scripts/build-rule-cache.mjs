@@ -2,13 +2,28 @@
 // Build step (after tsc): loads the built-in packs the slow, fully checked way (YAML, JSON Schema, every
 // regex compiled) and writes them as JSON to dist/builtin-rules.json with a digest of every pack, which
 // loadBuiltinRules() checks at start-up: a pack missing, changed or added since the build is exit 2.
+// Then the keyword automaton of that rule set goes to dist/keyword-tables.bin (src/engine/keyword-tables.ts),
+// which a run uses only when its rule set is exactly this one.
 import { writeFileSync, renameSync } from "node:fs";
 import { BUILTIN_RULES_CACHE, BUILTIN_RULES_DIR, RULE_PACK_SCHEMA_FILE, loadRulePacks } from "../dist/rules/load.js";
 import { builtinPackDigest, serialiseBuiltinRules } from "../dist/rules/builtin-cache.js";
+import { compileRuleSet, keywordBytesOf } from "../dist/engine/compile.js";
+import { buildKeywordAutomaton } from "../dist/engine/keyword-automaton.js";
+import { KEYWORD_TABLES_FILE, keywordDigest, serialiseKeywordTables } from "../dist/engine/keyword-tables.js";
+
+function writeAtomically(file, data) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
+}
 
 const rules = loadRulePacks([BUILTIN_RULES_DIR]);
 const digest = builtinPackDigest(BUILTIN_RULES_DIR, RULE_PACK_SCHEMA_FILE);
-const tmp = `${BUILTIN_RULES_CACHE}.${process.pid}.tmp`;
-writeFileSync(tmp, serialiseBuiltinRules(rules, BUILTIN_RULES_DIR, digest));
-renameSync(tmp, BUILTIN_RULES_CACHE);
+writeAtomically(BUILTIN_RULES_CACHE, serialiseBuiltinRules(rules, BUILTIN_RULES_DIR, digest));
 console.log(`rule cache: ${rules.length} rules → ${BUILTIN_RULES_CACHE.replace(process.cwd() + "/", "")}`);
+
+const { keywords } = compileRuleSet(rules);
+const keywordBytes = keywordBytesOf(keywords);
+const tables = serialiseKeywordTables(keywordDigest(keywords), { keywordBytes, automaton: buildKeywordAutomaton(keywordBytes) });
+writeAtomically(KEYWORD_TABLES_FILE, tables);
+console.log(`keyword tables: ${keywords.length} keywords, ${(tables.length / 1024).toFixed(0)} KiB → ${KEYWORD_TABLES_FILE.replace(process.cwd() + "/", "")}`);

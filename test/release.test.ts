@@ -41,6 +41,7 @@ describe("release trees", () => {
     const files = git("ls-tree", "-r", "--name-only", "v9.9.9").split("\n");
     expect(files).toContain("dist/index.js");
     expect(files).toContain("dist/builtin-rules.json");
+    expect(files).toContain("dist/keyword-tables.bin");
     expect(files).toContain("dist/cli/main.js");
 
     // The tree as the Action or pre-commit checks it out: prepare needs nothing from devDependencies.

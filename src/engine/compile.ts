@@ -6,6 +6,9 @@ import { KeyfenceError } from "../errors.js";
 import type { Rule } from "../types.js";
 import { compileAssignment, type CompiledAssignment } from "./assignment/rule-names.js";
 import { GRAMMAR_BEFORE } from "./assignment/pairs.js";
+import { quickGateOf, type QuickGate } from "./gate-program.js";
+import { buildKeywordAutomaton, type KeywordAutomaton } from "./keyword-automaton.js";
+import { KEYWORD_TABLES_FILE, keywordDigest, readKeywordTables, type KeywordTables } from "./keyword-tables.js";
 
 export const DEFAULT_WINDOW = { before: 64, after: 256 } as const;
 
@@ -21,6 +24,8 @@ export interface CompiledRule {
   gate?: RE2;
   /** The gate may assert the end of the text (`$`, `\b`, …), so it runs on the hit's window alone. */
   gateSeesEnd: boolean;
+  /** The gate as byte checks, tried before `gate` (src/engine/gate-program.ts). */
+  quickGate?: QuickGate;
   stopwords: string[];
   /** Paths where this rule never reports; undefined when the rule has no path allowlist. */
   pathAllowed?: (path: string) => boolean;
@@ -51,8 +56,9 @@ export function lowerByte(b: number): number {
   return b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
 }
 
-function indexByLastByte(keywords: readonly { text: string; folded: boolean; rules: number[] }[]): Map<number, KeywordBytes[]> {
-  const out = new Map<number, KeywordBytes[]>();
+/** Each keyword as bytes with the rules a hit on it means, in the order of `keywords`. */
+export function keywordBytesOf(keywords: readonly { text: string; folded: boolean; rules: number[] }[]): KeywordBytes[] {
+  const out: KeywordBytes[] = [];
   // Prefix candidates by their first character, lower-cased: the pairs to compare stay few.
   const byFirst = new Map<string, { text: string; lower: string; folded: boolean; rules: number[] }[]>();
   for (const p of keywords) {
@@ -63,8 +69,6 @@ function indexByLastByte(keywords: readonly { text: string; folded: boolean; rul
   }
   for (const k of keywords) {
     const bytes = Buffer.from(k.text);
-    const last = lowerByte(bytes[bytes.length - 1]!);
-    const list = out.get(last) ?? [];
     const lower = k.text.toLowerCase();
     const rules = new Set<number>();
     const checkCase: KeywordBytes["checkCase"] = [];
@@ -72,7 +76,17 @@ function indexByLastByte(keywords: readonly { text: string; folded: boolean; rul
       if (p.folded ? lower.startsWith(p.text) : !k.folded && k.text.startsWith(p.text)) p.rules.forEach((r) => rules.add(r));
       else if (!p.folded && k.folded && lower.startsWith(p.lower)) checkCase.push({ bytes: Buffer.from(p.text), rules: p.rules });
     }
-    list.push({ bytes, folded: k.folded, rules: [...rules].sort((a, b) => a - b), checkCase });
+    out.push({ bytes, folded: k.folded, rules: [...rules].sort((a, b) => a - b), checkCase });
+  }
+  return out;
+}
+
+function indexByLastByte(keywords: readonly KeywordBytes[]): Map<number, KeywordBytes[]> {
+  const out = new Map<number, KeywordBytes[]>();
+  for (const k of keywords) {
+    const last = lowerByte(k.bytes[k.bytes.length - 1]!);
+    const list = out.get(last) ?? [];
+    list.push(k);
     out.set(last, list);
   }
   for (const list of out.values()) list.sort((a, b) => b.bytes.length - a.bytes.length);
@@ -82,7 +96,7 @@ function indexByLastByte(keywords: readonly { text: string; folded: boolean; rul
 export interface RuleSet {
   rules: CompiledRule[];
   /** Alternation of every keyword, longest first, so the longest keyword at a position wins. */
-  prefilter: RE2;
+  readonly prefilter: RE2;
   /** Exact keyword → rules, for case-sensitive keywords. */
   exact: Map<string, number[]>;
   /** Lower-cased keyword → rules, for case-insensitive keywords. */
@@ -90,7 +104,13 @@ export interface RuleSet {
   /** Every keyword (in its matching form), for finding shorter keywords hidden inside a longer hit. */
   keywords: { text: string; folded: boolean; rules: number[] }[];
   /** Keywords by the (ASCII lower-cased) byte they end with, longest first: finds which one a hit is. */
-  keywordsByLastByte: Map<number, KeywordBytes[]>;
+  readonly keywordsByLastByte: Map<number, KeywordBytes[]>;
+  /** Indexes of rules with a path allowlist. */
+  pathRules: number[];
+  /** True for every rule: what a path no path allowlist covers may report. */
+  allRules: readonly boolean[];
+  /** The keywords as one automaton, built on first use (a scan that finds no input never needs it). */
+  readonly automaton: KeywordAutomaton;
   maxKeywordLength: number;
   maxBefore: number;
   /** Matched keyword text → rules, filled as hits are seen. */
@@ -199,6 +219,7 @@ function compileRest(rule: Rule, index: number): Omit<CompiledRule, "re" | "allo
     pathAllowed: rule.allowlist.paths.length ? picomatch(rule.allowlist.paths, { dot: true }) : undefined,
     prefixes: rule.keywordsCaseInsensitive ? [] : [...rule.keywords].sort((a, b) => b.length - a.length),
     gateSeesEnd: rule.afterKeyword !== undefined && assertsTextEnd(rule.afterKeyword),
+    quickGate: rule.afterKeyword === undefined || rule.regex === undefined ? undefined : quickGateOf(rule.keywords, rule.keywordsCaseInsensitive, rule.afterKeyword),
   };
 }
 
@@ -268,16 +289,39 @@ export function compileRuleSet(rules: readonly Rule[]): RuleSet {
     ...[...exact].map(([text, r]) => ({ text, folded: false, rules: r })),
     ...[...folded].map(([text, r]) => ({ text, folded: true, rules: r })),
   ].sort((a, b) => b.text.length - a.text.length || (a.text < b.text ? -1 : 1));
-  const alternation = keywords.map((k) => (k.folded ? `(?i:${escapeLiteral(k.text)})` : escapeLiteral(k.text))).join("|");
-  // An empty rule set still needs a prefilter; this one can never match.
-  const prefilter = new RE2(alternation || "[^\\x00-\\x{10FFFF}]", "g");
+  // The automaton finds the hits; the RE2 alternation and the index by last byte only serve text
+  // with a Unicode-only case fold (src/engine/prefilter.ts), so all three are made on first use.
+  let prefilter: RE2 | undefined;
+  let byLastByte: Map<number, KeywordBytes[]> | undefined;
+  let tables: KeywordTables | undefined;
+  const getTables = (): KeywordTables => {
+    if (tables) return tables;
+    const digest = keywordDigest(keywords);
+    tables = readKeywordTables(KEYWORD_TABLES_FILE, digest, keywords);
+    if (!tables) {
+      const keywordBytes = keywordBytesOf(keywords);
+      tables = { keywordBytes, automaton: buildKeywordAutomaton(keywordBytes) };
+    }
+    return tables;
+  };
   return {
     rules: compiled,
-    prefilter,
+    get prefilter() {
+      const alternation = keywords.map((k) => (k.folded ? `(?i:${escapeLiteral(k.text)})` : escapeLiteral(k.text))).join("|");
+      // An empty rule set still needs a prefilter; this one can never match.
+      return (prefilter ??= new RE2(alternation || "[^\\x00-\\x{10FFFF}]", "g"));
+    },
     exact,
     folded,
     keywords,
-    keywordsByLastByte: indexByLastByte(keywords),
+    get keywordsByLastByte() {
+      return (byLastByte ??= indexByLastByte(getTables().keywordBytes));
+    },
+    pathRules: compiled.filter((c) => c.pathAllowed).map((c) => c.index),
+    allRules: compiled.map(() => true),
+    get automaton() {
+      return getTables().automaton;
+    },
     maxKeywordLength: Math.max(1, ...keywords.map((k) => Buffer.byteLength(k.text))),
     // The assignment grammar reads up to GRAMMAR_BEFORE bytes before a hit.
     maxBefore: Math.max(0, ...compiled.map((c) => (c.rule.assignment ? Math.max(GRAMMAR_BEFORE, c.rule.window.before) : c.rule.window.before))),

@@ -1,6 +1,7 @@
-// The prefilter: one RE2 alternation of every rule keyword, run over raw bytes. Everything after it
-// (rule regexes, entropy, checksums) runs only in small windows around the hits it reports.
+// The prefilter: every rule keyword found in one pass over raw bytes (src/engine/keyword-automaton.ts).
+// Everything after it (rule regexes, entropy, checksums) runs only in small windows around its hits.
 import { lowerByte, type KeywordBytes, type RuleSet } from "./compile.js";
+import { hasUnicodeFold, scanKeywords } from "./keyword-automaton.js";
 
 export interface KeywordHit {
   /** Byte offset of the keyword within the searched buffer. */
@@ -55,8 +56,14 @@ function keywordEndingAt(set: RuleSet, data: Buffer, from: number, end: number):
 function rulesOf(k: KeywordBytes, data: Buffer, pos: number): number[] {
   if (k.checkCase.length === 0) return k.rules;
   const out = new Set(k.rules);
-  for (const c of k.checkCase) if (data.subarray(pos, pos + c.bytes.length).equals(c.bytes)) c.rules.forEach((r) => out.add(r));
+  for (const c of k.checkCase) if (bytesAt(data, pos, c.bytes)) c.rules.forEach((r) => out.add(r));
   return out.size === k.rules.length ? k.rules : [...out].sort((a, b) => a - b);
+}
+
+function bytesAt(data: Buffer, pos: number, bytes: Buffer): boolean {
+  if (pos + bytes.length > data.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (data[pos + i] !== bytes[i]) return false;
+  return true;
 }
 
 /**
@@ -73,6 +80,25 @@ export function findKeywordHits(
   from: number,
   final: boolean,
 ): { hits: KeywordHit[]; resumeAt: number } {
+  if (hasUnicodeFold(data, from)) return findWithAlternation(set, data, from, final);
+  const horizon = data.length - set.maxKeywordLength;
+  const automaton = set.automaton;
+  const { starts, ids } = scanKeywords(automaton, data, from);
+  const hits: KeywordHit[] = [];
+  for (let j = 0; j < starts.length; j++) {
+    const pos = starts[j]!;
+    if (!final && pos > horizon) return { hits, resumeAt: Math.max(from, horizon + 1) };
+    const k = automaton.keywords[ids[j]!]!;
+    hits.push({ pos, length: k.bytes.length, rules: rulesOf(k, data, pos) });
+  }
+  return { hits, resumeAt: final ? data.length : Math.max(from, horizon + 1) };
+}
+
+/**
+ * The same search by the RE2 alternation of the keywords, which folds case by Unicode's rules: for
+ * text holding a character that folds to an ASCII letter (the automaton folds ASCII only).
+ */
+function findWithAlternation(set: RuleSet, data: Buffer, from: number, final: boolean): { hits: KeywordHit[]; resumeAt: number } {
   const re = set.prefilter;
   const hits: KeywordHit[] = [];
   const horizon = data.length - set.maxKeywordLength;

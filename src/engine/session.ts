@@ -8,6 +8,7 @@
 //                ──▶ candidates, resolved (generic yields to specific) and emitted in offset order
 import type { CompiledRule, RuleSet } from "./compile.js";
 import { findKeywordHits } from "./prefilter.js";
+import { runQuickGate } from "./gate-program.js";
 import { LineIndex } from "./line-index.js";
 import { shannonEntropy } from "./entropy.js";
 import { VALIDATORS } from "./validators.js";
@@ -75,6 +76,20 @@ export class ScanTimeout extends KeyfenceError {
   }
 }
 
+/**
+ * Which rules may report at a path. Most rules have no path allowlist and most paths match none, so
+ * the set's all-true array is shared; a session only copies it when a path rule excludes itself.
+ */
+function allowedAt(set: RuleSet, path: string): readonly boolean[] {
+  let out: boolean[] | undefined;
+  for (const r of set.pathRules) {
+    if (!set.rules[r]!.pathAllowed!(path)) continue;
+    out ??= [...set.allRules];
+    out[r] = false;
+  }
+  return out ?? set.allRules;
+}
+
 export class ScanSession {
   private data: Buffer = Buffer.alloc(0);
   /** Absolute offset of data[0]. */
@@ -88,7 +103,7 @@ export class ScanSession {
   /** Per rule, the end of the last accepted match: a later overlapping match of the same rule is the same secret. */
   private readonly lastEnd = new Map<number, number>();
   private readonly lines = new LineIndex();
-  private readonly rulesAllowedHere: boolean[];
+  private readonly rulesAllowedHere: readonly boolean[];
   private ended = false;
 
   constructor(
@@ -97,7 +112,7 @@ export class ScanSession {
     private readonly emit: (f: Finding) => void,
     private readonly options: SessionOptions = {},
   ) {
-    this.rulesAllowedHere = set.rules.map((c) => !c.pathAllowed?.(target.path));
+    this.rulesAllowedHere = allowedAt(set, target.path);
     this.deadline = options.timeLimitMs === undefined ? Infinity : Date.now() + options.timeLimitMs;
   }
 
@@ -178,7 +193,7 @@ export class ScanSession {
       const cur = this.open.get(r);
       // A hit inside the rule's open window changes nothing: the window already covers its bytes.
       if (cur && start >= cur.start && end <= cur.end) continue;
-      if (c.gate && !this.passesGate(c, pos, pos + length)) continue;
+      if (c.rule.afterKeyword !== undefined && !this.passesGate(c, pos, pos + length)) continue;
       if (cur && start < cur.end && Math.max(cur.end, end) - cur.start <= MAX_WINDOW) {
         cur.end = Math.max(cur.end, end);
         continue;
@@ -239,8 +254,12 @@ export class ScanSession {
    * so the answer is the same whatever else has been read.
    */
   private passesGate(c: CompiledRule, pos: number, end: number): boolean {
-    const gate = c.gate!;
     const limit = Math.min(this.total, end + c.rule.window.after) - this.base;
+    if (c.quickGate) {
+      const quick = runQuickGate(c.quickGate, this.data, pos - this.base, limit);
+      if (quick !== undefined) return quick;
+    }
+    const gate = c.gate!;
     gate.lastIndex = pos - this.base;
     if (limit >= this.data.length) return gate.test(this.data);
     // Without end-of-text assertions, a match in the window is a match in all the data and a match in

@@ -1,0 +1,178 @@
+// Every keyword of a rule set in one Aho–Corasick automaton over ASCII-folded bytes: one table
+// lookup per input byte, whatever the number of keywords or of hits.
+//
+// It replaced one RE2 alternation of the keywords (src/engine/prefilter.ts says how it is used).
+// RE2 scanned fast between hits, but source code has a keyword hit every few hundred bytes ("token",
+// "https://", "key"), and each hit cost a return to JavaScript and a fresh RE2 search: half the
+// prefilter's time was spent re-entering RE2. Here a hit is a branch in the same loop.
+//
+// Case: the automaton reads bytes through ASCII lower-casing, so a case-insensitive keyword matches
+// in any case and a case-sensitive one is confirmed against the original bytes when it is found.
+// Unicode has two characters that fold to ASCII letters (U+212A KELVIN SIGN to k, U+017F LONG S to
+// s), which RE2's (?i) honours and byte folding cannot; a buffer holding either is searched by the
+// RE2 alternation instead, so both searches report the same hits.
+import type { KeywordBytes } from "./compile.js";
+
+export interface KeywordAutomaton {
+  /** Byte → input class (ASCII upper case shares its lower case's class); bytes in no keyword are class 0. */
+  classes: Uint16Array;
+  classCount: number;
+  /**
+   * state·classCount + class → next state·classCount (states are stored premultiplied), or
+   * −(next state·classCount) − 1 when keywords end at the next state: one branch per byte.
+   */
+  next: Int32Array;
+  /** Keywords ending at a state, longest first: ids in `outputs` from `outputStart[s]` to `outputStart[s + 1]`. */
+  outputStart: Int32Array;
+  outputs: Int32Array;
+  /** The keywords the ids refer to. */
+  keywords: readonly KeywordBytes[];
+  lengths: Int32Array;
+  /** 1 where a keyword is case-sensitive: found through folding, it is confirmed on the original bytes. */
+  exact: Uint8Array;
+}
+
+function lower(b: number): number {
+  return b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
+}
+
+export function buildKeywordAutomaton(keywords: readonly KeywordBytes[]): KeywordAutomaton {
+  const classes = new Uint16Array(256);
+  let classCount = 1;
+  for (const k of keywords) {
+    for (const raw of k.bytes) {
+      const b = lower(raw);
+      if (classes[b] === 0) classes[b] = classCount++;
+    }
+  }
+  for (let b = 0x41; b <= 0x5a; b++) classes[b] = classes[b | 0x20]!;
+
+  // The trie, with goto edges in a growable array of per-state rows.
+  const rows: Int32Array[] = [new Int32Array(classCount).fill(-1)];
+  const ends: number[][] = [[]];
+  keywords.forEach((k, id) => {
+    let s = 0;
+    for (const raw of k.bytes) {
+      const c = classes[lower(raw)]!;
+      let t = rows[s]![c]!;
+      if (t < 0) {
+        t = rows.length;
+        rows.push(new Int32Array(classCount).fill(-1));
+        ends.push([]);
+        rows[s]![c] = t;
+      }
+      s = t;
+    }
+    ends[s]!.push(id);
+  });
+
+  // Breadth first: failure links, completed transitions, and outputs inherited along failure links.
+  const states = rows.length;
+  const fail = new Int32Array(states);
+  const outs: number[][] = ends.map((e) => [...e]);
+  const queue: number[] = [];
+  for (let c = 0; c < classCount; c++) {
+    const t = rows[0]![c]!;
+    if (t < 0) rows[0]![c] = 0;
+    else {
+      fail[t] = 0;
+      queue.push(t);
+    }
+  }
+  for (let qi = 0; qi < queue.length; qi++) {
+    const s = queue[qi]!;
+    const f = fail[s]!;
+    outs[s]!.push(...outs[f]!);
+    for (let c = 0; c < classCount; c++) {
+      const t = rows[s]![c]!;
+      if (t < 0) rows[s]![c] = rows[f]![c]!;
+      else {
+        fail[t] = rows[f]![c]!;
+        queue.push(t);
+      }
+    }
+  }
+
+  const lengths = Int32Array.from(keywords, (k) => k.bytes.length);
+  const next = new Int32Array(states * classCount);
+  const outputStart = new Int32Array(states + 1);
+  let total = 0;
+  for (let s = 0; s < states; s++) {
+    for (let c = 0; c < classCount; c++) {
+      const t = rows[s]![c]!;
+      next[s * classCount + c] = outs[t]!.length ? -(t * classCount) - 1 : t * classCount;
+    }
+    outputStart[s] = total;
+    total += outs[s]!.length;
+  }
+  outputStart[states] = total;
+  const outputs = new Int32Array(total);
+  for (let s = 0; s < states; s++) {
+    const list = outs[s]!.sort((a, b) => lengths[b]! - lengths[a]!);
+    outputs.set(list, outputStart[s]!);
+  }
+  const exact = Uint8Array.from(keywords, (k) => (k.folded ? 0 : 1));
+  return { classes, classCount, next, outputStart, outputs, keywords, lengths, exact };
+}
+
+const KELVIN = Buffer.from("\u212A");
+const LONG_S = Buffer.from("\u017F");
+
+/** Whether `data` from `from` on holds a character that folds to an ASCII letter only under Unicode rules. */
+export function hasUnicodeFold(data: Buffer, from: number): boolean {
+  return data.indexOf(KELVIN, from) >= 0 || data.indexOf(LONG_S, from) >= 0;
+}
+
+/**
+ * Every keyword occurrence that starts at or after `from`, as the longest keyword per start: `starts`
+ * and `ids` in order of start. A case-sensitive keyword counts only where its bytes match exactly.
+ */
+export function scanKeywords(a: KeywordAutomaton, data: Buffer, from: number): { starts: number[]; ids: number[] } {
+  const { classes, classCount, next, outputStart, outputs, exact, lengths, keywords } = a;
+  const starts: number[] = [];
+  const ids: number[] = [];
+  let s = 0;
+  const n = data.length;
+  for (let i = from; i < n; i++) {
+    const t = next[s + classes[data[i]!]!]!;
+    if (t >= 0) {
+      s = t;
+      continue;
+    }
+    s = -t - 1;
+    const state = s / classCount;
+    const o1 = outputStart[state + 1]!;
+    for (let o = outputStart[state]!; o < o1; o++) {
+      const id = outputs[o]!;
+      const start = i + 1 - lengths[id]!;
+      if (exact[id] && !sameBytes(data, start, keywords[id]!.bytes)) continue;
+      insert(starts, ids, lengths, start, id);
+    }
+  }
+  return { starts, ids };
+}
+
+/**
+ * Records an occurrence, keeping one per start (the longest) in order of start. Occurrences arrive in
+ * order of their end, so a start is almost always past the last one recorded; an earlier start (a
+ * longer keyword overlapping the last ones found) is moved into place.
+ */
+function insert(starts: number[], ids: number[], lengths: Int32Array, start: number, id: number): void {
+  let j = starts.length;
+  while (j > 0 && starts[j - 1]! > start) j--;
+  if (j > 0 && starts[j - 1] === start) {
+    if (lengths[id]! > lengths[ids[j - 1]!]!) ids[j - 1] = id;
+    return;
+  }
+  if (j === starts.length) {
+    starts.push(start);
+    ids.push(id);
+  } else {
+    starts.splice(j, 0, start);
+    ids.splice(j, 0, id);
+  }
+}
+function sameBytes(data: Buffer, start: number, bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) if (data[start + i] !== bytes[i]) return false;
+  return true;
+}

@@ -1,0 +1,103 @@
+// The keyword automaton of the built-in rule set, built once by `npm run build` and read at start-up:
+// building it (and each keyword's rule lists) took 40–60 ms of every run, in every worker, which a
+// pre-commit hook of a few files pays in full. The file is keyed by a digest of the keyword list it
+// was built from (texts, case, rule indexes): a rule set that differs in any way (config that
+// disables a rule, a custom pack) does not match and builds its own tables, so the file can only
+// make a start faster, never change what is found.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { KeywordBytes } from "./compile.js";
+import type { KeywordAutomaton } from "./keyword-automaton.js";
+
+const FORMAT = 1;
+
+/** Where the build writes the tables: dist/, from both src/engine (tests) and dist/engine. */
+export const KEYWORD_TABLES_FILE = fileURLToPath(new URL("../../dist/keyword-tables.bin", import.meta.url));
+
+export interface KeywordTables {
+  keywordBytes: KeywordBytes[];
+  automaton: KeywordAutomaton;
+}
+
+interface Header {
+  format: number;
+  digest: string;
+  classCount: number;
+  classes: number[];
+  next: number;
+  outputStart: number;
+  outputs: number;
+  keywords: { rules: number[]; checkCase: { text: string; rules: number[] }[] }[];
+}
+
+export function keywordDigest(keywords: readonly { text: string; folded: boolean; rules: number[] }[]): string {
+  const h = createHash("sha256").update(`keyword-tables ${FORMAT}\n`);
+  for (const k of keywords) h.update(`${k.folded ? "i" : "s"} ${k.rules.join(",")} ${k.text}\n`);
+  return h.digest("hex");
+}
+
+/** The tables as one file: a JSON header's length, the header, then the Int32 arrays, 4-byte aligned. */
+export function serialiseKeywordTables(digest: string, t: KeywordTables): Buffer {
+  const a = t.automaton;
+  const header: Header = {
+    format: FORMAT,
+    digest,
+    classCount: a.classCount,
+    classes: [...a.classes],
+    next: a.next.length,
+    outputStart: a.outputStart.length,
+    outputs: a.outputs.length,
+    keywords: t.keywordBytes.map((k) => ({ rules: k.rules, checkCase: k.checkCase.map((c) => ({ text: c.bytes.toString("utf8"), rules: c.rules })) })),
+  };
+  let json = Buffer.from(JSON.stringify(header));
+  json = Buffer.concat([json, Buffer.alloc((4 - ((4 + json.length) % 4)) % 4, 0x20)]);
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(json.length);
+  const arrays = [a.next, a.outputStart, a.outputs].map((x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength));
+  return Buffer.concat([len, json, ...arrays]);
+}
+
+/**
+ * The tables in `file` when they were built from exactly these keywords, else undefined (no file,
+ * another version, another rule set). `keywords` are the rule set's, in its order.
+ */
+export function readKeywordTables(file: string, digest: string, keywords: readonly { text: string; folded: boolean }[]): KeywordTables | undefined {
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  try {
+    const len = data.readUInt32LE(0);
+    const header = JSON.parse(data.toString("utf8", 4, 4 + len)) as Header;
+    if (header.format !== FORMAT || header.digest !== digest || header.keywords.length !== keywords.length) return undefined;
+    // A copy: the file's buffer may come from Node's pool and not be aligned for Int32 views.
+    const body = new Int32Array((data.length - 4 - len) / 4);
+    new Uint8Array(body.buffer).set(data.subarray(4 + len));
+    if (body.length !== header.next + header.outputStart + header.outputs) return undefined;
+    const next = body.subarray(0, header.next);
+    const outputStart = body.subarray(header.next, header.next + header.outputStart);
+    const outputs = body.subarray(header.next + header.outputStart);
+    const keywordBytes: KeywordBytes[] = keywords.map((k, i) => ({
+      bytes: Buffer.from(k.text),
+      folded: k.folded,
+      rules: header.keywords[i]!.rules,
+      checkCase: header.keywords[i]!.checkCase.map((c) => ({ bytes: Buffer.from(c.text), rules: c.rules })),
+    }));
+    const automaton: KeywordAutomaton = {
+      classes: Uint16Array.from(header.classes),
+      classCount: header.classCount,
+      next,
+      outputStart,
+      outputs,
+      keywords: keywordBytes,
+      lengths: Int32Array.from(keywordBytes, (k) => k.bytes.length),
+      exact: Uint8Array.from(keywordBytes, (k) => (k.folded ? 0 : 1)),
+    };
+    return { keywordBytes, automaton };
+  } catch {
+    return undefined;
+  }
+}
