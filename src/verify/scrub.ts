@@ -1,0 +1,14 @@
+// Every reason a verification gives passes here before it is stored: the values the request
+// carried are cut out wherever they appear (also in the forms a request encodes them in), then the
+// general scrubber masks anything else a rule recognises as a credential.
+import { scrubSecrets } from "../names/scrub.js";
+
+const MASK = "[redacted]";
+
+export function scrubReason(text: string, values: readonly string[]): string {
+  let out = text.replace(/[\r\n]+/g, " ");
+  const forms = values.filter((v) => v.length >= 4).flatMap((v) => [v, encodeURIComponent(v), Buffer.from(v).toString("base64")]);
+  // Longest first, so a value containing another is cut out whole.
+  for (const v of [...new Set(forms)].sort((a, b) => b.length - a.length)) out = out.split(v).join(MASK);
+  return scrubSecrets(out).slice(0, 300);
+}
