@@ -6,7 +6,8 @@ import { scrubSecrets } from "../names/scrub.js";
 const MASK = "[redacted]";
 
 export function scrubReason(text: string, values: readonly string[]): string {
-  let out = text.replace(/[\r\n]+/g, " ");
+  // Reasons may quote a provider's error code: no control character may reach a report or a terminal.
+  let out = text.replace(/[\x00-\x1f\x7f\u0085\u2028\u2029]+/g, " ");
   const forms = values.filter((v) => v.length >= 4).flatMap((v) => [v, encodeURIComponent(v), Buffer.from(v).toString("base64")]);
   // Longest first, so a value containing another is cut out whole.
   for (const v of [...new Set(forms)].sort((a, b) => b.length - a.length)) out = out.split(v).join(MASK);
