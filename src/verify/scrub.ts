@@ -11,5 +11,7 @@ export function scrubReason(text: string, values: readonly string[]): string {
   const forms = values.filter((v) => v.length >= 4).flatMap((v) => [v, encodeURIComponent(v), Buffer.from(v).toString("base64")]);
   // Longest first, so a value containing another is cut out whole.
   for (const v of [...new Set(forms)].sort((a, b) => b.length - a.length)) out = out.split(v).join(MASK);
+  // A provider may echo part of what it was sent; no fragment of eight characters or more survives.
+  out = out.replace(/[A-Za-z0-9_\-+/=.:]{8,}/g, (t) => (values.some((v) => v.includes(t)) ? MASK : t));
   return scrubSecrets(out).slice(0, 300);
 }

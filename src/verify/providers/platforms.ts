@@ -63,7 +63,7 @@ export const slack: Provider = {
     const error = jsonField(r.body, "error");
     if (r.status === 200 && ok === true) return { status: "live", reason: "auth.test accepted the token (HTTP 200; identity discarded)" };
     if (r.status === 200 && typeof error === "string" && SLACK_DEAD.has(error)) return { status: "revoked", reason: `Slack rejected the token: ${error}` };
-    return commonVerdict(r) ?? { status: "unknown", reason: `unexpected answer HTTP ${r.status}${typeof error === "string" ? ` ${error.slice(0, 40)}` : ""}` };
+    return commonVerdict(r) ?? { status: "unknown", reason: `unexpected answer HTTP ${r.status}${typeof error === "string" && /^[a-z_]{1,40}$/.test(error) ? ` ${error}` : ""}` };
   },
 };
 
