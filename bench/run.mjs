@@ -2,7 +2,7 @@
 // `npm run bench [-- --quick] [--work DIR] [--out FILE] [--only SECTIONS] [--timeout SECONDS]`
 // Builds the corpora (bench/lib/corpus.mjs), times keyfence against ripgrep and secretlint in the same
 // run (bench/lib/measure.mjs), and writes the tables to docs/benchmarks.md (a quick run writes to the
-// work folder unless --out is given). Sections: startup, tree, stress, precommit, history, scaling, profile.
+// work folder unless --out is given). Sections: startup, tree, stress, precommit, history, scaling, profile, verify.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, release, tmpdir, totalmem } from "node:os";
@@ -15,6 +15,7 @@ import { ripgrepKeywordPattern, ripgrepPatterns } from "./lib/rg-patterns.mjs";
 import { writeStressPack } from "./lib/stress-pack.mjs";
 import { renderReport } from "./lib/report.mjs";
 import { summariseProfile } from "./lib/profile.mjs";
+import { verifyBench } from "./lib/verify.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const KEYFENCE = join(ROOT, "bin", "keyfence.js");
@@ -218,6 +219,8 @@ if (want("scaling")) {
   }
   results.sections.scaling = rows;
 }
+
+if (want("verify")) results.sections.verify = await verifyBench();
 
 if (want("profile")) {
   log("CPU profile of the tree scan");

@@ -10,6 +10,8 @@ export type { Config, FailOn } from "./config/config.js";
 export { REPORTERS } from "./report/index.js";
 export type { Reporter, ReportOptions, ScanReport } from "./report/index.js";
 export { revealSecret } from "./finding/secret-store.js";
+export { verifyFindings } from "./verify/index.js";
+export type { VerifyOptions, PublicVerifyOutcome, Verification, VerificationStatus, VerificationRecord } from "./verify/index.js";
 export { KeyfenceError } from "./errors.js";
 export { SEVERITIES, ROTATION_DAYS } from "./types.js";
 export type { Finding, Rule, Severity, Environment, ScanTarget } from "./types.js";

@@ -12,6 +12,7 @@ import type { ScopeOptions } from "./orchestrator/scope.js";
 import type { Source, SourceNotice } from "./sources/source.js";
 import type { Config, FailOn } from "./config/config.js";
 import type { Finding, Rule, ScanTarget } from "./types.js";
+import { verifyFindings, type PublicVerifyOutcome, type VerifyOptions } from "./verify/index.js";
 
 /** A single file may take this long before it is reported as not fully scanned. */
 export const DEFAULT_FILE_TIMEOUT_SECONDS = 60;
@@ -58,6 +59,11 @@ export interface Scanner {
   scan(sources: Source | readonly Source[], options?: RunOptions): AsyncGenerator<Finding>;
   /** A push-style session (findings after policy), for sources that own a read loop such as git pipes. */
   session(target: Partial<ScanTarget>, emit: (f: Finding) => void): ScannerSession;
+  /**
+   * Live verification of findings this scanner produced (docs/verify.md): one read-only request per
+   * credential, under this scanner's configuration (`verify: "never"` sends nothing) and rules.
+   */
+  verify(findings: readonly Finding[], options?: Omit<VerifyOptions, "config" | "rules">): Promise<PublicVerifyOutcome>;
 }
 
 export interface ScannerSession {
@@ -116,6 +122,9 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     },
     scan(sources, opts) {
       return orchestrator.run(sources, opts);
+    },
+    verify(findings, opts = {}) {
+      return verifyFindings(findings, { ...opts, config, rules });
     },
     scanFiles(paths, opts = {}) {
       const { cwd, onFile, ...run } = opts;

@@ -198,6 +198,8 @@ export interface Finding {
   environmentSource?: "token" | "context" | "path";
   /** Set when the secret was found by decoding the text at this position (e.g. "base64"). */
   encoding?: string;
+  /** Set only when verification ran (`--verify`): whether the provider still accepts the credential, and why. */
+  verification?: { status: "live" | "revoked" | "unknown" | "error"; reason: string };
 }
 
 /** A scan's input location, given to the engine so findings can name it. */

@@ -52,6 +52,7 @@ export const SCAN_OPTIONS = {
   "no-baseline": { type: "boolean" },
   "sarif-category": { type: "string" },
   "audit-log": { type: "string" },
+  verify: { type: "boolean" },
   progress: { type: "boolean" },
   "no-progress": { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -73,6 +74,9 @@ export const SCAN_OPTIONS_HELP = `Output and policy:
       --no-baseline       report every finding, whatever baseline the config or the default file holds
       --sarif-category ID SARIF runAutomationDetails.id (code scanning keeps categories apart)
       --audit-log FILE    append one JSON line per run and per decision (who, what, when, where, why)
+      --verify            ask each provider, with one read-only request per credential, whether it still
+                          works (docs/verify.md); off by default, refused by config "verify": "never";
+                          every request is recorded in the audit log (default: inside .git)
       --progress          a progress line on stderr even when it is not a terminal or in CI
       --no-progress       no progress line (default: shown only on a terminal, never in CI)
   -h, --help              this help

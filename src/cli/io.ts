@@ -1,10 +1,17 @@
 // The CLI's window on the world, passed in so tests can run commands in-process.
+import type { InternalVerifierOptions } from "../verify/verifier.js";
+
 export interface CliIO {
   stdout: { write(s: string): unknown; isTTY?: boolean };
   stderr: { write(s: string): unknown; isTTY?: boolean };
   stdin: AsyncIterable<Buffer | string>;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /**
+   * Internal, set only by tests that run the CLI in-process: transport overrides for --verify (a
+   * local server and its CA). processIO never sets it; no flag or variable reaches it.
+   */
+  verifier?: InternalVerifierOptions;
 }
 
 export function processIO(): CliIO {

@@ -20,6 +20,7 @@ import type { Finding } from "../types.js";
 import type { SourceNotice } from "../sources/files.js";
 import type { Exemption } from "../config/added-exemptions.js";
 import { findingsInNames, NameSet, type Name } from "../names/name-findings.js";
+import { verifyIfAsked } from "./verify-run.js";
 
 export interface ScanFlags {
   format?: string;
@@ -34,6 +35,7 @@ export interface ScanFlags {
   "no-baseline"?: boolean;
   "sarif-category"?: string;
   "audit-log"?: string;
+  verify?: boolean;
 }
 
 export interface PreparedScan {
@@ -123,6 +125,13 @@ export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: Sc
     if (kept) findings.push(kept);
   }
   findings.push(...(await nameFindings(prepared, run, findings)));
+  const reason = bypass && safeName(bypass);
+  const auditFile = flags["audit-log"] ?? prepared.config.auditLog ?? (reason ? defaultAuditLog(run.root ?? io.cwd) : undefined);
+  // After the baseline (accepted findings are never sent) and before blocking is judged (a live
+  // credential is raised to critical). Control findings are about the gate, not credentials.
+  const verifiable = findings.filter((f) => !run.controls?.findings.includes(f));
+  const verified = await verifyIfAsked(flags.verify, verifiable, io, { config: prepared.config, rules: prepared.scanner.rules, auditFile: auditFile ?? defaultAuditLog(run.root ?? io.cwd) });
+  if (verified !== verifiable) findings.splice(0, findings.length, ...(run.controls?.findings ?? []), ...verified);
   const controls = new Set(run.controls?.findings);
   const blocking = new Set(findings.filter((f) => (controls.has(f) ? run.controls!.block : prepared.scanner.policy.blocks(f))).map((f) => f.fingerprint));
   const incomplete = run.notices.some((n) => n.incomplete);
@@ -157,12 +166,10 @@ export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: Sc
   const b = prepared.baseline;
   if (b && !flags.quiet) io.stderr.write(`keyfence: baseline ${safeName(b.file)}: ${b.accepted} accepted, ${b.expired} expired (reported again).\n`);
   let code = blocking.size > 0 ? 1 : incomplete ? 2 : 0;
-  const reason = bypass && safeName(bypass);
   if (reason && code !== 0) {
     io.stderr.write(`keyfence: BYPASSED (${reason}): ${blocking.size} blocking finding(s) let through and recorded in the audit log; rotate them anyway.\n`);
     code = 0;
   }
-  const auditFile = flags["audit-log"] ?? prepared.config.auditLog ?? (reason ? defaultAuditLog(run.root ?? io.cwd) : undefined);
   if (auditFile) {
     const records = auditRecords(
       { command: run.command ?? "scan", findings: findings.map((f) => presentableFinding(f, false)), blocking, exitCode: code, ...(reason && { bypassReason: reason }), ...(prepared.baseline && { baselined: new Map([...prepared.baseline.acceptedEntries].map(([k, e]) => [k, presentableRecord(e, false)])) }) },

@@ -37,6 +37,8 @@ export interface Config {
   /** Baseline file (absolute once loaded): accepted findings that scans no longer report. */
   baseline?: string;
   auditLog?: string;
+  /** `never`: --verify sends nothing, whatever the command line says. */
+  verify?: "never" | "allowed";
   fileTimeoutSeconds?: number;
   environments?: { nonProduction?: string[]; production?: string[] };
 }

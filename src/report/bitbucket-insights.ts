@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { summaryLine } from "./text.js";
 import type { Finding, Severity } from "../types.js";
 import type { Reporter, ScanReport } from "./report.js";
+import { verificationLabel } from "./verification.js";
 
 /** The API's limits: report details 2,000 characters; annotation summary 450, details 2,000; 1,000 annotations per report. */
 export const BITBUCKET_LIMITS = { reportDetails: 2000, summary: 450, details: 2000, annotations: 1000 } as const;
@@ -27,7 +28,7 @@ function annotation(f: Finding, report: ScanReport) {
   return {
     external_id: externalId(f),
     annotation_type: "VULNERABILITY",
-    summary: cut(`${f.title} [${f.ruleId}]: ${f.redacted}${commit}`, BITBUCKET_LIMITS.summary),
+    summary: cut(`${f.title} [${f.ruleId}]${verificationLabel(f)}: ${f.redacted}${commit}`, BITBUCKET_LIMITS.summary),
     details: cut(f.remediation, BITBUCKET_LIMITS.details),
     path: f.path,
     line: f.line,

@@ -3,6 +3,7 @@
 // requires, which also keeps a crafted file name from starting a command of its own.
 import type { Finding } from "../types.js";
 import type { Reporter, ScanReport } from "./report.js";
+import { verificationLabel } from "./verification.js";
 
 /** Message text: `%`, CR and LF encoded. */
 export function escapeData(s: string): string {
@@ -25,7 +26,7 @@ export function annotation(f: Finding, report: ScanReport): string {
   if (f.line === f.endLine) props.push(["col", f.column], ["endColumn", f.endColumn]);
   props.push(["title", `keyfence: ${f.title} [${f.ruleId}]`]);
   const commit = f.commit ? ` (commit ${f.commit.slice(0, 12)})` : "";
-  const message = `${f.severity.toUpperCase()} ${f.redacted}${commit}. ${f.remediation}`;
+  const message = `${f.severity.toUpperCase()}${verificationLabel(f)} ${f.redacted}${commit}. ${f.remediation}`;
   return `::${level(f, report)} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(",")}::${escapeData(message)}`;
 }
 

@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import type { Finding, Severity } from "../types.js";
 import type { Reporter, ScanReport } from "./report.js";
+import { verificationSentence } from "./verification.js";
 
 export const GITLAB_SCHEMA_VERSION = "15.2.1";
 const SCHEMA_URL = `https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/raw/v${GITLAB_SCHEMA_VERSION}/dist/secret-detection-report-format.json`;
@@ -35,7 +36,7 @@ function vulnerability(f: Finding) {
   return {
     id: vulnerabilityId(f),
     name: f.title.slice(0, 255),
-    description: `${f.message}. Value (redacted): ${f.redacted}.`,
+    description: `${f.message}. Value (redacted): ${f.redacted}.${f.verification ? ` ${verificationSentence(f)}` : ""}`,
     severity: SEVERITY[f.severity],
     solution: f.remediation.slice(0, 7000),
     identifiers: identifiers(f),
@@ -51,6 +52,7 @@ function vulnerability(f: Finding) {
       fingerprint: text("keyfence fingerprint", f.fingerprint),
       ...(f.rotateDays !== undefined && { rotate: text("Rotate within", `${f.rotateDays} days`) }),
       ...(f.tags.length && { tags: text("Tags", f.tags.join(", ")) }),
+      ...(f.verification && { verification: text("Verification", `${f.verification.status}: ${f.verification.reason}`) }),
     },
   };
 }

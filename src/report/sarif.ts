@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import type { Finding, Rule, Severity } from "../types.js";
 import { ROTATION_DAYS } from "../types.js";
 import type { Reporter } from "./report.js";
+import { verificationSentence } from "./verification.js";
 
 // GitHub maps security-severity to its labels: ≥9.0 critical, 7.0–8.9 high, 4.0–6.9 medium, <4 low.
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0", info: "0.0" };
@@ -37,7 +38,7 @@ function resultOf(f: Finding, ruleIndex: number, relative: boolean) {
     ruleId: f.ruleId,
     ruleIndex,
     level: LEVEL[f.severity],
-    message: { text: `${f.title} (${f.provider}) ${f.redacted}. ${f.remediation}` },
+    message: { text: `${f.title} (${f.provider}) ${f.redacted}. ${f.remediation}${f.verification ? ` ${verificationSentence(f)}` : ""}` },
     locations: [
       {
         physicalLocation: {
@@ -56,6 +57,7 @@ function resultOf(f: Finding, ruleIndex: number, relative: boolean) {
       ...(f.author && { author: f.author }),
       ...(f.date && { date: f.date }),
       tags: f.tags,
+      ...(f.verification && { verification: f.verification.status, verificationReason: f.verification.reason }),
     },
   };
 }

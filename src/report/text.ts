@@ -3,6 +3,7 @@
 import { revealSecret } from "../finding/secret-store.js";
 import { SEVERITIES, type Severity } from "../types.js";
 import type { Reporter, ScanReport } from "./report.js";
+import { verificationLabel } from "./verification.js";
 
 const COLORS: Record<Severity, string> = { critical: "\x1b[1;31m", high: "\x1b[31m", medium: "\x1b[33m", low: "\x1b[36m", info: "\x1b[2m" };
 const RESET = "\x1b[0m";
@@ -35,8 +36,9 @@ export const textReporter: Reporter = (report, { showSecrets, color }) => {
     const sev = paint(COLORS[f.severity], f.severity.toUpperCase().padEnd(8));
     const where = `${f.path}:${f.line}:${f.column}`;
     const commit = f.commit ? ` ${paint(DIM, `(commit ${f.commit.slice(0, 12)}${f.author ? ` by ${f.author}` : ""}${f.date ? `, ${f.date.slice(0, 10)}` : ""})`)}` : "";
-    lines.push(`${where}  ${sev} ${f.title} [${f.ruleId}]${commit}`);
+    lines.push(`${where}  ${sev}${verificationLabel(f)} ${f.title} [${f.ruleId}]${commit}`);
     lines.push(`    value: ${f.redacted}${showSecrets ? `  secret: ${revealSecret(f) ?? "(unavailable)"}` : ""}`);
+    if (f.verification) lines.push(`    check: ${f.verification.status}: ${f.verification.reason}`);
     lines.push(`    fix:   ${f.remediation}`);
   }
   // What was not (fully) scanned is part of the report itself, not only of stderr: a report written
