@@ -65,6 +65,13 @@ function cells(b: Buffer, p: number, d: number, limit: number): { spans: Span[];
   }
 }
 
+/** The first byte that is not a space or tab from `p` on (step 1) or before `p` (step −1); −1 at the edge. */
+function nextOver(b: Buffer, p: number, step: 1 | -1): number {
+  let i = step === 1 ? p : p - 1;
+  while (i >= 0 && i < b.length && isHSpace(b[i])) i += step;
+  return i >= 0 && i < b.length ? b[i]! : -1;
+}
+
 function trim(b: Buffer, s: number, e: number): Span {
   while (s < e && isHSpace(b[s])) s++;
   while (e > s && isHSpace(b[e - 1])) e--;
@@ -73,6 +80,9 @@ function trim(b: Buffer, s: number, e: number): Span {
 
 /** The column's cells below a header row that holds the name, or [] when the line is no header. */
 function csvColumn(b: Buffer, name: NameSpan): Span[] {
+  // A header field sits next to a delimiter; most names (code's `token = …`) do not, and are
+  // dismissed before their line is looked for, which can be long in minified code.
+  if (!DELIMITERS.includes(nextOver(b, name.outerStart, -1)) && !DELIMITERS.includes(nextOver(b, name.outerEnd, 1))) return [];
   const ls = lineStart(b, name.outerStart, 4096);
   if (ls < 0) return [];
   const le = lineEnd(b, name.outerEnd, MAX_LINE);
