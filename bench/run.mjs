@@ -2,10 +2,10 @@
 // `npm run bench [-- --quick] [--work DIR] [--out FILE] [--only SECTIONS] [--timeout SECONDS]`
 // Builds the corpora (bench/lib/corpus.mjs), times keyfence against ripgrep and secretlint in the same
 // run (bench/lib/measure.mjs), and writes the tables to docs/benchmarks.md (a quick run writes to the
-// work folder unless --out is given). Sections: startup, tree, stress, precommit, history, scaling, profile, verify.
+// work folder unless --out is given). Sections: startup, tree, sdk, stress, precommit, history, scaling, profile, verify.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus, release, tmpdir, totalmem } from "node:os";
+import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -25,6 +25,8 @@ const SPECS = {
   full: {
     tree: ["typescript@5.6.3", "eslint@9.14.0", "webpack@5.96.1", "@babel/core@7.26.0", "rxjs@7.8.1", "lodash@4.17.21", "moment@2.30.1", "aws-sdk@2.1692.0", "date-fns@4.1.0", "react-dom@18.3.1", "prettier@3.3.3", "three@0.170.0"],
     history: { express: "4.21.1", commander: "12.1.0", semver: "7.6.3", yargs: "17.7.2", debug: "4.3.7", uuid: "11.0.3", chalk: "5.3.0", async: "3.2.6", axios: "1.7.7", ws: "8.18.0", glob: "11.0.0", lodash: "4.17.21", moment: "2.30.1", mocha: "10.8.2", underscore: "1.13.7", minimist: "1.2.8", "body-parser": "1.20.3", "electron-to-chromium": "1.3.594" },
+    // Cloud and payment SDKs: full of "token", "secret", "key" and "credentials" (issue 18).
+    sdk: ["aws-sdk@2.1692.0", "googleapis@188.0.0", "@aws-sdk/client-s3@3.1175.0", "stripe@23.1.0", "plaid@47.0.0", "square@46.0.0"],
     runs: 5,
     secretlintRuns: 3,
     timeoutMs: 180_000,
@@ -38,6 +40,7 @@ const SPECS = {
   quick: {
     tree: ["typescript@5.6.3", "lodash@4.17.21", "moment@2.30.1", "rxjs@7.8.1", "date-fns@4.1.0"],
     history: { semver: "7.6.3", debug: "4.3.7", chalk: "5.3.0", uuid: "11.0.3", minimist: "1.2.8" },
+    sdk: ["@aws-sdk/client-s3@3.1175.0", "stripe@23.1.0", "plaid@47.0.0", "square@46.0.0"],
     runs: 3,
     secretlintRuns: 1,
     timeoutMs: 60_000,
@@ -119,8 +122,13 @@ const rgTool = (name, patterns, target, extra = []) => ({ name, cmd: "rg", args:
 // \d and \b are ASCII. (With Unicode classes ripgrep 13 also slows below 1 MB/s on these patterns.)
 const rgRules = (patterns, target) => rgTool("ripgrep, rule regexes", patterns.file, target, ["--no-unicode"]);
 const rgKeywords = (patterns, target) => rgTool("ripgrep, keywords only", patterns.keywordsFile, target);
+// What users compare a scanner with: ripgrep and a short list of well-known secret formats, as the
+// independent benchmark of issue 18 does (bench/lib/rg-44.txt, written here from the formats).
+const RG_44 = join(ROOT, "bench", "lib", "rg-44.txt");
+const rg44 = (target) => rgTool("ripgrep, 44 common secret regexes", RG_44, target, ["--no-unicode"]);
 
-const results = { mode, date: new Date().toISOString(), machine: machine(), sections: {} };
+// The load before and after the run goes in the report: ratios from a busy machine are not comparable.
+const results = { mode, date: new Date().toISOString(), machine: machine(), load: { before: loadavg() }, sections: {} };
 
 function machine() {
   const cpu = cpus()[0]?.model ?? "unknown CPU";
@@ -164,7 +172,8 @@ if (want("startup")) {
   );
 }
 
-function treeComparison(label, patterns, configArgs, withPeers) {
+function treeComparison(label, patterns, configArgs, withPeers, dir = treeDir) {
+  const treeDir = dir;
   const counts = keyfenceSummary(scanArgs(treeDir, configArgs));
   const tools = [
     { name: "keyfence", ...kf(scanArgs(treeDir, configArgs)) },
@@ -172,16 +181,18 @@ function treeComparison(label, patterns, configArgs, withPeers) {
     ...(withPeers ? [{ name: "keyfence, no rules (walk and read only)", ...kf(scanArgs(treeDir, ["--config", noRulesConfig])) }] : []),
     rgRules(patterns, treeDir),
     rgKeywords(patterns, treeDir),
+    rg44(treeDir),
   ];
   if (withPeers) {
     const sl = secretlintBin();
     tools.push({ name: "secretlint", cmd: sl.bin, args: ["--secretlintrc", sl.rc, "--no-gitignore", "--format", "compact", "**/*"], cwd: treeDir, runs: spec.secretlintRuns, warmup: false, timeoutMs: spec.timeoutMs });
   }
   log(`${label}: ${counts.files} files, ${(counts.bytes / 1e6).toFixed(1)} MB`);
-  return { label, counts, corpus: treeSize, timings: compare(tools, spec.runs) };
+  return { label, counts, corpus: treeStats(treeDir), timings: compare(tools, spec.runs) };
 }
 
 if (want("tree")) results.sections.tree = treeComparison(`tree scan, built-in rules`, builtinPatterns, [], true);
+if (want("sdk")) results.sections.sdk = treeComparison(`SDK tree scan (${spec.sdk.join(", ")}), built-in rules`, builtinPatterns, [], true, npmTree(work, `sdk-${mode}`, spec.sdk));
 if (want("stress")) results.sections.stress = treeComparison(`tree scan, built-in + ${STRESS_RULES} stress rules`, stressPatterns, ["--config", stressConfig], false);
 
 if (want("precommit")) {
@@ -233,6 +244,7 @@ if (want("profile")) {
     .map((f) => summariseProfile(JSON.parse(readFileSync(join(dir, f), "utf8")), 12));
 }
 
+results.load.after = loadavg();
 const report = renderReport(results);
 const out = values.out ? resolve(values.out) : mode === "full" ? join(ROOT, "docs", "benchmarks.md") : join(work, "benchmarks-quick.md");
 mkdirSync(dirname(out), { recursive: true });

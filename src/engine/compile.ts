@@ -211,7 +211,11 @@ export function assertsTextEnd(pattern: string): boolean {
   return false;
 }
 
-function compileRest(rule: Rule, index: number): Omit<CompiledRule, "re" | "allow" | "gate"> {
+function compileQuickGate(rule: Rule): QuickGate | undefined {
+  return rule.afterKeyword === undefined || rule.regex === undefined ? undefined : quickGateOf(rule.keywords, rule.keywordsCaseInsensitive, rule.afterKeyword);
+}
+
+function compileRest(rule: Rule, index: number): Omit<CompiledRule, "re" | "allow" | "gate" | "quickGate"> {
   return {
     rule,
     index,
@@ -219,13 +223,12 @@ function compileRest(rule: Rule, index: number): Omit<CompiledRule, "re" | "allo
     pathAllowed: rule.allowlist.paths.length ? picomatch(rule.allowlist.paths, { dot: true }) : undefined,
     prefixes: rule.keywordsCaseInsensitive ? [] : [...rule.keywords].sort((a, b) => b.length - a.length),
     gateSeesEnd: rule.afterKeyword !== undefined && assertsTextEnd(rule.afterKeyword),
-    quickGate: rule.afterKeyword === undefined || rule.regex === undefined ? undefined : quickGateOf(rule.keywords, rule.keywordsCaseInsensitive, rule.afterKeyword),
   };
 }
 
 /** Compiles everything now, so that a bad regex is reported where the rule is loaded. */
 export function compileRule(rule: Rule, index: number): CompiledRule {
-  return { ...compileRest(rule, index), ...compileRegexes(rule, true), gate: compileGate(rule, true) };
+  return { ...compileRest(rule, index), ...compileRegexes(rule, true), gate: compileGate(rule, true), quickGate: compileQuickGate(rule) };
 }
 
 /**
@@ -237,8 +240,12 @@ function compileRuleLazily(rule: Rule, index: number): CompiledRule {
   let regexes: Pick<CompiledRule, "re" | "allow" | "assignment"> | undefined;
   const get = () => (regexes ??= compileRegexes(rule, false));
   let gate: { re: RE2 | undefined } | undefined;
+  let quick: { gate: QuickGate | undefined } | undefined;
   return {
     ...compileRest(rule, index),
+    get quickGate() {
+      return (quick ??= { gate: compileQuickGate(rule) }).gate;
+    },
     get gate() {
       return (gate ??= { re: compileGate(rule, false) }).re;
     },
