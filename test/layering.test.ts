@@ -1,5 +1,5 @@
 // The architecture as a test (README "Architecture"): each layer imports only what sits below it.
-//   sources ──units──▶ orchestrator ──▶ engine ──▶ policy ──▶ reporters ──▶ cli
+//   sources ──units──▶ orchestrator ──▶ engine ──▶ policy (──▶ verify, opt-in) ──▶ reporters ──▶ cli
 // The engine sees bytes and rules only; sources know nothing of rules, policy or output; reporters
 // render findings and never reach into the engine; src/ci/ only detects the CI environment.
 import { describe, expect, it } from "vitest";
@@ -30,11 +30,14 @@ function importsOf(file: string, text = readFileSync(file, "utf8")): string[] {
 
 /** Layer → layers it must never import. */
 const FORBIDDEN: Record<string, readonly string[]> = {
-  engine: ["sources", "orchestrator", "policy", "report", "cli", "ci", "scanner", "config", "hooks", "doctor", "fleet"],
-  sources: ["engine", "orchestrator", "policy", "report", "cli", "scanner", "config", "hooks", "doctor"],
-  finding: ["engine", "sources", "orchestrator", "policy", "report", "cli", "scanner"],
-  report: ["engine", "sources", "orchestrator", "cli", "scanner"],
-  policy: ["engine", "sources", "orchestrator", "report", "cli", "scanner"],
+  engine: ["sources", "orchestrator", "policy", "report", "cli", "ci", "scanner", "config", "hooks", "doctor", "fleet", "verify"],
+  sources: ["engine", "orchestrator", "policy", "report", "cli", "scanner", "config", "hooks", "doctor", "verify"],
+  finding: ["engine", "sources", "orchestrator", "policy", "report", "cli", "scanner", "verify"],
+  report: ["engine", "sources", "orchestrator", "cli", "scanner", "verify"],
+  policy: ["engine", "sources", "orchestrator", "report", "cli", "scanner", "verify"],
+  // Verification sits beside policy: it reads findings (and the engine's offline checks) and never
+  // walks, scans or renders; only the CLI and the scanner API call it.
+  verify: ["sources", "orchestrator", "report", "cli", "scanner", "fleet", "hooks", "doctor"],
   ci: ["cli", "report", "orchestrator", "scanner", "engine", "policy"],
   orchestrator: ["report", "cli"],
 };
