@@ -33,6 +33,8 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   engine: ["sources", "orchestrator", "policy", "report", "cli", "ci", "scanner", "config", "hooks", "doctor", "fleet"],
   sources: ["engine", "orchestrator", "policy", "report", "cli", "scanner", "config", "hooks", "doctor"],
   finding: ["engine", "sources", "orchestrator", "policy", "report", "cli", "scanner"],
+  // Pairing sees findings and rules only: a scan unit's findings in, multi-part findings out.
+  pairing: ["engine", "sources", "orchestrator", "policy", "report", "cli", "scanner", "config"],
   report: ["engine", "sources", "orchestrator", "cli", "scanner"],
   policy: ["engine", "sources", "orchestrator", "report", "cli", "scanner"],
   ci: ["cli", "report", "orchestrator", "scanner", "engine", "policy"],

@@ -32,9 +32,9 @@ export function attachPartSecret(part: FindingPart, secret: string): void {
  * The raw value of one part of a multi-part finding, by its role ("secret", "key id"), for callers
  * that need the credential itself (live verification, --show-secrets); undefined when it has no such part.
  */
-export function revealPart(finding: Finding, role: string): string | undefined {
-  const part = finding.parts?.find((p) => p.role === role);
-  return part && partSecrets.get(part);
+export function revealPart(finding: Finding, role: string, part?: FindingPart): string | undefined {
+  const p = part && finding.parts?.includes(part) ? part : finding.parts?.find((x) => x.role === role);
+  return p && partSecrets.get(p);
 }
 
 /** Every part's raw value by role, in the finding's order (several parts may share a role). */

@@ -117,7 +117,9 @@ function nearest(c: RoleCandidates, anchor: Finding, within: number | "unit"): n
     const da = lineGap(anchor, a);
     const db = lineGap(anchor, b);
     if (da !== db) return da < db ? after : before;
-    return Math.abs(a.offset - anchor.offset) < Math.abs(anchor.offset - b.offset) ? after : before;
+    // On the anchor's own line the nearer in bytes; a line either side, the earlier (in line order
+    // the later anchor still has the later one: `secret, id, secret, id` pairs as written).
+    return da === 0 && Math.abs(a.offset - anchor.offset) < Math.abs(anchor.offset - b.offset) ? after : before;
   }
   return okA ? after : okB ? before : -1;
 }
