@@ -252,3 +252,37 @@ describe("baselines and pairs", () => {
     expect((await runCli(["scan", "."], { cwd: root })).code).toBe(1);
   });
 });
+
+describe("pairs beyond AWS", () => {
+  it("Twilio: the account SID far from the auth token in the same file still pairs; a lone SID is not reported", () => {
+    const sid = gen("AC{{hex:32}}");
+    const token = gen("{{hex:32}}");
+    const far = "LOG_LEVEL=info\n".repeat(200);
+    const f = onePair(scan(`TWILIO_AUTH_TOKEN=${token}\n${far}TWILIO_ACCOUNT_SID=${sid}\n`, "app.env"), 2);
+    expect([f.ruleId, revealPart(f, "auth token"), revealPart(f, "account sid")]).toEqual(["twilio-auth-token", token, sid]);
+    expect(scan(`TWILIO_ACCOUNT_SID=${sid}\n`, "app.env")).toEqual([]);
+  });
+
+  it("Plaid: client id + secret + environment, critical in production; a lone client id is not reported", () => {
+    const f = onePair(scan(gen("PLAID_CLIENT_ID={{hex:24}}\nPLAID_SECRET={{hex:30}}\nPLAID_ENV=production\n"), "plaid.env"), 3);
+    expect([f.severity, f.parts!.map((p) => p.role)]).toEqual(["critical", ["secret", "client id", "environment"]]);
+    // A sandbox pair keeps its parts' own (sandbox) grade rather than the pair's critical.
+    const sandbox = onePair(scan(gen("PLAID_CLIENT_ID={{hex:24}}\nPLAID_SECRET={{hex:30}}\nPLAID_ENV=sandbox\n"), "plaid.env"), 3);
+    expect([sandbox.environment, sandbox.severity]).toEqual(["sandbox", "low"]);
+    expect(scan(gen("PLAID_CLIENT_ID={{hex:24}}\n"), "plaid.env")).toEqual([]);
+  });
+
+  it("Braintree-style generic client credentials, Google OAuth, Azure service principal and a database login", () => {
+    const google = onePair(scan(gen('{"web": {"client_id": "{{digits:12}}-{{lowernum:32}}.apps.googleusercontent.com", "client_secret": "GOCSPX-{{base64url:28}}"}}'), "client_secret.json"), 2);
+    expect(google.ruleId).toBe("google-oauth-client-secret");
+    const azure = onePair(scan(gen("AZURE_TENANT_ID={{uuid}}\nAZURE_CLIENT_ID={{uuid}}\nAZURE_CLIENT_SECRET={{alnum:3}}8Q~{{base64url:34}}\n"), "sp.env"), 3);
+    expect([azure.severity, azure.parts!.map((p) => p.role)]).toEqual(["critical", ["client secret", "client id", "tenant id"]]);
+    const oauth = onePair(scan(gen("OAUTH_CLIENT_ID={{alnum:24}}\nOAUTH_CLIENT_SECRET={{alnum:40}}\n"), "oauth.env"), 2);
+    expect([oauth.ruleId, oauth.severity]).toEqual(["generic-client-credentials", "high"]);
+    // A lone client secret is the generic finding it always was.
+    expect(scan(gen("OAUTH_CLIENT_SECRET={{alnum:40}}\n"), "oauth.env").map((f) => f.ruleId)).toEqual(["generic-secret-assignment"]);
+    const db = onePair(scan(gen("DB_HOST=ledger-db.prod.internal\nDB_USER=ledger_app\nDB_PASSWORD={{alnum:24}}\n"), "db.env"), 3);
+    expect([db.ruleId, db.parts!.map((p) => p.role)]).toEqual(["database-login", ["password", "user", "host"]]);
+    expect(scan(gen("DB_PASSWORD={{alnum:24}}\n"), "db.env").map((f) => f.ruleId)).toEqual(["generic-secret-assignment"]);
+  });
+});
