@@ -5,7 +5,7 @@
 // Then the keyword automaton of that rule set goes to dist/keyword-tables.bin (src/engine/keyword-tables.ts),
 // which a run uses only when its rule set is exactly this one.
 import { writeFileSync, renameSync } from "node:fs";
-import { BUILTIN_RULES_CACHE, BUILTIN_RULES_DIR, RULE_PACK_SCHEMA_FILE, loadRulePacks } from "../dist/rules/load.js";
+import { BUILTIN_RULES_CACHE, BUILTIN_RULES_DIR, RULE_PACK_SCHEMA_FILE, assertPairReferences, loadRulePacks } from "../dist/rules/load.js";
 import { builtinPackDigest, serialiseBuiltinRules } from "../dist/rules/builtin-cache.js";
 import { compileRuleSet, keywordBytesOf } from "../dist/engine/compile.js";
 import { buildKeywordAutomaton } from "../dist/engine/keyword-automaton.js";
@@ -18,6 +18,7 @@ function writeAtomically(file, data) {
 }
 
 const rules = loadRulePacks([BUILTIN_RULES_DIR]);
+assertPairReferences(rules);
 const digest = builtinPackDigest(BUILTIN_RULES_DIR, RULE_PACK_SCHEMA_FILE);
 writeAtomically(BUILTIN_RULES_CACHE, serialiseBuiltinRules(rules, BUILTIN_RULES_DIR, digest));
 console.log(`rule cache: ${rules.length} rules → ${BUILTIN_RULES_CACHE.replace(process.cwd() + "/", "")}`);

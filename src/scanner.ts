@@ -3,8 +3,10 @@
 // rules can run side by side.
 import { runKey } from "./finding/run-key.js";
 import { Engine } from "./engine/engine.js";
+import { pairFindings } from "./pairing/pair.js";
+import { pairingPlan } from "./pairing/plan.js";
 import { compileRule } from "./engine/compile.js";
-import { loadBuiltinRules, loadRulePacks } from "./rules/load.js";
+import { assertPairReferences, loadBuiltinRules, loadRulePacks } from "./rules/load.js";
 import { createPolicy, type Policy } from "./policy/policy.js";
 import { fileSource } from "./sources/files.js";
 import { Orchestrator, type RunOptions } from "./orchestrator/orchestrator.js";
@@ -75,6 +77,8 @@ export interface ScannerSession {
 export function rulesForConfig(config: Config = {}): Rule[] {
   const base = config.builtinRules === false ? [] : loadBuiltinRules();
   const extra = config.rulePacks?.length ? loadRulePacks(config.rulePacks) : [];
+  // A configuration's pack may pair with the built-in rules.
+  assertPairReferences(extra, base);
   const disabled = new Set(config.disableRules ?? []);
   return [...base, ...extra].filter((r) => !disabled.has(r.id));
 }
@@ -96,10 +100,14 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const engine = new Engine(rules, session);
   const policy = createPolicy(config, { failOn: options.failOn });
   const keep = (f: Finding): Finding[] => policy.apply(f);
+  const pairing = pairingPlan(rules);
+  // A buffer, a stream or a session is one scan unit: its findings are paired, then judged.
+  const judged = (found: Finding[]): Finding[] => pairFindings(pairing, found).flatMap(keep);
   const orchestrator = new Orchestrator({
     engine,
     init: { rules, session },
     policy,
+    pairing,
     scope: { include: config.include, exclude: config.exclude, maxFileSize: config.maxFileSize, gitignore: config.gitignore },
   });
 
@@ -108,17 +116,30 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     policy,
     scanBuffer(data, target) {
       const buf = typeof data === "string" ? Buffer.from(data) : data;
-      return engine.scanBuffer(buf, targetOf(target)).flatMap(keep);
+      return judged(engine.scanBuffer(buf, targetOf(target)));
     },
     async *scanStream(chunks, target) {
+      // Findings that pairing cannot change go out at once; the others (few) wait for the stream's end.
+      const held: Finding[] = [];
       for await (const f of engine.scanStream(chunks, targetOf(target))) {
-        yield* keep(f);
+        if (pairing.involved.has(f.ruleId) || pairing.alone.has(f.ruleId)) held.push(f);
+        else yield* keep(f);
       }
+      yield* judged(held);
     },
     session(target, emit) {
-      return engine.session(targetOf(target), (f) => {
-        for (const out of keep(f)) emit(out);
+      const held: Finding[] = [];
+      const s = engine.session(targetOf(target), (f) => {
+        if (pairing.involved.has(f.ruleId) || pairing.alone.has(f.ruleId)) held.push(f);
+        else for (const out of keep(f)) emit(out);
       });
+      return {
+        push: (chunk) => s.push(chunk),
+        end: () => {
+          s.end();
+          for (const out of judged(held.splice(0))) emit(out);
+        },
+      };
     },
     scan(sources, opts) {
       return orchestrator.run(sources, opts);

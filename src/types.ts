@@ -73,6 +73,17 @@ export interface Rule {
   decode?: RuleDecode;
   /** For tokens without an environment marker: nearby text or the file name that tells the environment. */
   context?: RuleContext;
+  /**
+   * A multi-part credential anchored on this rule's matches: companion parts (other rules' matches)
+   * near it in the same scan unit make one finding naming every part (src/pairing/).
+   */
+  pair?: RulePair;
+  /**
+   * What happens to this rule's finding when it is part of no pair (a lone anchor, or a companion no
+   * anchor took): `keep` (default) reports it as found, a severity lowers it to that (never raises),
+   * `drop` never reports it alone — a part-only rule such as a client id, which is no secret by itself.
+   */
+  alone?: RuleAlone;
   examples: RuleExamples;
   /** Where the rule was defined, for error messages. */
   origin: RuleOrigin;
@@ -91,6 +102,30 @@ export interface RuleAssignment {
   value: string;
   /** Word sequences that disqualify a name even when it contains one of `names` (e.g. "page token"). */
   exclude: string[];
+}
+
+export type RuleAlone = "keep" | "drop" | Severity;
+
+/** One companion of a pair: another rule's matches, under a role name the finding uses for it. */
+export interface RulePairPart {
+  rule: string;
+  /** How the finding names this part ("secret", "session token"); parts may share a role as alternatives. */
+  role: string;
+  /** Without a match of a required role there is no pair (the anchor is then alone). */
+  required: boolean;
+}
+
+export interface RulePair {
+  /** How the finding names the anchor (this rule's match), e.g. "key id". */
+  role: string;
+  parts: RulePairPart[];
+  /** How far a companion may be: lines either side of the anchor, or anywhere in the same scan unit. */
+  within: number | "unit";
+  /** Severity of the paired finding (a sandbox part keeps the parts' own severities). */
+  severity: Severity;
+  /** Title and kind of the paired finding (default: the rule's, with the roles named). */
+  title?: string;
+  kind?: string;
 }
 
 export interface RuleAllowlist {
@@ -141,12 +176,35 @@ export interface RuleExamples {
   match: string[];
   /** Inputs in which the rule must report nothing (look-alikes, placeholders). */
   noMatch: string[];
+  /**
+   * Pair examples (rules with `pair`): scanned with the rule and its companions, each must give
+   * exactly one finding of this rule with `parts` parts (the anchor included).
+   */
+  paired?: { text: string; parts: number }[];
 }
 
 export interface RuleOrigin {
   file: string;
   /** 1-based line of the rule's entry in the pack, when known. */
   line?: number;
+}
+
+/**
+ * One part of a multi-part credential (an id, its secret, a session token): where it is and how it
+ * looks redacted. Its raw value stays in the secret store (src/finding/secret-store.ts `revealPart`).
+ */
+export interface FindingPart {
+  ruleId: string;
+  role: string;
+  redacted: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  offset: number;
+  endOffset: number;
+  /** Keyed digest of this part's value (as a finding's `secretDigest`). */
+  secretDigest: string;
 }
 
 /** One reported credential. Never carries the raw secret as an enumerable field. */
@@ -200,6 +258,11 @@ export interface Finding {
   encoding?: string;
   /** Set only when verification ran (`--verify`): whether the provider still accepts the credential, and why. */
   verification?: { status: "live" | "revoked" | "unknown" | "error"; reason: string };
+  /**
+   * A multi-part credential: every part, the anchor (whose position the finding has) first. The
+   * finding's `secretDigest` is then the pair's digest (src/pairing/digest.ts), its secret the anchor's.
+   */
+  parts?: FindingPart[];
 }
 
 /** A scan's input location, given to the engine so findings can name it. */

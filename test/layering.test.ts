@@ -30,9 +30,11 @@ function importsOf(file: string, text = readFileSync(file, "utf8")): string[] {
 
 /** Layer → layers it must never import. */
 const FORBIDDEN: Record<string, readonly string[]> = {
-  engine: ["sources", "orchestrator", "policy", "report", "cli", "ci", "scanner", "config", "hooks", "doctor", "fleet", "verify"],
-  sources: ["engine", "orchestrator", "policy", "report", "cli", "scanner", "config", "hooks", "doctor", "verify"],
-  finding: ["engine", "sources", "orchestrator", "policy", "report", "cli", "scanner", "verify"],
+  engine: ["sources", "orchestrator", "policy", "report", "cli", "ci", "scanner", "config", "hooks", "doctor", "fleet", "verify", "pairing"],
+  sources: ["engine", "orchestrator", "policy", "report", "cli", "scanner", "config", "hooks", "doctor", "verify", "pairing"],
+  finding: ["engine", "sources", "orchestrator", "policy", "report", "cli", "scanner", "verify", "pairing"],
+  // Pairing sees findings and rules only: a scan unit's findings in, multi-part findings out.
+  pairing: ["engine", "sources", "orchestrator", "policy", "report", "cli", "scanner", "config", "verify"],
   report: ["engine", "sources", "orchestrator", "cli", "scanner", "verify"],
   policy: ["engine", "sources", "orchestrator", "report", "cli", "scanner", "verify"],
   // Verification sits beside policy: it reads findings (and the engine's offline checks) and never

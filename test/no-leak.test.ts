@@ -10,6 +10,11 @@ import { keyfence, tempTree } from "./helpers/cli.js";
 import { TempRepo, cli } from "./helpers/git-repo.js";
 
 const engine = new Engine(BUILTIN);
+/**
+ * Part-only rules (`alone: drop`) whose values are plain words, not secrets: a pair's environment
+ * ("production"), a database user or host. Such words occur in output for other reasons.
+ */
+const NOT_SECRET_KINDS = new Set(BUILTIN.filter((r) => r.alone === "drop" && ["environment", "database-user", "database-host"].includes(r.kind)).map((r) => r.kind));
 
 function corpus(salt: string) {
   const examples = allPositives(salt);
@@ -17,7 +22,7 @@ function corpus(salt: string) {
   const secrets: string[] = [];
   examples.forEach(({ rule, text }, i) => {
     files[`src/${rule.id}-${i}.txt`] = text + "\n";
-    for (const f of engine.scanBuffer(Buffer.from(text + "\n"), { path: "x" })) secrets.push(revealSecret(f)!);
+    for (const f of engine.scanBuffer(Buffer.from(text + "\n"), { path: "x" })) if (!NOT_SECRET_KINDS.has(f.kind)) secrets.push(revealSecret(f)!);
   });
   return { files, secrets, text: examples.map((e) => e.text).join("\n") };
 }

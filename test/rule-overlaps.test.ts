@@ -22,6 +22,11 @@ const overlaps = (a: Span, b: Span) => !before(a, b) && !before(b, a);
 /** Whether `a` gives way to `b` on a token both claim: generic to specific, decoders to what they decode, and declared deferrals. */
 const yields = (a: Rule, b: Rule) => (a.generic && !b.generic) || !!a.decode || !!a.defersTo?.includes(b.id);
 const declared = (a: Rule, b: Rule) => (a.generic && b.generic) || yields(a, b) || yields(b, a);
+/**
+ * A part-only rule (`alone: drop`) claims nothing: the engine keeps its match beside the others' for
+ * pairing (src/pairing/), which drops it unless a pair takes it (and then the others' finding of it).
+ */
+const partOnly = (r: Rule) => r.alone === "drop";
 
 interface Claim {
   rule: Rule;
@@ -33,6 +38,7 @@ function claims(): { undeclared: Claim[]; misresolved: string[] } {
   const undeclared: Claim[] = [];
   const misresolved: string[] = [];
   for (const rule of BUILTIN) {
+    if (partOnly(rule)) continue;
     rule.examples.match.forEach((_, i) => {
       const text = Buffer.from(exampleInput(rule, "match", i));
       const own = engineOf(rule).scanBuffer(text, { path: "example" });
@@ -40,14 +46,14 @@ function claims(): { undeclared: Claim[]; misresolved: string[] } {
       const candidates = new Set(findKeywordHits(set, text, 0, true).hits.flatMap((h) => h.rules.map((r) => set.rules[r]!.rule)));
       const claimants = [rule];
       for (const other of candidates) {
-        if (other.id === rule.id) continue;
+        if (other.id === rule.id || partOnly(other)) continue;
         if (!engineOf(other).scanBuffer(text, { path: "example" }).some((f) => overlaps(f, own[0]!))) continue;
         if (!declared(rule, other)) undeclared.push({ rule, other, example: i });
         claimants.push(other);
       }
       // Whoever does not give way to another claimant may report the token; exactly one must.
       const winners = claimants.filter((a) => !claimants.some((b) => b !== a && yields(a, b)));
-      const reported = all.scanBuffer(text, { path: "example" }).filter((f) => overlaps(f, own[0]!));
+      const reported = all.scanBuffer(text, { path: "example" }).filter((f) => overlaps(f, own[0]!) && !partOnly(byId.get(f.ruleId)!));
       // A decoding rule's own example hides a token that the rule inside reports (decoders.test.ts).
       const anyWinner = !!rule.decode;
       if (reported.length !== 1 || !(anyWinner || winners.some((w) => w.id === reported[0]!.ruleId))) {

@@ -88,7 +88,7 @@ export const KINDS: Kind[] = [
   { rule: "robinhood-crypto-api-key", cls: "live", token: "rh-api-{{uuid}}", name: "ROBINHOOD_API_KEY" },
   // cloud and infrastructure
   { rule: "aws-access-key-id", cls: "live", token: "{{aws-key-id:AKIA}}", name: "AWS_ACCESS_KEY_ID" },
-  { rule: ["aws-secret-access-key", "aws-access-key-pair"], cls: "live", token: "{{base64:40}}", name: "AWS_SECRET_ACCESS_KEY" },
+  { rule: "aws-secret-access-key", cls: "live", token: "{{base64:40}}", name: "AWS_SECRET_ACCESS_KEY" },
   { rule: "aws-session-token", cls: "live", token: "IQoJb3JpZ2luX2Vj{{base64:420}}", name: "AWS_SESSION_TOKEN" },
   { rule: "gcp-api-key", cls: "live", token: "AIza{{base64url:35}}", name: "GOOGLE_API_KEY" },
   { rule: "google-oauth-client-secret", cls: "live", token: "GOCSPX-{{base64url:28}}", name: "GOOGLE_CLIENT_SECRET" },

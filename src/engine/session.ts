@@ -451,10 +451,14 @@ export class ScanSession {
 /** Within one group of overlapping secrets: generic rules yield to specific ones; one finding per span. */
 function resolve(group: Candidate[]): Finding[] {
   const vetoes = group.filter((c) => !c.finding);
-  const specific = group.filter((c) => c.finding && !c.rule.rule.generic);
+  // A part-only rule (`alone: drop`) reports a value only for pairing (src/pairing/): it takes the
+  // value from no other rule, and pairing drops the others' finding of it when the pair takes it.
+  const partOnly = (c: Candidate) => c.rule.rule.alone === "drop";
+  const specific = group.filter((c) => c.finding && !c.rule.rule.generic && !partOnly(c));
   const decoded = group.filter((c) => c.decoded);
   const out: Finding[] = [];
   const spans: Candidate[] = [];
+  const partSpans: Candidate[] = [];
   for (const c of group) {
     const f = c.finding;
     if (!f) continue;
@@ -465,6 +469,13 @@ function resolve(group: Candidate[]): Finding[] {
     if (defersTo && specific.some((o) => o !== c && defersTo.includes(o.rule.rule.id) && overlaps(o))) continue;
     // A piece of a split key matched on its own is the same secret the decoder reassembled.
     if (!c.decoded && decoded.some((d) => d.finding?.ruleId === f.ruleId && overlaps(d))) continue;
+    if (partOnly(c)) {
+      if (!partSpans.some((o) => o.rule === c.rule && o.start === c.start && o.end === c.end)) {
+        partSpans.push(c);
+        out.push(f);
+      }
+      continue;
+    }
     if (spans.some((o) => o.start === c.start && o.end === c.end)) continue;
     spans.push(c);
     out.push(f);

@@ -11,6 +11,8 @@ import type { Policy } from "../policy/policy.js";
 import { openerFor, UNIT_OPENERS } from "../sources/openers.js";
 import { isNotice, unitSize, type LineRanges, type Scope, type ScanUnit, type Source, type SourceItem, type SourceNotice, type UnitOpener } from "../sources/source.js";
 import type { Finding } from "../types.js";
+import { pairFindings } from "../pairing/pair.js";
+import type { PairingPlan } from "../pairing/plan.js";
 import type { PoolInit } from "./pool-worker.js";
 import { scanUnits } from "./pool.js";
 import { buildScope, type ScopeOptions } from "./scope.js";
@@ -44,6 +46,8 @@ export interface OrchestratorParts {
   policy: Policy;
   /** The configuration's scope, which each run's options may narrow or replace (CLI flags). */
   scope: ScopeOptions;
+  /** Which rules make multi-part findings (src/pairing/), from the engine's rules. */
+  pairing: PairingPlan;
 }
 
 /** A unit as admitted: what a thread is given, and the notices that precede it in report order. */
@@ -56,9 +60,13 @@ interface Admitted {
   opener: UnitOpener | undefined;
 }
 
-function touches(f: Finding, ranges: LineRanges): boolean {
+function touches(f: { line: number; endLine: number }, ranges: LineRanges): boolean {
   for (const [a, b] of ranges) if (f.line <= b && f.endLine >= a) return true;
   return false;
+}
+
+function touchesAny(f: Finding, ranges: LineRanges): boolean {
+  return f.parts ? f.parts.some((p) => touches(p, ranges)) : touches(f, ranges);
 }
 
 export class Orchestrator {
@@ -104,32 +112,46 @@ export class Orchestrator {
           continue;
         }
         o.onUnit?.({ path: item.unit.target.path, size: item.size });
-        // Most units' events are already an array: iterated without a promise per event.
-        if (Array.isArray(events)) for (const ev of events) yield* this.findingsOf(item.unit, ev, o, seen);
-        else for await (const ev of events) yield* this.findingsOf(item.unit, ev, o, seen);
+        // A unit's findings are paired once the unit is done (a streamed unit's findings — few — wait
+        // for its end; its bytes do not). Most units' events are already an array: iterated without
+        // a promise per event.
+        const found: Finding[] = [];
+        if (Array.isArray(events)) for (const ev of events) this.located(item.unit, ev, o, found);
+        else for await (const ev of events) this.located(item.unit, ev, o, found);
+        if (found.length) yield* this.judged(item.unit, found, seen);
       }
     }
     for (const n of trailing) o.onNotice?.(n);
   }
 
-  /** An engine event of `unit` as the user should see it: lines mapped, only lines that count, policy, once. */
-  private findingsOf(unit: ScanUnit, ev: FileScanEvent, o: RunOptions, seen: Set<string> | undefined): Finding[] {
+  /** An engine event of `unit` with the user's lines (notices go out at once). */
+  private located(unit: ScanUnit, ev: FileScanEvent, o: RunOptions, found: Finding[]): void {
     if ("notice" in ev) {
       o.onNotice?.({ path: unit.target.path, ...ev.notice });
-      return [];
+      return;
     }
     let f = ev.finding;
     const map = unit.lines;
     if (map) f = deriveFinding(f, { line: map.toUser(f.line), endLine: map.toUser(f.endLine) });
-    if (unit.counts && !touches(f, unit.counts)) return [];
     if (unit.target.layer !== undefined) f = deriveFinding(f, { layer: unit.target.layer });
-    const out = this.parts.policy.apply(f);
-    if (!seen) return out;
-    return out.filter((g) => {
-      if (seen.has(g.fingerprint)) return false;
-      seen.add(g.fingerprint);
-      return true;
-    });
+    found.push(f);
+  }
+
+  /** A unit's findings as the user should see them: paired, only lines that count, policy, once. */
+  private judged(unit: ScanUnit, found: Finding[], seen: Set<string> | undefined): Finding[] {
+    const out: Finding[] = [];
+    for (const f of pairFindings(this.parts.pairing, found)) {
+      // A pair counts when any of its parts is on a line that counts (an added secret beside an old id).
+      if (unit.counts && !touchesAny(f, unit.counts)) continue;
+      for (const g of this.parts.policy.apply(f)) {
+        if (seen) {
+          if (seen.has(g.fingerprint)) continue;
+          seen.add(g.fingerprint);
+        }
+        out.push(g);
+      }
+    }
+    return out;
   }
 }
 

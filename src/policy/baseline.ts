@@ -140,6 +140,10 @@ export function checkBaselineKey(file: string, baseline: Baseline, key: { id: st
   throw new KeyfenceError(`written with fingerprint key ${baseline.keyId}, this run has ${key.id}: ${how}`, { file: displayPath(file), subject: "baseline" });
 }
 
+function expired(entry: BaselineEntry, today: string): boolean {
+  return entry.expires !== undefined && entry.expires < today;
+}
+
 /** Matches findings against a baseline and remembers which entries were seen. */
 export class BaselineMatcher {
   private readonly byFingerprint = new Map<string, BaselineEntry>();
@@ -164,15 +168,27 @@ export class BaselineMatcher {
   }
 
   judge(f: Finding): Verdict {
-    let entry = this.byFingerprint.get(f.fingerprint);
-    let renamedFrom: string | undefined;
-    if (!entry) {
-      entry = this.orphaned.get(`${f.ruleId}\0${f.secretDigest}`)?.[0];
-      renamedFrom = entry?.path;
-    }
-    if (!entry) return { kind: "new" };
+    const own = this.entryOf(f.fingerprint, f.ruleId, f.secretDigest);
+    if (own || !f.parts) return this.verdictOf(own);
+    // A multi-part finding that a baseline written before pairs knew part by part (the key id, the
+    // secret, each its own entry): an entry for any of its parts accepts the pair, as it did the parts.
+    const found = f.parts.flatMap((p) => this.entryOf(fingerprintOf(p.ruleId, f.path, p.secretDigest), p.ruleId, p.secretDigest) ?? []);
+    for (const e of found) this.seen.add(e.entry);
+    return this.verdictOf(found.find((e) => !expired(e.entry, this.today)) ?? found[0]);
+  }
+
+  private entryOf(fingerprint: string, ruleId: string, secretDigest: string): { entry: BaselineEntry; renamedFrom?: string } | undefined {
+    const entry = this.byFingerprint.get(fingerprint);
+    if (entry) return { entry };
+    const moved = this.orphaned.get(`${ruleId}\0${secretDigest}`)?.[0];
+    return moved && { entry: moved, renamedFrom: moved.path };
+  }
+
+  private verdictOf(found: { entry: BaselineEntry; renamedFrom?: string } | undefined): Verdict {
+    if (!found) return { kind: "new" };
+    const { entry, renamedFrom } = found;
     this.seen.add(entry);
-    if (entry.expires !== undefined && entry.expires < this.today) return { kind: "expired", entry };
+    if (expired(entry, this.today)) return { kind: "expired", entry };
     return renamedFrom === undefined ? { kind: "accepted", entry } : { kind: "accepted", entry, renamedFrom };
   }
 

@@ -1,6 +1,6 @@
 // What to report and what blocks, after the engine has decided what is a credential: path
 // allowlists, known-safe hashes, severity overrides, info filtering and the fail-on threshold.
-import { revealSecret } from "../finding/secret-store.js";
+import { revealParts, revealSecret } from "../finding/secret-store.js";
 import { sha256Hex } from "../finding/fingerprint.js";
 import { picomatch } from "../deferred-imports.js";
 import type { Config, FailOn } from "../config/config.js";
@@ -31,9 +31,11 @@ export function createPolicy(config: Config, overrides: { failOn?: FailOn } = {}
   const safeHashes = new Set(config.allowlist?.secretHashes ?? []);
   const knownSafe = (f: Finding): boolean => {
     if (safeDigests.has(f.secretDigest)) return true;
+    // A multi-part credential whose part is a known non-secret value (a documented example secret).
+    if (f.parts?.some((p) => safeDigests.has(p.secretDigest))) return true;
     if (safeHashes.size === 0) return false;
-    const secret = revealSecret(f);
-    return secret !== undefined && safeHashes.has(sha256Hex(secret));
+    const secrets = f.parts ? revealParts(f).map((p) => p.secret) : [revealSecret(f)];
+    return secrets.some((secret) => secret !== undefined && safeHashes.has(sha256Hex(secret)));
   };
   const severity = config.severity ?? {};
   const reportInfo = config.reportInfo ?? false;

@@ -1,4 +1,4 @@
-import { revealSecret } from "../finding/secret-store.js";
+import { revealPart, revealSecret } from "../finding/secret-store.js";
 import { SEVERITIES } from "../types.js";
 import type { Reporter } from "./report.js";
 
@@ -22,6 +22,7 @@ export const jsonReporter: Reporter = (report, { showSecrets }) => {
       ...f,
       blocking: report.blocking.has(f.fingerprint),
       ...(showSecrets && { secret: revealSecret(f) }),
+      ...(showSecrets && f.parts && { parts: f.parts.map((p) => ({ ...p, secret: revealPart(f, p.role, p) })) }),
     })),
     notices: report.notices,
   };

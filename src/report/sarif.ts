@@ -34,6 +34,14 @@ function ruleHelp(rule: Rule): { text: string; markdown: string } {
 }
 
 function resultOf(f: Finding, ruleIndex: number, relative: boolean) {
+  const artifact = relative ? { uri: encodePath(f.path), uriBaseId: "%SRCROOT%" } : { uri: pathToFileURL(f.path).href };
+  // A multi-part credential is one result at its anchor; every part (the anchor too) is a related
+  // location named by its role, so a viewer shows where the id and the secret are.
+  const related = f.parts?.map((p, id) => ({
+    id,
+    message: { text: `${p.role}: ${p.redacted}` },
+    physicalLocation: { artifactLocation: artifact, region: { startLine: p.line, startColumn: p.column, endLine: p.endLine, endColumn: p.endColumn } },
+  }));
   return {
     ruleId: f.ruleId,
     ruleIndex,
@@ -42,17 +50,19 @@ function resultOf(f: Finding, ruleIndex: number, relative: boolean) {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: relative ? { uri: encodePath(f.path), uriBaseId: "%SRCROOT%" } : { uri: pathToFileURL(f.path).href },
+          artifactLocation: artifact,
           region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
         },
       },
     ],
+    ...(related && { relatedLocations: related }),
     partialFingerprints: { "keyfence/v1": f.fingerprint },
     properties: {
       severity: f.severity,
       provider: f.provider,
       environment: f.environment,
       redacted: f.redacted,
+      ...(f.parts && { parts: f.parts.map((p) => ({ role: p.role, ruleId: p.ruleId, redacted: p.redacted, line: p.line })) }),
       ...(f.commit && { commit: f.commit }),
       ...(f.author && { author: f.author }),
       ...(f.date && { date: f.date }),

@@ -1,6 +1,6 @@
 // Human output: one block per finding (where, what, how bad, the redacted value, the fix), then a
 // summary line. Colour only when writing to a terminal.
-import { revealSecret } from "../finding/secret-store.js";
+import { revealPart, revealSecret } from "../finding/secret-store.js";
 import { SEVERITIES, type Severity } from "../types.js";
 import type { Reporter, ScanReport } from "./report.js";
 import { verificationLabel } from "./verification.js";
@@ -37,7 +37,13 @@ export const textReporter: Reporter = (report, { showSecrets, color }) => {
     const where = `${f.path}:${f.line}:${f.column}`;
     const commit = f.commit ? ` ${paint(DIM, `(commit ${f.commit.slice(0, 12)}${f.author ? ` by ${f.author}` : ""}${f.date ? `, ${f.date.slice(0, 10)}` : ""})`)}` : "";
     lines.push(`${where}  ${sev}${verificationLabel(f)} ${f.title} [${f.ruleId}]${commit}`);
-    lines.push(`    value: ${f.redacted}${showSecrets ? `  secret: ${revealSecret(f) ?? "(unavailable)"}` : ""}`);
+    if (f.parts) {
+      // One line per part of a multi-part credential: its role, where it is, its redacted value.
+      for (const p of f.parts) {
+        const secret = showSecrets ? `  secret: ${revealPart(f, p.role, p) ?? "(unavailable)"}` : "";
+        lines.push(`    ${`${p.role}:`.padEnd(7)} ${p.redacted}  (line ${p.line}:${p.column})${secret}`);
+      }
+    } else lines.push(`    value: ${f.redacted}${showSecrets ? `  secret: ${revealSecret(f) ?? "(unavailable)"}` : ""}`);
     if (f.verification) lines.push(`    check: ${f.verification.status}: ${f.verification.reason}`);
     lines.push(`    fix:   ${f.remediation}`);
   }

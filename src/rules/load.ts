@@ -8,7 +8,7 @@ import { loadDocument } from "../schema-document.js";
 import { KeyfenceError, displayPath } from "../errors.js";
 import { assertUniqueIds, compileRule, DEFAULT_WINDOW } from "../engine/compile.js";
 import { readBuiltinCache } from "./builtin-cache.js";
-import type { Confidence, DecodeKind, Environment, Rule, Severity, ValidatorName } from "../types.js";
+import type { Confidence, DecodeKind, Environment, Rule, RuleAlone, Severity, ValidatorName } from "../types.js";
 import { compileRuleExtras } from "../engine/rule-extras.js";
 
 const require = createRequire(import.meta.url);
@@ -41,8 +41,13 @@ export interface RuleSpec {
   tags?: string[];
   decode?: { as: DecodeKind; require?: string; reportSelf?: boolean; where?: string };
   context?: { sandbox?: string[]; live?: string[]; radius?: number; sandboxSeverity?: Severity };
-  examples: { match: string[]; noMatch: string[] };
+  pair?: { role: string; parts: { rule: string; role: string; required?: boolean }[]; within?: number | "unit"; severity: Severity; title?: string; kind?: string };
+  alone?: RuleAlone;
+  examples: { match: string[]; noMatch: string[]; paired?: { text: string; parts: number }[] };
 }
+
+/** Lines either side of an anchor a companion may be on, when a pair does not say. */
+export const DEFAULT_PAIR_WITHIN = 5;
 
 interface PackSpec {
   provider: string;
@@ -96,6 +101,17 @@ export function ruleFromSpec(spec: RuleSpec, pack: { provider: string; family: s
         sandboxSeverity: spec.context.sandboxSeverity ?? "low",
       },
     }),
+    ...(spec.pair && {
+      pair: {
+        role: spec.pair.role,
+        parts: spec.pair.parts.map((p) => ({ rule: p.rule, role: p.role, required: p.required ?? true })),
+        within: spec.pair.within ?? DEFAULT_PAIR_WITHIN,
+        severity: spec.pair.severity,
+        ...(spec.pair.title !== undefined && { title: spec.pair.title }),
+        ...(spec.pair.kind !== undefined && { kind: spec.pair.kind }),
+      },
+    }),
+    ...(spec.alone !== undefined && spec.alone !== "keep" && { alone: spec.alone }),
     examples: spec.examples,
     origin,
   };
@@ -148,6 +164,23 @@ export function loadRulePacks(paths: readonly string[]): Rule[] {
   const rules = files.flatMap((f) => loadRulePack(f));
   assertUniqueIds(rules);
   return rules;
+}
+
+/**
+ * Every pair's companions name rules that exist (in `rules`, or among `also`: the built-in rules a
+ * configuration's pack may pair with), and a rule never pairs with itself.
+ */
+export function assertPairReferences(rules: readonly Rule[], also: readonly Rule[] = []): void {
+  const ids = new Set([...rules, ...also].map((r) => r.id));
+  for (const r of rules) {
+    if (!r.pair) continue;
+    const where = { file: r.origin.file, line: r.origin.line, subject: `rule ${r.id} pair` };
+    for (const p of r.pair.parts) {
+      if (p.rule === r.id) throw new KeyfenceError("a pair's part cannot be the anchor rule itself", where);
+      if (!ids.has(p.rule)) throw new KeyfenceError(`part names unknown rule ${p.rule}`, where);
+      if (p.role === r.pair.role) throw new KeyfenceError(`part role "${p.role}" is the anchor's own role`, where);
+    }
+  }
 }
 
 /** Where `npm run build` serialises the built-in packs (scripts/build-rule-cache.mjs). */

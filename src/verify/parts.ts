@@ -1,22 +1,16 @@
 // The one adapter between a Finding and what a provider is given. Multi-part findings (`parts`,
-// being added beside this work) name each companion by `role` and `ruleId` and keep its value in
-// the secret store; a provider asks for parts by the roles below, whatever the pairing code calls
-// them, so only this file changes if those names do.
-import { revealSecret } from "../finding/secret-store.js";
+// src/pairing) name each companion by `role` and `ruleId` and keep its value in the secret store;
+// a provider asks for parts by the roles below, whatever a rule pack calls them, so only this file
+// changes if those names do.
+import { revealParts, revealSecret } from "../finding/secret-store.js";
 import type { Finding } from "../types.js";
 import type { VerifyInput } from "./types.js";
-
-/** What a finding part needs to carry for verification (a structural view of FindingPart). */
-export interface PartLike {
-  ruleId: string;
-  role: string;
-}
 
 /** Role a value plays when it comes from one of these rules, as providers ask for it. */
 export const ROLE_OF_RULE: Readonly<Record<string, string>> = {
   "aws-access-key-id": "aws-key-id",
   "aws-secret-access-key": "aws-secret",
-  "aws-access-key-pair": "aws-secret",
+  "aws-secret-key-by-name": "aws-secret",
   "aws-session-token": "aws-session-token",
   "plaid-client-id": "client-id",
   "plaid-secret": "plaid-secret",
@@ -24,27 +18,21 @@ export const ROLE_OF_RULE: Readonly<Record<string, string>> = {
   "truelayer-client-secret": "client-secret",
   "paypal-client-secret": "client-secret",
   "twilio-auth-token": "auth-token",
+  "twilio-account-sid": "account-sid",
   "twilio-api-key-secret": "api-key-secret",
   "marqeta-admin-access-token": "admin-access-token",
 };
-
-function partsOf(f: Finding): readonly PartLike[] {
-  const parts = (f as Finding & { parts?: unknown }).parts;
-  return Array.isArray(parts) ? (parts as PartLike[]) : [];
-}
 
 /** The provider's view of a finding; undefined when its value is not in the secret store. */
 export function verifyInputOf(f: Finding): VerifyInput | undefined {
   const secret = revealSecret(f);
   if (secret === undefined) return undefined;
   const parts = new Map<string, string>();
-  for (const p of partsOf(f)) {
-    // A part keeps its value the way a finding does: beside it, in the secret store.
-    const value = revealSecret(p as unknown as Finding);
-    if (value === undefined) continue;
-    parts.set(p.role, value);
+  for (const p of revealParts(f)) {
+    if (p.secret === undefined) continue;
+    if (!parts.has(p.role)) parts.set(p.role, p.secret);
     const role = ROLE_OF_RULE[p.ruleId];
-    if (role && !parts.has(role)) parts.set(role, value);
+    if (role && !parts.has(role)) parts.set(role, p.secret);
   }
   const own = ROLE_OF_RULE[f.ruleId];
   if (own && !parts.has(own)) parts.set(own, secret);

@@ -1,10 +1,10 @@
 // Findings for verification tests, made by the real scanner from the rules' own example templates
-// (fake by construction), plus companion parts attached the way multi-part findings will carry them.
+// (fake by construction), plus companion parts attached the way multi-part findings carry them.
 import { randomBytes } from "node:crypto";
 import { createScanner } from "../../src/scanner.js";
-import { attachSecret, revealSecret } from "../../src/finding/secret-store.js";
+import { attachPartSecret, attachSecret, revealSecret } from "../../src/finding/secret-store.js";
 import { positive } from "../helpers/secrets.js";
-import type { Finding } from "../../src/types.js";
+import type { Finding, FindingPart } from "../../src/types.js";
 
 const scanner = createScanner({ config: { reportInfo: true } });
 
@@ -17,8 +17,8 @@ export function findingOf(ruleId: string, salt = randomBytes(4).toString("hex"),
 /** The finding with companion parts (role → value), each value kept in the secret store. */
 export function withParts(f: Finding, parts: Record<string, string>, changes: Partial<Finding> = {}): Finding {
   const list = Object.entries(parts).map(([role, value]) => {
-    const p = { ruleId: `part-${role}`, role };
-    attachSecret(p as unknown as Finding, value);
+    const p: FindingPart = { ruleId: `part-${role}`, role, redacted: "••••", line: 1, column: 1, endLine: 1, endColumn: 2, offset: 0, endOffset: 1, secretDigest: "0".repeat(64) };
+    attachPartSecret(p, value);
     return p;
   });
   const out = { ...f, ...changes, parts: list } as Finding;

@@ -8,6 +8,8 @@ import { BUILTIN } from "../helpers/secrets.js";
 import { alnum, findingOf, hex, secretOf, withParts } from "./fixtures.js";
 import { reply, startServer, type ProviderServer, type Responder, type Seen } from "./server.js";
 import type { Finding } from "../../src/types.js";
+import { createScanner } from "../../src/scanner.js";
+import { expandExample } from "../../src/rules/example-template.js";
 
 let server: ProviderServer;
 beforeAll(async () => {
@@ -132,4 +134,22 @@ describe("providers against a local server", () => {
     server.respond = status(401);
     expect((await verifyFindings([f], { route: server.route, ca: server.ca })).findings[0]!.severity).toBe("medium");
   });
+
+  it("a pair the scanner found (key id + secret on adjacent lines) is verified with both parts", async () => {
+    const id = expandExample("{{aws-key-id:AKIA}}", "verify-pair/id");
+    const secret = expandExample("{{base64:40}}", "verify-pair/secret");
+    const [pair, ...rest] = createScanner().scanBuffer(`aws_access_key_id = ${id}\naws_secret_access_key = ${secret}\n`, { path: "config/aws.ini" });
+    expect(rest).toEqual([]);
+    expect([pair!.ruleId, pair!.parts?.map((p) => p.role)]).toEqual(["aws-access-key-id", ["key id", "secret"]]);
+    server.respond = reply(200, "<GetCallerIdentityResponse/>");
+    const before = server.seen.length;
+    const out = await verifyFindings([pair!], { route: server.route, ca: server.ca });
+    expect(out.findings[0]!.verification?.status).toBe("live");
+    const seen = server.seen.slice(before);
+    expect(seen.map((x) => x.host)).toEqual(["sts.amazonaws.com"]);
+    // Signed with the secret, never sending it: SigV4 puts only the key id in the Authorization header.
+    expect(Object.values(seen[0]!.headers).join("\n")).toContain(id);
+    expect(JSON.stringify(seen[0])).not.toContain(secret);
+  });
 });
+

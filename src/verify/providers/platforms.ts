@@ -13,7 +13,7 @@ function awsParts(i: VerifyInput): { keyId: string; secret: string; sessionToken
 /** AWS: STS GetCallerIdentity, which needs no permission and cannot be denied by a policy. */
 export const aws: Provider = {
   id: "aws",
-  rules: ["aws-access-key-id", "aws-secret-access-key", "aws-access-key-pair", "aws-session-token"],
+  rules: ["aws-access-key-id", "aws-secret-access-key", "aws-session-token"],
   hosts: ["sts.amazonaws.com"],
   missing: (i) => lacking(i, i.ruleId === "aws-access-key-id" ? ["aws-secret"] : i.ruleId === "aws-session-token" ? ["aws-key-id", "aws-secret"] : ["aws-key-id"]),
   request: (i) => {
