@@ -131,6 +131,8 @@ export function scanKeywords(a: KeywordAutomaton, data: Buffer, from: number): {
   const { classes, classCount, next, outputStart, outputs, exact, lengths, keywords } = a;
   const starts: number[] = [];
   const ids: number[] = [];
+  // No keywords (a configuration without rules): nothing to look at.
+  if (keywords.length === 0) return { starts, ids };
   let s = 0;
   const n = data.length;
   for (let i = from; i < n; i++) {
