@@ -12,6 +12,7 @@
 // s), which RE2's (?i) honours and byte folding cannot; a buffer holding either is searched by the
 // RE2 alternation instead, so both searches report the same hits.
 import type { KeywordBytes } from "./compile.js";
+import { wasmKeywordScanner, type WasmKeywordScanner } from "./keyword-scan-wasm.js";
 
 export interface KeywordAutomaton {
   /** Byte → input class (ASCII upper case shares its lower case's class); bytes in no keyword are class 0. */
@@ -123,16 +124,45 @@ export function hasUnicodeFold(data: Buffer, from: number): boolean {
   return data.indexOf(KELVIN, from) >= 0 || data.indexOf(LONG_S, from) >= 0;
 }
 
+const wasmScanners = new WeakMap<KeywordAutomaton, WasmKeywordScanner | null>();
+
+function wasmScannerOf(a: KeywordAutomaton): WasmKeywordScanner | null {
+  let w = wasmScanners.get(a);
+  if (w === undefined) {
+    w = wasmKeywordScanner(a) ?? null;
+    wasmScanners.set(a, w);
+  }
+  return w;
+}
+
 /**
  * Every keyword occurrence that starts at or after `from`, as the longest keyword per start: `starts`
  * and `ids` in order of start. A case-sensitive keyword counts only where its bytes match exactly.
+ * The byte loop runs in WebAssembly where it can (src/engine/keyword-scan-wasm.ts); `engine` forces
+ * one loop or the other (tests compare them).
  */
-export function scanKeywords(a: KeywordAutomaton, data: Buffer, from: number): { starts: number[]; ids: number[] } {
+export function scanKeywords(a: KeywordAutomaton, data: Buffer, from: number, engine?: "js" | "wasm"): { starts: number[]; ids: number[] } {
   const { classes, classCount, next, outputStart, outputs, exact, lengths, keywords } = a;
   const starts: number[] = [];
   const ids: number[] = [];
   // No keywords (a configuration without rules): nothing to look at.
   if (keywords.length === 0) return { starts, ids };
+  const record = (i: number, s: number): void => {
+    const state = s / classCount;
+    const o1 = outputStart[state + 1]!;
+    for (let o = outputStart[state]!; o < o1; o++) {
+      const id = outputs[o]!;
+      const start = i + 1 - lengths[id]!;
+      if (exact[id] && !sameBytes(data, start, keywords[id]!.bytes)) continue;
+      insert(starts, ids, lengths, start, id);
+    }
+  };
+  const wasm = engine === "js" ? null : wasmScannerOf(a);
+  if (engine === "wasm" && !wasm) throw new Error("WebAssembly keyword scanner unavailable");
+  if (wasm) {
+    wasm.transitions(data, from, record);
+    return { starts, ids };
+  }
   let s = 0;
   const n = data.length;
   for (let i = from; i < n; i++) {
@@ -142,14 +172,7 @@ export function scanKeywords(a: KeywordAutomaton, data: Buffer, from: number): {
       continue;
     }
     s = -t - 1;
-    const state = s / classCount;
-    const o1 = outputStart[state + 1]!;
-    for (let o = outputStart[state]!; o < o1; o++) {
-      const id = outputs[o]!;
-      const start = i + 1 - lengths[id]!;
-      if (exact[id] && !sameBytes(data, start, keywords[id]!.bytes)) continue;
-      insert(starts, ids, lengths, start, id);
-    }
+    record(i, s);
   }
   return { starts, ids };
 }
