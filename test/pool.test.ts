@@ -102,13 +102,17 @@ describe("worker pool", () => {
 describe("when to start workers", () => {
   const min = { minFiles: 256, minBytes: 8 << 20 };
   it("keeps small walks (a pre-commit's few files) and single files on the calling thread", () => {
-    expect(usePool(2, { files: 10, bytes: 50_000, complete: true }, min)).toBe(false);
-    expect(usePool(2, { files: 1, bytes: 1 << 30, complete: true }, min)).toBe(false);
-    expect(usePool(1, { files: 10_000, bytes: 1 << 30, complete: false }, min)).toBe(false);
+    expect(usePool(2, { units: 10, files: 10, bytes: 50_000, complete: true }, min)).toBe(false);
+    expect(usePool(2, { units: 1, files: 1, bytes: 1 << 30, complete: true }, min)).toBe(false);
+    expect(usePool(1, { units: 10_000, files: 10_000, bytes: 1 << 30, complete: false }, min)).toBe(false);
   });
   it("uses workers once the walk has many files or many bytes", () => {
-    expect(usePool(2, { files: 256, bytes: 1000, complete: true }, min)).toBe(true);
-    expect(usePool(2, { files: 2, bytes: 8 << 20, complete: true }, min)).toBe(true);
-    expect(usePool(2, { files: 40, bytes: 1000, complete: false }, min)).toBe(true);
+    expect(usePool(2, { units: 256, files: 256, bytes: 1000, complete: true }, min)).toBe(true);
+    expect(usePool(2, { units: 2, files: 2, bytes: 8 << 20, complete: true }, min)).toBe(true);
+    expect(usePool(2, { units: 40, files: 40, bytes: 1000, complete: false }, min)).toBe(true);
+  });
+  it("weighs units already in memory (history's added lines) by bytes only", () => {
+    expect(usePool(2, { units: 2000, files: 0, bytes: 4 << 20, complete: true }, min)).toBe(false);
+    expect(usePool(2, { units: 40, files: 0, bytes: 8 << 20, complete: true }, min)).toBe(true);
   });
 });

@@ -13,6 +13,8 @@ import { collectEvents, EntryReader, scanUnit, type FileScanEvent, type UnitWork
 import type { Engine } from "../engine/engine.js";
 import type { PoolFileEvents, PoolInit, PoolRequest, PoolResponse } from "./pool-worker.js";
 
+/** Units looked at before deciding: past this many, however small, a pool pays off. */
+const MAX_HEAD = 4096;
 /** Below both of these, the walk's files are scanned on the calling thread. */
 export const POOL_MIN_FILES = 256;
 export const POOL_MIN_BYTES = 8 * 1024 * 1024;
@@ -35,6 +37,35 @@ export function defaultJobs(): number {
 function workerScript(): URL {
   const here = new URL("./pool-worker.js", import.meta.url);
   return existsSync(fileURLToPath(here)) ? here : new URL("../../dist/orchestrator/pool-worker.js", import.meta.url);
+}
+
+/**
+ * Workers a finished pool left for the next pool of the same scanner (`init` is the scanner's):
+ * starting one costs more than most of history's runs take (loading modules, compiling rules).
+ * Idle workers are unreferenced, so they never keep the process alive.
+ */
+const idleWorkers = new WeakMap<PoolInit, Worker[]>();
+
+function takeWorker(init: PoolInit): Worker {
+  const idle = idleWorkers.get(init);
+  const worker = idle?.pop();
+  if (worker) {
+    worker.removeAllListeners();
+    worker.ref();
+    return worker;
+  }
+  return new Worker(workerScript(), { workerData: init });
+}
+
+function releaseWorker(init: PoolInit, worker: Worker): void {
+  worker.removeAllListeners();
+  const idle = idleWorkers.get(init) ?? [];
+  idleWorkers.set(init, idle);
+  idle.push(worker);
+  // An idle worker that dies is simply not reused.
+  worker.on("error", () => undefined);
+  worker.once("exit", () => idle.splice(idle.indexOf(worker) >>> 0, 1));
+  worker.unref();
 }
 
 interface Waiting {
@@ -134,7 +165,7 @@ export class FilePool {
   }
 
   private spawn(init: PoolInit): Slot {
-    const worker = new Worker(workerScript(), { workerData: init });
+    const worker = takeWorker(init);
     const slot: Slot = {
       busy: 0,
       depth: 4,
@@ -142,7 +173,12 @@ export class FilePool {
         const req: PoolRequest = { id, units: units.map(wireUnit) };
         worker.postMessage(req);
       },
-      stop: () => worker.terminate(),
+      // A pool that ended well hands its workers on to the next pool of the same scanner (history
+      // runs several); one that failed ends them.
+      stop: async () => {
+        if (this.failure) await worker.terminate();
+        else releaseWorker(init, worker);
+      },
     };
     worker.on("message", (msg: PoolResponse) => {
       const w = this.waiting.get(msg.id);
@@ -291,10 +327,10 @@ async function* batchesOfAsync<T>(head: T[], rest: AsyncIterator<T>, o: ScanUnit
  * is all of it). One unit gains nothing from workers (a unit is never split between threads), and
  * on the calling thread its findings stream out as they are found.
  */
-export function usePool(jobs: number, seen: { files: number; bytes: number; complete: boolean }, min: { minFiles: number; minBytes: number }): boolean {
+export function usePool(jobs: number, seen: { units: number; files: number; bytes: number; complete: boolean }, min: { minFiles: number; minBytes: number }): boolean {
   if (jobs <= 1) return false;
   if (!seen.complete) return true;
-  return seen.files >= 2 && (seen.files >= min.minFiles || seen.bytes >= min.minBytes);
+  return seen.units >= 2 && (seen.files >= min.minFiles || seen.bytes >= min.minBytes);
 }
 
 function isAsync<T>(items: Iterable<T> | AsyncIterable<T>): items is AsyncIterable<T> {
@@ -315,9 +351,13 @@ export async function* scanUnits<T>(engine: Engine, items: Iterable<T> | AsyncIt
   const async = isAsync(items) ? items[Symbol.asyncIterator]() : undefined;
   const head: T[] = [];
   let bytes = 0;
+  // Files a thread must open and read itself count by number (each costs system calls, which a
+  // worker takes off this thread); units already in memory (history's added lines, archive entries)
+  // only by bytes: shipping many small buffers to a worker cost more than scanning them here.
+  let files = 0;
   let done = false;
   if (jobs > 1) {
-    while ((head.length < minFiles && bytes < minBytes) || head.length < 2) {
+    while ((files < minFiles && bytes < minBytes && head.length < MAX_HEAD) || head.length < 2) {
       const r = sync ? sync.next() : await async!.next();
       if (r.done) {
         done = true;
@@ -325,12 +365,13 @@ export async function* scanUnits<T>(engine: Engine, items: Iterable<T> | AsyncIt
       }
       head.push(r.value);
       bytes += options.size(r.value);
+      if (options.work(r.value)?.content.kind === "file") files++;
       // A stream may be the source's own input (an archive entry): the source cannot go on until it
       // is read, so the look-ahead stops there rather than wait for an item that cannot come.
       if (options.work(r.value)?.content.kind === "stream") break;
     }
   }
-  if (!usePool(jobs, { files: head.length, bytes, complete: done }, { minFiles, minBytes })) {
+  if (!usePool(jobs, { units: head.length, files, bytes, complete: done }, { minFiles, minBytes })) {
     // Unit by unit, each read only when the caller asks for it (a file may change or vanish after the
     // walk saw it); one reader serves them all, since the caller drains a unit before the next.
     const reader = new EntryReader();

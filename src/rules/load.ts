@@ -192,5 +192,11 @@ export const RULE_PACK_SCHEMA_FILE = resolve(dirname(fileURLToPath(import.meta.u
  * exactly those it was built from (fail closed: a missing or changed pack is an error, never fewer rules).
  */
 export function loadBuiltinRules(): Rule[] {
-  return readBuiltinCache(BUILTIN_RULES_CACHE, BUILTIN_RULES_DIR, RULE_PACK_SCHEMA_FILE, displayPath);
+  // Checked and parsed once per process (and working folder, which the origins are shown relative
+  // to): the check hashes every pack, and a run asks several times (scanner, name scrubber, workers).
+  const cwd = process.cwd();
+  if (builtinMemo?.cwd !== cwd) builtinMemo = { cwd, rules: readBuiltinCache(BUILTIN_RULES_CACHE, BUILTIN_RULES_DIR, RULE_PACK_SCHEMA_FILE, displayPath) };
+  return [...builtinMemo.rules];
 }
+
+let builtinMemo: { cwd: string; rules: Rule[] } | undefined;
