@@ -356,6 +356,7 @@ export async function* scanUnits<T>(engine: Engine, items: Iterable<T> | AsyncIt
   // only by bytes: shipping many small buffers to a worker cost more than scanning them here.
   let files = 0;
   let done = false;
+  let stopAtStream = false;
   if (jobs > 1) {
     while ((files < minFiles && bytes < minBytes && head.length < MAX_HEAD) || head.length < 2) {
       const r = sync ? sync.next() : await async!.next();
@@ -367,11 +368,16 @@ export async function* scanUnits<T>(engine: Engine, items: Iterable<T> | AsyncIt
       bytes += options.size(r.value);
       if (options.work(r.value)?.content.kind === "file") files++;
       // A stream may be the source's own input (an archive entry): the source cannot go on until it
-      // is read, so the look-ahead stops there rather than wait for an item that cannot come.
-      if (options.work(r.value)?.content.kind === "stream") break;
+      // is read, so the look-ahead stops there rather than wait for an item that cannot come. A
+      // stream is scanned on this thread in any case, so nothing seen argues for a pool: each .gz
+      // in a history started one.
+      if (options.work(r.value)?.content.kind === "stream") {
+        stopAtStream = true;
+        break;
+      }
     }
   }
-  if (!usePool(jobs, { units: head.length, files, bytes, complete: done }, { minFiles, minBytes })) {
+  if (!usePool(jobs, { units: head.length, files, bytes, complete: done || stopAtStream }, { minFiles, minBytes })) {
     // Unit by unit, each read only when the caller asks for it (a file may change or vanish after the
     // walk saw it); one reader serves them all, since the caller drains a unit before the next.
     const reader = new EntryReader();
