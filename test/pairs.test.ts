@@ -17,6 +17,9 @@ import type { Finding } from "../src/types.js";
 import { runCli, tempTree } from "./helpers/cli.js";
 import { TempRepo, cleanupTempDirs, cli } from "./helpers/git-repo.js";
 import { BUILTIN } from "./helpers/secrets.js";
+import { Ajv } from "ajv";
+import { REPORTERS, type ScanReport } from "../src/report/index.js";
+import { TOOL } from "../src/version.js";
 
 afterAll(cleanupTempDirs);
 
@@ -364,5 +367,69 @@ describe("the fintech pairs: each found as one finding with its parts; lone part
     for (const text of [yapily, swapped(yapily)]) expect(pairOf(text, ".env", "yapily-application-secret", ["application secret", "application key"]).severity).toBe("critical");
     pairOf(gen('yapily:\n  application_secret: "{{uuid}}"\n  application_key: "{{uuid}}"\n'), "yapily.yaml", "yapily-application-secret", ["application secret", "application key"]);
     expect(scan(gen("YAPILY_APPLICATION_KEY={{uuid}}\n"), ".env")).toEqual([]);
+  });
+});
+
+describe("every reporter names each part of a pair (role, line:column, redacted) and prints no raw part value", () => {
+  const id = gen("PAYPAL_CLIENT_ID=A{{base64url:79}}").split("=")[1]!;
+  const secret = gen("E{{base64url:79}}");
+  const text = `# payments\nPAYPAL_MODE=live\nPAYPAL_CLIENT_SECRET=${secret}\nPAYPAL_CLIENT_ID=${id}\n`;
+  const raw = [id, secret, id.slice(8, 40), secret.slice(8, 40)];
+  const [pair] = scan(text, "deploy/paypal.env");
+  const report: ScanReport = {
+    tool: TOOL,
+    root: "/work/repo",
+    findings: [pair!],
+    rules: scanner.rules,
+    notices: [],
+    failOn: "medium",
+    blocking: new Set([pair!.fingerprint]),
+    incomplete: false,
+    stats: { files: 1, bytes: text.length, durationMs: 10 },
+  };
+  const GITLAB_SCHEMA = JSON.parse(readFileSync(join(import.meta.dirname, "fixtures/gitlab/secret-detection-report-format-15.2.1.json"), "utf8")) as object;
+
+  it("the pair is one finding of 2 parts", () => {
+    expect(pair!.parts!.map((p) => [p.role, p.line, p.column])).toEqual([
+      ["client secret", 3, 22],
+      ["client id", 4, 18],
+    ]);
+  });
+
+  for (const format of ["gitlab", "junit", "github-annotations", "azure", "bitbucket", "github-summary", "text", "sarif", "json"]) {
+    it(`${format}`, () => {
+      const out = REPORTERS[format]!(report, { showSecrets: false, color: false });
+      for (const p of pair!.parts!) {
+        expect(out, `${format}: ${p.role}`).toContain(p.role);
+        expect(out, `${format}: ${p.role} redacted`).toContain(p.redacted);
+        if (!["sarif", "json"].includes(format)) expect(out, `${format}: ${p.role} line:column`).toMatch(new RegExp(`${p.line}:${p.column}\\b`));
+      }
+      for (const r of raw) expect(out).not.toContain(r);
+      if (format === "gitlab") {
+        const ajv = new Ajv({ strict: false, allErrors: true });
+        const validate = ajv.compile(GITLAB_SCHEMA);
+        expect(validate(JSON.parse(out)), JSON.stringify(validate.errors)).toBe(true);
+      }
+    });
+  }
+
+  it("the rotation report (Markdown and HTML) lists each part of the credential, no raw value", async () => {
+    const repo = TempRepo.init();
+    repo.commitFile("deploy/paypal.env", text, "add paypal", "2025-01-10T12:00:00Z");
+    for (const format of ["markdown", "html"]) {
+      const r = await cli(["report", "--as-of", "2025-03-31", "--format", format], repo.dir, repo.env);
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toContain("1 credential exposed in the repository");
+      expect(r.stdout).toContain("2 parts:");
+      for (const p of pair!.parts!) {
+        expect(r.stdout).toContain(p.redacted);
+        // HTML marks path segments up (a break point after each `/`): compare its text.
+        const shown = format === "html" ? r.stdout.replace(/<[^>]*>/g, "") : r.stdout;
+        expect(shown).toContain(`deploy/paypal.env:${p.line}:${p.column}`);
+      }
+      expect(r.stdout).toMatch(/client secret/);
+      expect(r.stdout).toMatch(/client id/);
+      for (const x of raw) expect(r.stdout).not.toContain(x);
+    }
   });
 });
