@@ -17,6 +17,9 @@ import type { Finding } from "../src/types.js";
 import { runCli, tempTree } from "./helpers/cli.js";
 import { TempRepo, cleanupTempDirs, cli } from "./helpers/git-repo.js";
 import { BUILTIN } from "./helpers/secrets.js";
+import { Ajv } from "ajv";
+import { REPORTERS, type ScanReport } from "../src/report/index.js";
+import { TOOL } from "../src/version.js";
 
 afterAll(cleanupTempDirs);
 
@@ -284,5 +287,149 @@ describe("pairs beyond AWS", () => {
     const db = onePair(scan(gen("DB_HOST=ledger-db.prod.internal\nDB_USER=ledger_app\nDB_PASSWORD={{alnum:24}}\n"), "db.env"), 3);
     expect([db.ruleId, db.parts!.map((p) => p.role)]).toEqual(["database-login", ["password", "user", "host"]]);
     expect(scan(gen("DB_PASSWORD={{alnum:24}}\n"), "db.env").map((f) => f.ruleId)).toEqual(["generic-secret-assignment"]);
+  });
+});
+
+describe("the fintech pairs: each found as one finding with its parts; lone parts as declared", () => {
+  /** The pair in `text` (and, for a two-line text, its lines swapped): one finding of `rule` with `roles`. */
+  function pairOf(text: string, path: string, rule: string, roles: string[]): Finding {
+    const f = onePair(scan(text, path), roles.length);
+    expect([f.ruleId, f.parts!.map((p) => p.role)]).toEqual([rule, roles]);
+    const lines = text.split("\n");
+    for (const p of f.parts!) {
+      const raw = revealPart(f, p.role)!;
+      expect(lines[p.line - 1]).toContain(raw);
+      expect(JSON.stringify(f)).not.toContain(raw.slice(-12));
+    }
+    return f;
+  }
+  const swapped = (text: string) => text.trimEnd().split("\n").reverse().join("\n") + "\n";
+
+  it("Braintree: merchant id + public key + private key in .env, JSON and an SDK call; lone ids are not reported", () => {
+    const env = gen("BRAINTREE_MERCHANT_ID={{lowernum:16}}\nBRAINTREE_PUBLIC_KEY={{lowernum:16}}\nBRAINTREE_PRIVATE_KEY={{hex:32}}\n");
+    for (const text of [env, swapped(env)]) expect(pairOf(text, ".env", "braintree-private-key", ["private key", "public key", "merchant id"]).severity).toBe("critical");
+    pairOf(gen('{"braintree": {"merchantId": "{{lowernum:16}}", "publicKey": "{{lowernum:16}}", "privateKey": "{{hex:32}}"}}'), "config.json", "braintree-private-key", ["private key", "public key", "merchant id"]);
+    const sdk = pairOf(gen("gateway = braintree.BraintreeGateway(braintree.Configuration(braintree.Environment.Sandbox, merchant_id='{{lowernum:16}}', public_key='{{lowernum:16}}', private_key='{{hex:32}}'))"), "pay.py", "braintree-private-key", ["private key", "public key", "merchant id"]);
+    expect([sdk.environment, sdk.severity]).toEqual(["sandbox", "low"]);
+    // Without its public key the private key is reported alone, as before; the ids never are.
+    expect(scan(gen("BRAINTREE_MERCHANT_ID={{lowernum:16}}\nBRAINTREE_PRIVATE_KEY={{hex:32}}\n"), ".env").map((f) => [f.ruleId, f.parts])).toEqual([["braintree-private-key", undefined]]);
+    expect(scan(gen("BRAINTREE_MERCHANT_ID={{lowernum:16}}\nBRAINTREE_PUBLIC_KEY={{lowernum:16}}\n"), ".env")).toEqual([]);
+  });
+
+  it("PayPal: client id + client secret in .env (both orders) and YAML; a lone client id is not reported", () => {
+    const env = gen("PAYPAL_CLIENT_ID=A{{base64url:79}}\nPAYPAL_CLIENT_SECRET=E{{base64url:79}}\n");
+    for (const text of [env, swapped(env)]) expect(pairOf(text, ".env", "paypal-client-secret", ["client secret", "client id"]).severity).toBe("critical");
+    const yaml = pairOf(gen('paypal:\n  mode: live\n  client_id: "A{{alnum:79}}"\n  client_secret: "E{{alnum:79}}"\n'), "paypal.yaml", "paypal-client-secret", ["client secret", "client id"]);
+    expect(yaml.environment).toBe("live");
+    expect(scan(gen("PAYPAL_CLIENT_ID=A{{base64url:79}}\n"), ".env")).toEqual([]);
+  });
+
+  it("Square: application id + application secret, or + access token; the secret takes the id when both are there", () => {
+    const env = gen("SQUARE_APPLICATION_ID=sq0idp-{{base64url:22}}\nSQUARE_APPLICATION_SECRET=sq0csp-{{base64url:43}}\n");
+    for (const text of [env, swapped(env)]) pairOf(text, ".env", "square-application-secret-production", ["application secret", "application id"]);
+    const sandbox = pairOf(gen('{"square": {"applicationSecret": "sandbox-sq0csb-{{alnum:43}}", "applicationId": "sandbox-sq0idb-{{alnum:22}}"}}'), "square.json", "square-application-secret-sandbox", ["application secret", "application id"]);
+    expect([sandbox.environment, sandbox.severity]).toEqual(["sandbox", "low"]);
+    pairOf(gen('square:\n  access_token: "EAAA{{alnum:60}}"\n  application_id: "sq0idp-{{alnum:22}}"\n'), "square.yaml", "square-access-token", ["access token", "application id"]);
+    const both = scan(gen("SQUARE_APPLICATION_ID=sq0idp-{{base64url:22}}\nSQUARE_APPLICATION_SECRET=sq0csp-{{base64url:43}}\nSQUARE_ACCESS_TOKEN=EAAA{{base64url:60}}\n"), ".env");
+    expect(both.map((f) => [f.ruleId, f.parts?.length])).toEqual([
+      ["square-application-secret-production", 2],
+      ["square-access-token", undefined],
+    ]);
+    expect(scan(gen("SQUARE_APPLICATION_ID=sq0idp-{{base64url:22}}\n"), ".env")).toEqual([]);
+  });
+
+  it("Adyen: API key + merchant account and/or client key; the key alone stays critical, a lone merchant account is not reported", () => {
+    const env = gen("ADYEN_API_KEY=AQE{{base64:77}}=-{{base64:43}}=\nADYEN_MERCHANT_ACCOUNT=AcmeBankECOM\n");
+    for (const text of [env, swapped(env)]) pairOf(text, ".env", "adyen-api-key", ["API key", "merchant account"]);
+    const three = pairOf(gen('adyen:\n  apiKey: "AQE{{alnum:80}}=-{{alnum:40}}="\n  merchantAccount: AcmeBankECOM\n  clientKey: test_{{uppernum:32}}\n'), "adyen.yaml", "adyen-api-key", ["API key", "merchant account", "client key"]);
+    expect(three.environment).toBe("sandbox");
+    expect(scan(gen("ADYEN_API_KEY=AQE{{base64:77}}=-{{base64:43}}=\n"), ".env").map((f) => [f.ruleId, f.severity, f.parts])).toEqual([["adyen-api-key", "critical", undefined]]);
+    expect(scan("ADYEN_MERCHANT_ACCOUNT=AcmeBankECOM\n", ".env")).toEqual([]);
+  });
+
+  it("TrueLayer: client id (live or sandbox) + client secret; lone client ids are not reported", () => {
+    const env = gen("TRUELAYER_CLIENT_ID=acmebank-{{hex:6}}\nTRUELAYER_CLIENT_SECRET={{uuid}}\n");
+    for (const text of [env, swapped(env)]) expect(pairOf(text, ".env", "truelayer-client-secret", ["client secret", "client id"]).severity).toBe("critical");
+    const sandbox = pairOf(gen('{"truelayer": {"clientId": "sandbox-pay-portal-{{hex:6}}", "clientSecret": "{{uuid}}"}}'), "tl.json", "truelayer-client-secret", ["client secret", "client id"]);
+    expect(sandbox.environment).toBe("sandbox");
+    pairOf(gen('truelayer:\n  client_secret: "{{uuid}}"\n  client_id: "pay-portal-{{hex:6}}"\n'), "tl.yaml", "truelayer-client-secret", ["client secret", "client id"]);
+    expect(scan(gen("TRUELAYER_CLIENT_ID=acmebank-{{hex:6}}\n"), ".env")).toEqual([]);
+    // A lone sandbox id is its own rule's info finding, below the default report threshold.
+    expect(scan(gen("TRUELAYER_CLIENT_ID=sandbox-acmebank-{{hex:6}}\n"), ".env")).toEqual([]);
+  });
+
+  it("Tink and Yapily: client id / application key + secret in .env (both orders) and YAML; lone ids are not reported", () => {
+    const tink = gen("TINK_CLIENT_ID={{hex:32}}\nTINK_CLIENT_SECRET={{hex:32}}\n");
+    for (const text of [tink, swapped(tink)]) expect(pairOf(text, ".env", "tink-client-secret", ["client secret", "client id"]).severity).toBe("critical");
+    pairOf(gen('tink:\n  client_id: "{{hex:32}}"\n  client_secret: "{{hex:32}}"\n'), "tink.yaml", "tink-client-secret", ["client secret", "client id"]);
+    expect(scan(gen("TINK_CLIENT_ID={{hex:32}}\n"), ".env")).toEqual([]);
+    const yapily = gen("YAPILY_APPLICATION_KEY={{uuid}}\nYAPILY_APPLICATION_SECRET={{uuid}}\n");
+    for (const text of [yapily, swapped(yapily)]) expect(pairOf(text, ".env", "yapily-application-secret", ["application secret", "application key"]).severity).toBe("critical");
+    pairOf(gen('yapily:\n  application_secret: "{{uuid}}"\n  application_key: "{{uuid}}"\n'), "yapily.yaml", "yapily-application-secret", ["application secret", "application key"]);
+    expect(scan(gen("YAPILY_APPLICATION_KEY={{uuid}}\n"), ".env")).toEqual([]);
+  });
+});
+
+describe("every reporter names each part of a pair (role, line:column, redacted) and prints no raw part value", () => {
+  const id = gen("PAYPAL_CLIENT_ID=A{{base64url:79}}").split("=")[1]!;
+  const secret = gen("E{{base64url:79}}");
+  const text = `# payments\nPAYPAL_MODE=live\nPAYPAL_CLIENT_SECRET=${secret}\nPAYPAL_CLIENT_ID=${id}\n`;
+  const raw = [id, secret, id.slice(8, 40), secret.slice(8, 40)];
+  const [pair] = scan(text, "deploy/paypal.env");
+  const report: ScanReport = {
+    tool: TOOL,
+    root: "/work/repo",
+    findings: [pair!],
+    rules: scanner.rules,
+    notices: [],
+    failOn: "medium",
+    blocking: new Set([pair!.fingerprint]),
+    incomplete: false,
+    stats: { files: 1, bytes: text.length, durationMs: 10 },
+  };
+  const GITLAB_SCHEMA = JSON.parse(readFileSync(join(import.meta.dirname, "fixtures/gitlab/secret-detection-report-format-15.2.1.json"), "utf8")) as object;
+
+  it("the pair is one finding of 2 parts", () => {
+    expect(pair!.parts!.map((p) => [p.role, p.line, p.column])).toEqual([
+      ["client secret", 3, 22],
+      ["client id", 4, 18],
+    ]);
+  });
+
+  for (const format of ["gitlab", "junit", "github-annotations", "azure", "bitbucket", "github-summary", "text", "sarif", "json"]) {
+    it(`${format}`, () => {
+      const out = REPORTERS[format]!(report, { showSecrets: false, color: false });
+      for (const p of pair!.parts!) {
+        expect(out, `${format}: ${p.role}`).toContain(p.role);
+        expect(out, `${format}: ${p.role} redacted`).toContain(p.redacted);
+        if (!["sarif", "json"].includes(format)) expect(out, `${format}: ${p.role} line:column`).toMatch(new RegExp(`${p.line}:${p.column}\\b`));
+      }
+      for (const r of raw) expect(out).not.toContain(r);
+      if (format === "gitlab") {
+        const ajv = new Ajv({ strict: false, allErrors: true });
+        const validate = ajv.compile(GITLAB_SCHEMA);
+        expect(validate(JSON.parse(out)), JSON.stringify(validate.errors)).toBe(true);
+      }
+    });
+  }
+
+  it("the rotation report (Markdown and HTML) lists each part of the credential, no raw value", async () => {
+    const repo = TempRepo.init();
+    repo.commitFile("deploy/paypal.env", text, "add paypal", "2025-01-10T12:00:00Z");
+    for (const format of ["markdown", "html"]) {
+      const r = await cli(["report", "--as-of", "2025-03-31", "--format", format], repo.dir, repo.env);
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toContain("1 credential exposed in the repository");
+      expect(r.stdout).toContain("2 parts:");
+      for (const p of pair!.parts!) {
+        expect(r.stdout).toContain(p.redacted);
+        // HTML marks path segments up (a break point after each `/`): compare its text.
+        const shown = format === "html" ? r.stdout.replace(/<[^>]*>/g, "") : r.stdout;
+        expect(shown).toContain(`deploy/paypal.env:${p.line}:${p.column}`);
+      }
+      expect(r.stdout).toMatch(/client secret/);
+      expect(r.stdout).toMatch(/client id/);
+      for (const x of raw) expect(r.stdout).not.toContain(x);
+    }
   });
 });

@@ -7,6 +7,7 @@
 import type { Finding } from "../types.js";
 import type { Reporter, ScanReport } from "./report.js";
 import { verificationLabel } from "./verification.js";
+import { partsSentence } from "./parts.js";
 
 function visible(s: string): string {
   return s.replace(/[\x00-\x09\x0b\x0c\x0e-\x1f\x7f\u0085\u2028\u2029]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
@@ -32,7 +33,8 @@ export function logIssue(f: Finding, report: ScanReport): string {
     ["code", f.ruleId],
   ];
   const commit = f.commit ? ` (commit ${f.commit.slice(0, 12)})` : "";
-  const message = `keyfence: ${f.severity.toUpperCase()}${verificationLabel(f)} ${f.title} [${f.ruleId}] ${f.redacted}${commit}. ${f.remediation}`;
+  const parts = partsSentence(f);
+  const message = `keyfence: ${f.severity.toUpperCase()}${verificationLabel(f)} ${f.title} [${f.ruleId}] ${f.redacted}${commit}.${parts ? ` ${parts}.` : ""} ${f.remediation}`;
   return `##vso[task.logissue ${props.map(([k, v]) => `${k}=${azureEscapeProperty(String(v))};`).join("")}]${azureEscapeData(message)}`;
 }
 

@@ -7,6 +7,7 @@ import { summaryLine } from "./text.js";
 import type { Finding, Severity } from "../types.js";
 import type { Reporter, ScanReport } from "./report.js";
 import { verificationLabel } from "./verification.js";
+import { partsSentence } from "./parts.js";
 
 /** The API's limits: report details 2,000 characters; annotation summary 450, details 2,000; 1,000 annotations per report. */
 export const BITBUCKET_LIMITS = { reportDetails: 2000, summary: 450, details: 2000, annotations: 1000 } as const;
@@ -29,7 +30,8 @@ function annotation(f: Finding, report: ScanReport) {
     external_id: externalId(f),
     annotation_type: "VULNERABILITY",
     summary: cut(`${f.title} [${f.ruleId}]${verificationLabel(f)}: ${f.redacted}${commit}`, BITBUCKET_LIMITS.summary),
-    details: cut(f.remediation, BITBUCKET_LIMITS.details),
+    // The parts first: a cut keeps where each part is, and drops the end of the advice instead.
+    details: cut(f.parts ? `${partsSentence(f)}. ${f.remediation}` : f.remediation, BITBUCKET_LIMITS.details),
     path: f.path,
     line: f.line,
     severity: SEVERITY[f.severity],

@@ -4,6 +4,7 @@
 import type { Finding } from "../types.js";
 import type { Reporter, ScanReport } from "./report.js";
 import { verificationLabel } from "./verification.js";
+import { partsSentence } from "./parts.js";
 
 /** Message text: `%`, CR and LF encoded. */
 export function escapeData(s: string): string {
@@ -26,7 +27,8 @@ export function annotation(f: Finding, report: ScanReport): string {
   if (f.line === f.endLine) props.push(["col", f.column], ["endColumn", f.endColumn]);
   props.push(["title", `keyfence: ${f.title} [${f.ruleId}]`]);
   const commit = f.commit ? ` (commit ${f.commit.slice(0, 12)})` : "";
-  const message = `${f.severity.toUpperCase()}${verificationLabel(f)} ${f.redacted}${commit}. ${f.remediation}`;
+  const parts = partsSentence(f);
+  const message = `${f.severity.toUpperCase()}${verificationLabel(f)} ${f.redacted}${commit}.${parts ? ` ${parts}.` : ""} ${f.remediation}`;
   return `::${level(f, report)} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(",")}::${escapeData(message)}`;
 }
 

@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import type { Finding, Severity } from "../types.js";
 import type { Reporter, ScanReport } from "./report.js";
 import { verificationSentence } from "./verification.js";
+import { partText, partViews, partsSentence } from "./parts.js";
 
 export const GITLAB_SCHEMA_VERSION = "15.2.1";
 const SCHEMA_URL = `https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/raw/v${GITLAB_SCHEMA_VERSION}/dist/secret-detection-report-format.json`;
@@ -33,10 +34,11 @@ function identifiers(f: Finding) {
 
 function vulnerability(f: Finding) {
   const text = (name: string, value: string) => ({ type: "text", name, value });
+  const parts = partViews(f);
   return {
     id: vulnerabilityId(f),
     name: f.title.slice(0, 255),
-    description: `${f.message}. Value (redacted): ${f.redacted}.${f.verification ? ` ${verificationSentence(f)}` : ""}`,
+    description: `${f.message}. Value (redacted): ${f.redacted}.${parts ? ` ${partsSentence(f)}.` : ""}${f.verification ? ` ${verificationSentence(f)}` : ""}`,
     severity: SEVERITY[f.severity],
     solution: f.remediation.slice(0, 7000),
     identifiers: identifiers(f),
@@ -49,6 +51,8 @@ function vulnerability(f: Finding) {
     },
     details: {
       redacted: text("Redacted value", f.redacted),
+      // A multi-part credential: one entry per part (role, line:column, redacted), the anchor first.
+      ...(parts && { parts: { type: "list", name: "Parts", items: parts.map((p) => text(p.role, partText(p))) } }),
       fingerprint: text("keyfence fingerprint", f.fingerprint),
       ...(f.rotateDays !== undefined && { rotate: text("Rotate within", `${f.rotateDays} days`) }),
       ...(f.tags.length && { tags: text("Tags", f.tags.join(", ")) }),

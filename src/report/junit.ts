@@ -6,6 +6,7 @@ import { summaryLine } from "./text.js";
 import type { Finding } from "../types.js";
 import type { Reporter, ScanReport } from "./report.js";
 import { verificationLabel, verificationSentence } from "./verification.js";
+import { partText, partViews } from "./parts.js";
 
 /** Escapes for XML attributes and text; control characters become visible escapes, lone surrogates U+FFFD. */
 export function xmlEscape(s: string): string {
@@ -32,7 +33,9 @@ function attrs(pairs: Record<string, string | number>): string {
 function failureCase(f: Finding): string {
   const where = `${f.path}:${f.line}:${f.column}`;
   const commit = f.commit ? ` (commit ${f.commit.slice(0, 12)}${f.author ? ` by ${f.author}` : ""})` : "";
-  const body = `${where}${commit}\n${f.severity.toUpperCase()}${verificationLabel(f)} ${f.title} [${f.ruleId}]\nvalue: ${f.redacted}\n${f.verification ? `${verificationSentence(f)}\n` : ""}fix: ${f.remediation}`;
+  const parts = partViews(f);
+  const value = parts ? parts.map((p) => `part: ${partText(p)}`).join("\n") : `value: ${f.redacted}`;
+  const body = `${where}${commit}\n${f.severity.toUpperCase()}${verificationLabel(f)} ${f.title} [${f.ruleId}]\n${value}\n${f.verification ? `${verificationSentence(f)}\n` : ""}fix: ${f.remediation}`;
   return [
     `    <testcase ${attrs({ classname: `keyfence.${f.ruleId}`, name: `${where} ${f.ruleId}`, file: f.path, line: f.line, time: 0 })}>`,
     `      <failure ${attrs({ type: f.ruleId, message: `${f.severity.toUpperCase()}${verificationLabel(f)} ${f.title}: ${f.redacted}` })}>${xmlEscape(body)}</failure>`,

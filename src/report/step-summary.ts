@@ -5,6 +5,7 @@ import type { Finding } from "../types.js";
 import { summaryLine } from "./text.js";
 import type { Reporter, ScanReport } from "./report.js";
 import { verificationLabel } from "./verification.js";
+import { partViews } from "./parts.js";
 
 export const STEP_SUMMARY_LIMIT = 1024 * 1024;
 
@@ -22,7 +23,10 @@ function code(s: string): string {
 function row(f: Finding, report: ScanReport): string {
   const gate = report.blocking.has(f.fingerprint) ? "⛔ blocks" : "report";
   const where = `${f.path}:${f.line}${f.commit ? ` @ ${f.commit.slice(0, 12)}` : ""}`;
-  return `| ${gate} | ${f.severity}${verificationLabel(f)} | ${cell(f.title)} (${code(f.ruleId)}) | ${code(where)} | ${code(f.redacted)} | ${cell(f.remediation)} |\n`;
+  // A multi-part credential: a line per part in the value cell (role, redacted, line:column).
+  const parts = partViews(f);
+  const value = parts ? parts.map((p) => `${cell(p.role)}: ${code(p.redacted)} (${p.line}:${p.column})`).join("<br>") : code(f.redacted);
+  return `| ${gate} | ${f.severity}${verificationLabel(f)} | ${cell(f.title)} (${code(f.ruleId)}) | ${code(where)} | ${value} | ${cell(f.remediation)} |\n`;
 }
 
 /** Every inline allow the change adds, so reviewers see each exemption it grants itself. */

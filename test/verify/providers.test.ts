@@ -151,5 +151,37 @@ describe("providers against a local server", () => {
     expect(Object.values(seen[0]!.headers).join("\n")).toContain(id);
     expect(JSON.stringify(seen[0])).not.toContain(secret);
   });
-});
 
+  it("a PayPal pair the scanner found (client id + secret) is verified with its client id as the Basic user", async () => {
+    const id = expandExample("A{{base64url:79}}", "verify-pair/paypal-id");
+    const secret = expandExample("E{{base64url:79}}", "verify-pair/paypal-secret");
+    const [pair, ...rest] = createScanner().scanBuffer(`PAYPAL_MODE=live\nPAYPAL_CLIENT_SECRET=${secret}\nPAYPAL_CLIENT_ID=${id}\n`, { path: "config/paypal.env" });
+    expect(rest).toEqual([]);
+    expect([pair!.ruleId, pair!.parts?.map((p) => [p.role, p.ruleId])]).toEqual(["paypal-client-secret", [["client secret", "paypal-client-secret"], ["client id", "paypal-client-id"]]]);
+    server.respond = status(200);
+    const before = server.seen.length;
+    const out = await verifyFindings([pair!], { route: server.route, ca: server.ca });
+    expect(out.findings[0]!.verification?.status, out.findings[0]!.verification?.reason).toBe("live");
+    const seen = server.seen.slice(before);
+    expect(seen.map((x) => [x.host, x.method, x.url])).toEqual([["api-m.paypal.com", "POST", "/v1/oauth2/token"]]);
+    const basic = Buffer.from(String(seen[0]!.headers.authorization).replace(/^Basic /, ""), "base64").toString();
+    expect(basic).toBe(`${id}:${secret}`);
+    expect(seen[0]!.url).not.toContain(secret);
+  });
+
+  it("a TrueLayer pair the scanner found (sandbox client id + secret) is verified against the sandbox with its client id", async () => {
+    const id = expandExample("sandbox-acmebank-{{hex:6}}", "verify-pair/tl-id");
+    const secret = expandExample("{{uuid}}", "verify-pair/tl-secret");
+    const [pair, ...rest] = createScanner().scanBuffer(`truelayer:\n  client_id: "${id}"\n  client_secret: "${secret}"\n`, { path: "config/truelayer.yaml" });
+    expect(rest).toEqual([]);
+    expect([pair!.ruleId, pair!.environment, pair!.parts?.map((p) => p.ruleId)]).toEqual(["truelayer-client-secret", "sandbox", ["truelayer-client-secret", "truelayer-client-id-sandbox"]]);
+    server.respond = status(200);
+    const before = server.seen.length;
+    const out = await verifyFindings([pair!], { route: server.route, ca: server.ca });
+    expect(out.findings[0]!.verification?.status, out.findings[0]!.verification?.reason).toBe("live");
+    const seen = server.seen.slice(before);
+    expect(seen.map((x) => [x.host, x.url])).toEqual([["auth.truelayer-sandbox.com", "/connect/token"]]);
+    expect(new URLSearchParams(seen[0]!.body).get("client_id")).toBe(id);
+    expect(seen[0]!.url).not.toContain(secret);
+  });
+});

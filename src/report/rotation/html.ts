@@ -107,7 +107,7 @@ export function renderRotationHtml(r: RotationReport, tool: { version: string })
     (i, n) => `<article id="credential-${n + 1}">
 <h3>${n + 1}. ${esc(i.title)}: <code class="redacted">${esc(i.redacted)}</code> <span class="sev sev-${i.severity}">${i.severity}</span> <span${i.state === "overdue" ? ' class="overdue"' : ""}>${esc(statusText(i))}</span></h3>
 <p>Found: ${esc(foundText(i))}. Rule${i.ruleIds.length > 1 ? "s" : ""} ${i.ruleIds.map((id) => `<code>${esc(id)}</code>`).join(", ")}; value hash <code>${esc(i.hashPrefix)}</code>…</p>
-${
+${i.parts ? `<p>${i.parts.length} parts:</p>\n<ul class="parts">${i.parts.map((p) => `<li>${esc(p.role)}: <code class="redacted">${esc(p.redacted)}</code> at <span class="path">${pathHtml(i.path)}:${p.line}:${p.column}</span> (<code>${esc(p.ruleId)}</code>)</li>`).join("")}</ul>\n` : ""}${
   i.places.length > 1
     ? `<p>Added in ${i.places.length} places (oldest first):</p>\n<ol class="places">${i.places
         .slice(0, PLACES_SHOWN)

@@ -47,6 +47,10 @@ export function renderRotationMarkdown(r: RotationReport, tool: { version: strin
     r.items.forEach((i, n) => {
       out.push(`### ${n + 1}. ${md(i.title)}: ${code(i.redacted)} (${i.severity}, ${statusText(i)})`, "");
       out.push(`- Found: ${md(foundText(i))}.`);
+      if (i.parts) {
+        out.push(`- ${i.parts.length} parts:`);
+        for (const p of i.parts) out.push(`  - ${md(p.role)}: ${code(p.redacted)} at ${code(`${i.path}:${p.line}:${p.column}`)} (${code(p.ruleId)})`);
+      }
       out.push(`- Rule${i.ruleIds.length > 1 ? "s" : ""} ${i.ruleIds.map(code).join(", ")}; value hash ${code(i.hashPrefix)}…`);
       if (i.places.length > 1) {
         out.push(`- Added in ${i.places.length} places (oldest first):`);

@@ -2,6 +2,7 @@
 // history scan found, how long it has been exposed against the rotation window of its severity, and
 // whether it is still at HEAD. Nothing here holds a secret: the redacted form and the hash only.
 import { SEVERITIES, type Severity } from "../../types.js";
+import { partViews, type PartView } from "../parts.js";
 import { severityRank } from "../../policy/severity.js";
 import { COMPLIANCE_TAGS } from "../../compliance/tags.js";
 import type { HistoryFinding } from "../../finding/exposure.js";
@@ -58,6 +59,8 @@ export interface RotationItem {
   provider: string;
   severity: Severity;
   redacted: string;
+  /** A multi-part credential's parts (role, redacted, line:column), the anchor first; never a raw value. */
+  parts?: PartView[];
   /** First 12 hex digits of the secret's SHA-256: enough to match it across reports, nothing more. */
   hashPrefix: string;
   path: string;
@@ -164,6 +167,8 @@ export function buildRotationReport(findings: readonly HistoryFinding[], options
       provider: f.provider,
       severity: f.severity,
       redacted: f.redacted,
+      // Where the parts are at the first exposure (the place the item names).
+      ...(earliest.parts?.length && { parts: partViews(earliest)! }),
       hashPrefix: f.secretDigest.slice(0, 12),
       path: earliest.path,
       line: earliest.line,
