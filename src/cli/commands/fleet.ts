@@ -53,7 +53,8 @@ scan   Clones (git clone --mirror) or updates (git fetch --prune) each repositor
 merge  Reads every DIR/**/repos/*.json and writes each --output in the format its extension names
        (.json, .sarif, .md, .html) or --format: one JSON (repositories, credentials, findings), one
        SARIF (one run per repository), one organisation rotation report (Markdown or HTML) in which a
-       credential found in several repositories is counted once by its fingerprint.
+       credential found in several repositories or at several paths is counted once (by rule and the
+       keyed digest of its value), with every place.
          -o, --output FILE    repeatable
          -f, --format FORMAT  json, sarif, markdown or html (for an --output without a known extension)
          --fail-on SEVERITY   exit 1 when a credential at or above it was found (default: never)
