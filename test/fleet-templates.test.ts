@@ -4,13 +4,15 @@
 // lay them out; the Kubernetes manifest is the one `fleet plan --format k8s-indexed` prints.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { chmodSync, cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { BIN, REPO_ROOT, TempRepo, cleanupTempDirs, gitTestEnv, tempDir } from "./helpers/git-repo.js";
 import { positive } from "./helpers/secrets.js";
 import { planShards } from "../src/fleet/plan.js";
 import { gitlabChildPipeline, k8sIndexedJob } from "../src/fleet/plan-formats.js";
+import { keyId } from "../src/finding/fingerprint.js";
 
 interface Step {
   name?: string;
@@ -22,6 +24,22 @@ interface Step {
 
 let env: NodeJS.ProcessEnv;
 let repoList: string;
+// The organisation's fingerprint key, as the CI secret holds it (drawn per run: never a literal).
+const fleetKey = randomBytes(32).toString("hex");
+const KEY_WARNING = /^keyfence: fleet scan: warning: KEYFENCE_FINGERPRINT_KEY is not set; this shard digests with a key of its own/m;
+
+/** The key every result under `dir` (a tree holding repos/*.json) was digested with. */
+function resultKeys(dir: string): { id: string; source: string }[] {
+  const out: { id: string; source: string }[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory() && e.name !== "mirrors") walk(join(d, e.name));
+      else if (e.isFile() && e.name.endsWith(".json") && d.endsWith("/repos")) out.push(JSON.parse(readFileSync(join(d, e.name), "utf8")).fingerprintKey);
+    }
+  };
+  walk(dir);
+  return out;
+}
 
 function sh(script: string, cwd: string, extra: NodeJS.ProcessEnv = {}): { code: number; stdout: string; stderr: string } {
   const r = spawnSync("sh", ["-ec", script], { cwd, env: { ...env, ...extra }, encoding: "utf8" });
@@ -66,6 +84,15 @@ describe("GitHub Actions reusable workflow", () => {
     expect(wf.jobs.merge!.steps.some((s) => s.uses?.startsWith("actions/upload-artifact") && JSON.stringify(s).includes("fleet-rotation.html"))).toBe(true);
   });
 
+  it("takes the fingerprint key as a secret and gives it to every scan job's scan step", () => {
+    expect(wf.on.workflow_call.secrets["fingerprint-key"]).toMatchObject({ required: false });
+    const scan = wf.jobs.scan!.steps.find((s) => s.run?.includes("keyfence fleet scan"))!;
+    expect(scan.env?.KEYFENCE_FINGERPRINT_KEY).toBe("${{ secrets.fingerprint-key }}");
+    // Nowhere else: the plan and merge jobs make no digests, and a secret is passed no further than needed.
+    const others = Object.entries(wf.jobs).flatMap(([, j]) => j.steps).filter((s) => s !== scan);
+    expect(JSON.stringify(others)).not.toContain("fingerprint-key");
+  });
+
   it("runs its steps end to end: plan, each shard, merge", () => {
     const inputs: Record<string, string> = { organization: "", repositories: "repos.txt", shards: "2", config: "", "keyfence-version": "latest", "fail-on": "never" };
     const expand = (text: string, matrix: Record<string, string> = {}) =>
@@ -73,6 +100,7 @@ describe("GitHub Actions reusable workflow", () => {
         if (expr.startsWith("inputs.")) return inputs[expr.slice(7)] ?? "";
         if (expr.startsWith("matrix.")) return matrix[expr.slice(7)] ?? "";
         if (expr === "secrets.token") return "";
+        if (expr === "secrets.fingerprint-key") return fleetKey;
         if (expr === "github.server_url") return "https://github.com";
         throw new Error(`unexpected expression ${expr}`);
       });
@@ -96,12 +124,16 @@ describe("GitHub Actions reusable workflow", () => {
       cpSync(join(planDir, "plan.json"), join(jobDir, "plan.json"));
       const s = run("scan", `Scan shard \${{ matrix.shard }}`, jobDir, { shard: String(entry.shard) });
       expect(s.code, s.stderr).toBe(0);
+      expect(s.stderr).not.toMatch(KEY_WARNING);
+      // Each job is a fresh folder that would otherwise draw a key of its own.
+      expect(resultKeys(join(jobDir, "fleet-out"))).toEqual(expect.arrayContaining([{ id: keyId(Buffer.from(fleetKey, "hex")), source: "environment" }]));
       const artifact = join(mergeDir, "fleet-results", `keyfence-fleet-shard-${entry.shard}`);
       mkdirSync(artifact, { recursive: true });
       if (existsSync(join(jobDir, "fleet-out/repos"))) cpSync(join(jobDir, "fleet-out/repos"), join(artifact, "repos"), { recursive: true });
     }
     const m = run("merge", "Merge", mergeDir);
     expect(m.code, m.stderr).toBe(0);
+    expect(m.stderr).not.toContain("warning");
     const doc = JSON.parse(readFileSync(join(mergeDir, "fleet.json"), "utf8"));
     expect(doc.summary).toMatchObject({ repositories: 3, ok: 3, credentials: 1 });
     for (const f of ["fleet.sarif", "fleet-rotation.md", "fleet-rotation.html"]) expect(existsSync(join(mergeDir, f))).toBe(true);
@@ -110,6 +142,14 @@ describe("GitHub Actions reusable workflow", () => {
 
 describe("GitLab CI template and child pipeline", () => {
   const tpl = parseYaml(readFileSync(join(REPO_ROOT, "templates/fleet/keyfence-fleet.gitlab-ci.yml"), "utf8")) as Record<string, { script?: string[]; trigger?: { include: { artifact: string; job: string }[] } }>;
+
+  it("documents the fingerprint key as a masked CI/CD variable and never writes it into a pipeline", () => {
+    const text = readFileSync(join(REPO_ROOT, "templates/fleet/keyfence-fleet.gitlab-ci.yml"), "utf8");
+    expect(text).toMatch(/^# KEYFENCE_FINGERPRINT_KEY \(a masked CI\/CD variable/m);
+    // A value in `variables:` would be a trigger variable, shown with the downstream pipeline.
+    const child = gitlabChildPipeline(planShards([], 2, { version: "t" }));
+    expect(JSON.stringify([tpl, child])).not.toMatch(/KEYFENCE_FINGERPRINT_KEY["']?\s*:/);
+  });
 
   it("plans, then triggers the generated child pipeline; the child scans each shard and merges", () => {
     expect(tpl["keyfence-fleet"]!.trigger!.include[0]).toEqual({ artifact: "fleet-child.yml", job: "keyfence-fleet-plan" });
@@ -121,12 +161,16 @@ describe("GitLab CI template and child pipeline", () => {
     const child = parseYaml(readFileSync(join(work, "fleet-child.yml"), "utf8")) as Record<string, { parallel?: { matrix: { KEYFENCE_SHARD: string[] }[] }; script: string[] }>;
     const shards = child["keyfence-fleet-scan"]!.parallel!.matrix[0]!.KEYFENCE_SHARD;
     expect(shards).toEqual(["0", "1"]);
+    // The masked CI/CD variable reaches every job of the child pipeline as an environment variable.
     for (const shard of shards) {
-      const s = sh(child["keyfence-fleet-scan"]!.script.join("\n"), work, { KEYFENCE_SHARD: shard, CI_SERVER_URL: "https://gitlab.example", KEYFENCE_FLEET_TOKEN: "" });
+      const s = sh(child["keyfence-fleet-scan"]!.script.join("\n"), work, { KEYFENCE_SHARD: shard, CI_SERVER_URL: "https://gitlab.example", KEYFENCE_FLEET_TOKEN: "", KEYFENCE_FINGERPRINT_KEY: fleetKey });
       expect(s.code, s.stderr).toBe(0);
+      expect(s.stderr).not.toMatch(KEY_WARNING);
     }
+    expect(new Set(resultKeys(join(work, "fleet-out")).map((k) => `${k.source} ${k.id}`))).toEqual(new Set([`environment ${keyId(Buffer.from(fleetKey, "hex"))}`]));
     const m = sh(child["keyfence-fleet-merge"]!.script.join("\n"), work);
     expect(m.code, m.stderr).toBe(0);
+    expect(m.stderr).not.toContain("warning");
     expect(JSON.parse(readFileSync(join(work, "fleet.json"), "utf8")).summary).toMatchObject({ repositories: 3, ok: 3 });
   }, 60_000);
 
@@ -140,5 +184,12 @@ describe("Kubernetes Indexed Job", () => {
   it("the manifest in templates/ is what 'fleet plan --format k8s-indexed' prints for 8 shards", () => {
     const file = parseYaml(readFileSync(join(REPO_ROOT, "templates/fleet/keyfence-fleet-job.yaml"), "utf8"));
     expect(k8sIndexedJob(planShards([], 8, { version: "t" }))).toEqual(file);
+  });
+
+  it("gives every shard the fingerprint key from a Secret", () => {
+    const file = parseYaml(readFileSync(join(REPO_ROOT, "templates/fleet/keyfence-fleet-job.yaml"), "utf8"));
+    const scan = file.spec.template.spec.containers.find((c: { name: string }) => c.name === "scan");
+    expect(scan.command.join(" ")).toContain("keyfence fleet scan");
+    expect(scan.env).toContainEqual({ name: "KEYFENCE_FINGERPRINT_KEY", valueFrom: { secretKeyRef: { name: "keyfence-fleet-key", key: "fingerprint-key" } } });
   });
 });

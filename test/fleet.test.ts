@@ -175,3 +175,52 @@ describe("fleet scan and merge over real repositories", () => {
     expect(b.stderr).toMatch(/^keyfence: broken-plan\.json: not a keyfence fleet plan: shard 0, repository 1/);
   });
 });
+
+describe("fleet scan and merge without a shared fingerprint key", () => {
+  afterAll(cleanupTempDirs);
+
+  it("a shard of a multi-shard plan without KEYFENCE_FINGERPRINT_KEY warns in one line; the merge names the keys; a new key re-scans", async () => {
+    const { KEYFENCE_FINGERPRINT_KEY: _unset, ...base } = gitTestEnv(tempDir("kf-home-"));
+    const root = tempDir("kf-fleet-keys-");
+    const value = positive("stripe-secret-key-live", 0, "keys");
+    const dirs: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const dir = join(root, `svc-${i}`);
+      mkdirSync(dir);
+      const r = new TempRepo(dir, base);
+      r.git("init", "-q", "-b", "main");
+      r.commitFile("config/prod.env", `STRIPE_SECRET=${value}\n`, "config", "2024-02-01T10:00:00Z");
+      dirs.push(dir);
+    }
+    writeFileSync(join(root, "repos.txt"), dirs.join("\n") + "\n");
+    expect((await cli(["fleet", "plan", "repos.txt", "--shards", "2", "--output", "plan.json"], root, base)).code).toBe(0);
+    const plan = JSON.parse(readFileSync(join(root, "plan.json"), "utf8")) as FleetPlan;
+    expect(plan.shards.every((s) => s.repositories.length > 0)).toBe(true);
+
+    const keyA = Buffer.alloc(32, 0xa5).toString("hex");
+    const withKey = await cli(["fleet", "scan", "--plan", "plan.json", "--shard", "0", "--out", "out/0"], root, { ...base, KEYFENCE_FINGERPRINT_KEY: keyA });
+    expect(withKey.code, withKey.stderr).toBe(0);
+    expect(withKey.stderr).not.toContain("warning");
+    // Its own key: the user's, drawn on first use in this HOME.
+    const without = await cli(["fleet", "scan", "--plan", "plan.json", "--shard", "1", "--out", "out/1"], root, base);
+    expect(without.code, without.stderr).toBe(0);
+    const warnings = without.stderr.split("\n").filter((l) => l.includes("warning"));
+    expect(warnings).toEqual([expect.stringMatching(/^keyfence: fleet scan: warning: KEYFENCE_FINGERPRINT_KEY is not set; this shard digests with a key of its own \(user key [0-9a-f]{8}\), so 'fleet merge' counts a credential found by two shards twice/)]);
+    // One shard alone cannot disagree with another.
+    const single = await cli(["fleet", "scan", "--repos", "repos.txt", "--shard", "0/1", "--out", "out-single"], root, base);
+    expect(single.stderr).not.toContain("warning");
+
+    const merged = await cli(["fleet", "merge", "out", "--output", "fleet.json"], root, base);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stderr.split("\n").filter((l) => l.includes("warning"))).toEqual([expect.stringMatching(/^keyfence: fleet merge: warning: results were digested under 2 different fingerprint keys \([0-9a-f]{8} \(shard 0\), [0-9a-f]{8} \(shard 1\)\)/)]);
+    // What the warning is about: one value, counted once per key.
+    expect(JSON.parse(readFileSync(join(root, "fleet.json"), "utf8")).summary.credentials).toBe(2);
+
+    // Shard 1 again, now with the shared key: its results were digested under another key, so they are not "unchanged".
+    const again = await cli(["fleet", "scan", "--plan", "plan.json", "--shard", "1", "--out", "out/1"], root, { ...base, KEYFENCE_FINGERPRINT_KEY: keyA });
+    expect(again.stderr).not.toMatch(/fleet scan: unchanged/);
+    const remerged = await cli(["fleet", "merge", "out", "--output", "fleet.json"], root, base);
+    expect(remerged.stderr).not.toContain("warning");
+    expect(JSON.parse(readFileSync(join(root, "fleet.json"), "utf8")).summary.credentials).toBe(1);
+  }, 60_000);
+});

@@ -10,6 +10,7 @@ import { hookCheck } from "./hook-check.js";
 import { ciCheck } from "./ci-check.js";
 import { baselineCheck } from "./baseline-check.js";
 import { configCheck } from "./config-check.js";
+import { safeName } from "../names/present.js";
 import type { Check, CheckResult, CheckStatus, DoctorContext } from "./check.js";
 
 export const CHECKS: readonly Check[] = [trackedSecretFiles, ignoredSecretFiles, hookCheck, ciCheck, baselineCheck, configCheck];
@@ -37,11 +38,17 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   const repo = await openRepo({ cwd, env });
   if (!repo.root) throw new KeyfenceError("a bare repository has no work tree to check", { file: cwd });
   const ctx: DoctorContext = { cwd, root: repo.root, env, today: dayOf(options.now ?? new Date()), ...(options.config && { configFile: resolve(cwd, options.config) }) };
-  const checks = (await Promise.all(CHECKS.map((c) => c(ctx)))).flat();
+  // What checks found quotes the repository (paths, baseline entries, config values, error lines):
+  // names, scrubbed here once for every rendering; control characters are the text rendering's to escape.
+  const checks = (await Promise.all(CHECKS.map((c) => c(ctx)))).flat().map(scrubbedCheck);
   const summary: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0 };
   for (const c of checks) summary[c.status]++;
   const status: CheckStatus = summary.fail ? "fail" : summary.warn ? "warn" : "pass";
-  return { root: repo.root, status, summary, checks };
+  return { root: safeName(repo.root, false), status, summary, checks };
+}
+
+function scrubbedCheck(c: CheckResult): CheckResult {
+  return { ...c, found: c.found.map((line) => safeName(line, false)), ...(c.fix !== undefined && { fix: safeName(c.fix, false) }) };
 }
 
 export function doctorExitCode(report: DoctorReport): number {

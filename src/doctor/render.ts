@@ -1,5 +1,6 @@
 // Doctor output: a readable report for people, JSON for dashboards. Both carry the same facts.
 import { TOOL } from "../version.js";
+import { escapeControls } from "../names/escape.js";
 import type { CheckStatus } from "./check.js";
 import type { DoctorReport } from "./doctor.js";
 
@@ -11,12 +12,12 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 export function renderDoctorText(report: DoctorReport, color = false): string {
-  const out = [`keyfence doctor: ${report.root}`, ""];
+  const out = [`keyfence doctor: ${escapeControls(report.root)}`, ""];
   for (const c of report.checks) {
     const label = color ? `${COLOR[c.status]}${LABEL[c.status]}\x1b[0m` : LABEL[c.status];
     out.push(`  ${label}  ${c.title}`);
-    c.found.forEach((line, i) => out.push(`        ${i === 0 ? "found:" : "      "} ${line}`));
-    if (c.fix) out.push(`        fix:   ${c.fix}`);
+    c.found.forEach((line, i) => out.push(`        ${i === 0 ? "found:" : "      "} ${escapeControls(line)}`));
+    if (c.fix) out.push(`        fix:   ${escapeControls(c.fix)}`);
   }
   const s = report.summary;
   out.push("", `${plural(s.pass, "check")} passed, ${plural(s.warn, "warning")}, ${s.fail} failing.`);

@@ -7,9 +7,13 @@ import type { Rule } from "../types.js";
 import type { Config } from "../config/config.js";
 import { RESULT_SCHEMA, type RepoResult } from "./repo-result.js";
 
-/** Digest of what decides findings: the active rules, the configuration and the tool version. */
-export function scanSettingsDigest(rules: readonly Rule[], config: Config, version: string): string {
-  return createHash("sha256").update(JSON.stringify({ version, rules, config })).digest("hex");
+/**
+ * Digest of what decides findings: the active rules, the configuration, the tool version and the
+ * fingerprint key's id — a result kept from a run under another key would carry digests that match
+ * nothing this run writes, so it must not count as done.
+ */
+export function scanSettingsDigest(rules: readonly Rule[], config: Config, version: string, keyId = ""): string {
+  return createHash("sha256").update(JSON.stringify({ version, rules, config, ...(keyId && { keyId }) })).digest("hex");
 }
 
 export function checkpointKey(repoId: string, refsDigest: string, settings: string): string {

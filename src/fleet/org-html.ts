@@ -48,7 +48,7 @@ export function renderOrgHtml(r: OrgReport): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Organisation credential exposure and rotation report</title><style>${CSS}</style></head><body>
 <h1>Organisation credential exposure and rotation report</h1>
-<p>${r.repositories.length} repositories · exposure measured to ${esc(r.asOf.slice(0, 10))} (UTC) · keyfence ${esc(r.tool.version)}. Values are redacted; a credential in several repositories is counted once, by its keyed fingerprint.</p>
+<p>${r.repositories.length} repositories · exposure measured to ${esc(r.asOf.slice(0, 10))} (UTC) · keyfence ${esc(r.tool.version)}. Values are redacted; a credential is counted once wherever it was found (in several repositories or at several paths), by its rule and a keyed digest of its value, with every place.</p>
 ${incomplete}
 <h2>Summary</h2><p><strong>${esc(orgHeadline(r))}</strong></p>
 <div class="charts">${charts.map((c) => `<figure>${c}</figure>`).join("")}</div>

@@ -28,7 +28,7 @@ export function renderOrgMarkdown(r: OrgReport): string {
   const out: string[] = [];
   out.push("# Organisation credential exposure and rotation report", "");
   out.push(`${r.repositories.length} repositories · exposure measured to ${r.asOf.slice(0, 10)} (UTC) · keyfence ${r.tool.version}`, "");
-  out.push("Values are redacted. A credential found in several repositories is counted once, by its keyed fingerprint (rule, path and a keyed digest of the value), with all of its places.", "");
+  out.push("Values are redacted. A credential is counted once wherever it was found — in several repositories or at several paths — by its rule and a keyed digest of its value (never the value), with every place (repository, path, commit).", "");
   if (r.notScanned) {
     out.push(`> **Incomplete.** ${r.notScanned} of ${r.repositories.length} repositories were not scanned in full; their credentials are missing from this report:`);
     for (const repo of r.repositories.filter((x) => x.status !== "ok")) out.push(`> - ${code(repo.id)}: ${md(repo.status === "failed" ? repo.error ?? "failed" : repo.notices.join("; ") || "incomplete")}`);
@@ -47,8 +47,8 @@ export function renderOrgMarkdown(r: OrgReport): string {
     out.push("| # | credential | provider | severity | first exposed | age | status | at a HEAD | repositories | places |");
     out.push("| ---: | --- | --- | --- | --- | ---: | --- | --- | ---: | --- |");
     r.credentials.forEach((c, n) => {
-      const places = c.places.slice(0, 5).map((p) => `${code(p.repository)} ${code(`${p.path}:${p.line}`)}${p.commit ? ` @${p.commit.slice(0, 10)}` : ""}`);
-      if (c.places.length > 5) places.push(`… ${c.places.length - 5} more`);
+      // Every place, not the first few: each is a copy someone must remove after the rotation.
+      const places = c.places.map((p) => `${code(p.repository)} ${code(`${p.path}:${p.line}`)}${p.commit ? ` @${p.commit.slice(0, 10)}` : ""}`);
       out.push(`| ${n + 1} | ${code(c.redacted)} ${md(c.title)} | ${md(c.provider)} | ${c.severity} | ${(c.firstExposed ?? "unknown").slice(0, 10)} | ${c.days} days | ${statusOf(c)} | ${c.presentAtHead ? "yes" : "no"} | ${c.repositories.length} | ${places.join("<br>")} |`);
     });
     out.push("");

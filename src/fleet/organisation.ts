@@ -1,5 +1,7 @@
-// The organisation's view of a merged fleet run: every credential once (grouped by its keyed
-// fingerprint, never by value), with every repository and place it was found, exposure measured
+// The organisation's view of a merged fleet run: every credential once, with every repository and
+// place it was found. A credential is its rule and the keyed digest of its value (a pair's digest for
+// a multi-part credential), never the value, and not the fingerprint: the fingerprint includes the
+// path, and the key rotated is the same wherever it was copied to. Exposure is measured
 // again to `asOf`, and every repository that could not be scanned in full listed, because an audit
 // that omits what it could not read overstates safety.
 import { SEVERITIES, type Severity } from "../types.js";
@@ -12,6 +14,8 @@ const DAY = 86_400_000;
 export interface Place {
   repository: string;
   path: string;
+  /** The finding's fingerprint, to find this place in the per-finding JSON and SARIF. */
+  fingerprint: string;
   line: number;
   commit?: string;
   author?: string;
@@ -21,8 +25,9 @@ export interface Place {
 }
 
 export interface OrgCredential {
-  fingerprint: string;
   ruleId: string;
+  /** Keyed digest of the value (HMAC under the shared fingerprint key): with `ruleId`, what makes two places one credential. */
+  secretDigest: string;
   title: string;
   provider: string;
   severity: Severity;
@@ -76,6 +81,7 @@ export function buildOrgReport(results: readonly RepoResult[], options: { asOf: 
       const place: Place = {
         repository: r.repository.id,
         path: f.path,
+        fingerprint: f.fingerprint,
         line: f.line,
         ...(f.commit && { commit: f.commit }),
         ...(f.author && { author: f.author }),
@@ -83,25 +89,33 @@ export function buildOrgReport(results: readonly RepoResult[], options: { asOf: 
         presentAtHead: f.exposure.presentAtHead,
         occurrences: f.exposure.occurrences,
       };
-      const g = groups.get(f.fingerprint);
+      const id = `${f.ruleId}\0${f.secretDigest}`;
+      const rotateDays = f.exposure.rotateDays ?? f.rotateDays;
+      const g = groups.get(id);
       if (g) {
         g.places.push(place);
         if (!g.repositories.includes(r.repository.id)) g.repositories.push(r.repository.id);
         if (f.date && (!g.firstExposed || f.date < g.firstExposed)) g.firstExposed = f.date;
-        if (severityRank(f.severity) > severityRank(g.severity)) g.severity = f.severity;
+        // A copy at a production path can be graded above one under test/: the credential is as
+        // serious as its most serious place, and is rotated on that place's window.
+        if (severityRank(f.severity) > severityRank(g.severity)) {
+          g.severity = f.severity;
+          if (rotateDays === undefined) delete g.rotateDays;
+          else g.rotateDays = rotateDays;
+        }
         g.presentAtHead ||= place.presentAtHead;
         continue;
       }
-      groups.set(f.fingerprint, {
-        fingerprint: f.fingerprint,
+      groups.set(id, {
         ruleId: f.ruleId,
+        secretDigest: f.secretDigest,
         title: f.title,
         provider: f.provider,
         severity: f.severity,
         redacted: f.redacted,
         ...(f.date && { firstExposed: f.date }),
         days: 0,
-        ...((f.exposure.rotateDays ?? f.rotateDays) !== undefined && { rotateDays: f.exposure.rotateDays ?? f.rotateDays }),
+        ...(rotateDays !== undefined && { rotateDays }),
         overdueDays: 0,
         state: "no window",
         presentAtHead: place.presentAtHead,
@@ -116,11 +130,11 @@ export function buildOrgReport(results: readonly RepoResult[], options: { asOf: 
   const credentials = [...groups.values()].map((c) => {
     const days = c.firstExposed ? Math.max(0, Math.floor((now - Date.parse(c.firstExposed)) / DAY)) : 0;
     const overdueDays = c.rotateDays === undefined ? 0 : Math.max(0, days - c.rotateDays);
-    c.places.sort((a, b) => (a.date ?? "").localeCompare(b.date ?? "") || a.repository.localeCompare(b.repository) || a.path.localeCompare(b.path));
+    c.places.sort((a, b) => (a.date ?? "").localeCompare(b.date ?? "") || a.repository.localeCompare(b.repository) || a.path.localeCompare(b.path) || (a.commit ?? "").localeCompare(b.commit ?? ""));
     c.repositories.sort();
     return { ...c, days, overdueDays, state: c.rotateDays === undefined ? "no window" : overdueDays > 0 ? "overdue" : "due", ageBand: ageBand(days) } as OrgCredential;
   });
-  credentials.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.overdueDays - a.overdueDays || b.repositories.length - a.repositories.length || a.fingerprint.localeCompare(b.fingerprint));
+  credentials.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.overdueDays - a.overdueDays || b.repositories.length - a.repositories.length || a.ruleId.localeCompare(b.ruleId) || a.secretDigest.localeCompare(b.secretDigest));
   const providers = new Map<string, number>();
   for (const c of credentials) providers.set(c.provider, (providers.get(c.provider) ?? 0) + 1);
   const repositories: OrgRepository[] = results.map((r) => ({

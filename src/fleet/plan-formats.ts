@@ -71,6 +71,8 @@ export function k8sIndexedJob(plan: FleetPlan): object {
                 { name: "GIT_CONFIG_COUNT", value: "1" },
                 { name: "GIT_CONFIG_KEY_0", value: "http.https://github.com/.extraheader" },
                 { name: "GIT_CONFIG_VALUE_0", valueFrom: { secretKeyRef: { name: "keyfence-fleet-git", key: "extraheader" } } },
+                // Every shard digests with the one key, or the merge counts a credential once per shard.
+                { name: "KEYFENCE_FINGERPRINT_KEY", valueFrom: { secretKeyRef: { name: "keyfence-fleet-key", key: "fingerprint-key" } } },
               ],
               resources: { requests: { cpu: "1", memory: "256Mi" }, limits: { memory: "512Mi" } },
               volumeMounts: [

@@ -23,6 +23,11 @@ export interface RepoResult {
   scannedAt: string;
   durationMs: number;
   tool: { name: string; version: string };
+  /**
+   * The public id of the fingerprint key the digests were made with, and where the shard found it:
+   * digests under two keys never match, so the merge can say when a count is split by keys.
+   */
+  fingerprintKey?: { id: string; source: string };
   shard: number;
   stats: { commits: number; files: number; bytes: number };
   notices: SourceNotice[];

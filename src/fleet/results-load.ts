@@ -30,7 +30,7 @@ function check(doc: unknown, file: string): RepoResult {
   if (d.status !== "ok" && d.status !== "incomplete" && d.status !== "failed") throw bad("unknown status");
   if (!Array.isArray(d.findings) || !Array.isArray(d.notices) || typeof d.scannedAt !== "string") throw bad("findings, notices or scannedAt missing");
   for (const [i, f] of d.findings.entries()) {
-    if (!f || typeof f.fingerprint !== "string" || typeof f.ruleId !== "string" || typeof f.path !== "string" || !f.exposure) throw bad(`finding ${i + 1} lacks fingerprint, ruleId, path or exposure`);
+    if (!f || typeof f.fingerprint !== "string" || typeof f.secretDigest !== "string" || typeof f.ruleId !== "string" || typeof f.path !== "string" || !f.exposure) throw bad(`finding ${i + 1} lacks fingerprint, secretDigest, ruleId, path or exposure`);
     // A result written under --show-secrets would carry values; the merge never passes them on.
     delete (f as { secret?: unknown }).secret;
   }

@@ -27,6 +27,8 @@ export interface ShardScanOptions {
   tool: { name: "keyfence"; version: string; informationUri: string };
   /** Digest of rules and settings (checkpoint.ts). */
   settings: string;
+  /** Public id and source of the fingerprint key, recorded in every result. */
+  fingerprintKey: { id: string; source: string };
   include?: readonly string[];
   exclude?: readonly string[];
   /** Called after each repository (progress lines). */
@@ -119,8 +121,8 @@ async function prepare(repo: PlannedRepo, o: ShardScanOptions, candidate?: Candi
   }
 }
 
-function baseOf(repo: PlannedRepo, o: ShardScanOptions): Pick<RepoResult, "schema" | "repository" | "tool" | "shard"> {
-  return { schema: RESULT_SCHEMA, repository: { id: repo.id, location: repo.location, kind: repo.kind }, tool: { name: o.tool.name, version: o.tool.version }, shard: o.shard };
+function baseOf(repo: PlannedRepo, o: ShardScanOptions): Pick<RepoResult, "schema" | "repository" | "tool" | "fingerprintKey" | "shard"> {
+  return { schema: RESULT_SCHEMA, repository: { id: repo.id, location: repo.location, kind: repo.kind }, tool: { name: o.tool.name, version: o.tool.version }, fingerprintKey: { ...o.fingerprintKey }, shard: o.shard };
 }
 
 async function scanOne(scanner: Scanner, repo: PlannedRepo, o: ShardScanOptions, mirror: MirrorState, key: string, started: number): Promise<RepoOutcome> {

@@ -25,6 +25,7 @@ import type { CliIO } from "../io.js";
 import type { Command } from "../command.js";
 import type { Finding } from "../../types.js";
 import { checkPathsExist, type SourceNotice } from "../../sources/files.js";
+import { presentableRecord, safeName } from "../../names/present.js";
 
 const OPTIONS = {
   ...SCAN_OPTIONS,
@@ -99,7 +100,12 @@ function reviewFrom(values: { reviewer?: string; reason?: string; ticket?: strin
   };
 }
 
-function describeEntry(e: BaselineEntry): string {
+/**
+ * An entry as it is printed. Every field came from the baseline file, which anyone with write access
+ * to the repository (or a pull request) can edit: a name like any other, scrubbed and escaped.
+ */
+function describeEntry(entry: BaselineEntry): string {
+  const e = presentableRecord(entry);
   const notes = [e.reviewer && `reviewer ${e.reviewer}`, e.ticket && `ticket ${e.ticket}`, e.expires && `expires ${e.expires}`].filter(Boolean).join(", ");
   return `${e.path}  ${e.ruleId}  ${e.redacted ?? e.fingerprint}${notes ? `  (${notes})` : ""}`;
 }
@@ -123,7 +129,8 @@ export const baselineCommand: Command = {
     const file = values.file ? resolve(io.cwd, values.file) : (prepared.config.baseline ?? resolve(io.cwd, DEFAULT_BASELINE_FILE));
     const today = dayOf(new Date());
     const matcherFor = (b: Baseline) => new BaselineMatcher(b, { today, exists: existsUnder(io.cwd) });
-    const say = (s: string) => io.stderr.write(`keyfence: ${s}\n`);
+    // The baseline's own file name is a name too.
+    const say = (s: string) => io.stderr.write(`keyfence: ${safeName(s)}\n`);
 
     if (action === "create") {
       if (existsSync(file) && !values.force) throw new KeyfenceError("baseline exists; use 'keyfence baseline update', or --force to replace it", { file });

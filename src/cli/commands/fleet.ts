@@ -16,6 +16,7 @@ import { scanSettingsDigest } from "../../fleet/checkpoint.js";
 import { loadResults } from "../../fleet/results-load.js";
 import { MERGE_FORMATS, formatOfFile, orgReportOf, renderMerged, type MergeFormat } from "../../fleet/merge.js";
 import { resolveFingerprintKey } from "../../finding/fingerprint-key.js";
+import { mergeKeyWarning, shardKeyWarning } from "../../fleet/key-warning.js";
 import { writeFileAtomic } from "../../io/output-file.js";
 import { parse } from "../args.js";
 import type { CliIO } from "../io.js";
@@ -53,7 +54,8 @@ scan   Clones (git clone --mirror) or updates (git fetch --prune) each repositor
 merge  Reads every DIR/**/repos/*.json and writes each --output in the format its extension names
        (.json, .sarif, .md, .html) or --format: one JSON (repositories, credentials, findings), one
        SARIF (one run per repository), one organisation rotation report (Markdown or HTML) in which a
-       credential found in several repositories is counted once by its fingerprint.
+       credential found in several repositories or at several paths is counted once (by rule and the
+       keyed digest of its value), with every place.
          -o, --output FILE    repeatable
          -f, --format FORMAT  json, sarif, markdown or html (for an --output without a known extension)
          --fail-on SEVERITY   exit 1 when a credential at or above it was found (default: never)
@@ -114,7 +116,7 @@ async function plan(args: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-function shardOf(values: { plan?: string; repos?: string; shard?: string }, io: CliIO): { index: number; repos: PlannedRepo[] } {
+function shardOf(values: { plan?: string; repos?: string; shard?: string }, io: CliIO): { index: number; shards: number; repos: PlannedRepo[] } {
   if (values.shard === undefined) throw usageError("fleet scan needs --shard");
   let p: FleetPlan;
   let index: number;
@@ -132,19 +134,21 @@ function shardOf(values: { plan?: string; repos?: string; shard?: string }, io: 
   }
   const shard = p.shards[index];
   if (!shard) throw usageError(`shard ${index} does not exist (the plan has ${p.shards.length}, numbered from 0)`);
-  return { index, repos: shard.repositories };
+  return { index, shards: p.shards.length, repos: shard.repositories };
 }
 
 async function scan(args: string[], io: CliIO): Promise<number> {
   const { values } = parse("fleet scan", args, SCAN_OPTIONS, false);
   if (!values.out) throw usageError("fleet scan needs --out DIR");
-  const { index, repos } = shardOf(values, io);
+  const { index, shards, repos } = shardOf(values, io);
   const outDir = resolve(io.cwd, values.out);
   const { config } = resolveConfig(io.cwd, values.config && resolve(io.cwd, values.config));
   // Rules are compiled only when a repository needs scanning: an unchanged shard never pays for it.
   const rules = rulesForConfig(config);
   // Every shard must fingerprint with the same key, or the merge cannot count a credential once.
   const key = resolveFingerprintKey(io.cwd, io.env);
+  const keyWarning = shardKeyWarning(key, shards);
+  if (keyWarning) io.stderr.write(keyWarning);
   let scanner: Scanner | undefined;
   const summary = await scanShard(() => (scanner ??= createScanner({ config, rules, fingerprintKey: key.key })), repos, {
     shard: index,
@@ -152,7 +156,8 @@ async function scan(args: string[], io: CliIO): Promise<number> {
     mirrorDir: values.mirrors ? resolve(io.cwd, values.mirrors) : resolve(outDir, "mirrors"),
     env: io.env,
     tool: TOOL,
-    settings: scanSettingsDigest(rules, config, VERSION),
+    settings: scanSettingsDigest(rules, config, VERSION, key.id),
+    fingerprintKey: { id: key.id, source: key.source },
     include: config.include,
     exclude: config.exclude,
     ...(!values.quiet && {
@@ -182,6 +187,8 @@ async function merge(args: string[], io: CliIO): Promise<number> {
   });
   const results = loadResults(positionals, io.cwd);
   const org = orgReportOf(results, TOOL);
+  const keyWarning = mergeKeyWarning(results);
+  if (keyWarning) io.stderr.write(keyWarning);
   for (const p of plans) writeFileAtomic(p.file, renderMerged(p.format, results, org, TOOL), io.cwd);
   io.stderr.write(`keyfence: fleet merge: ${results.length} repositories (${org.notScanned} not scanned in full), ${org.credentials.length} distinct credentials; written to ${outputs.join(", ")}\n`);
   if (org.notScanned) return 2;
