@@ -1,6 +1,9 @@
 // Scores findings against the corpus labels: a label is found when a finding of one of its rules
 // overlaps its span; a finding that overlaps no label, or overlaps one with the wrong rule, is a
 // false positive. Recall by class and by rule, precision overall. No secret value is ever printed.
+// A pair (a finding with `parts`) stands for every planted credential its parts overlap: an AWS key
+// id and its secret, planted as two labels, are one finding that finds both; the pair is one true
+// positive per label it covers, and a false positive only when no part overlaps a label of its rule.
 import type { Finding } from "../../dist/types.js";
 import type { CorpusFile } from "./corpus.js";
 import type { Class } from "./kinds.js";
@@ -9,6 +12,9 @@ export interface Score {
   labels: number;
   findings: number;
   truePositives: number;
+  /** Findings with parts, and the labels their non-anchor parts found. */
+  pairs: number;
+  pairedLabels: number;
   falsePositives: { path: string; ruleId: string; redacted: string; line: number; why: string }[];
   /** Unlabelled info findings (public-by-design keys beside the planted ones): filtered by policy, not counted. */
   unlabelledInfo: number;
@@ -20,7 +26,7 @@ export interface Score {
 }
 
 export function score(files: readonly CorpusFile[], findingsOf: (f: CorpusFile) => Finding[]): Score {
-  const s: Score = { labels: 0, findings: 0, truePositives: 0, falsePositives: [], unlabelledInfo: 0, missed: [], byClass: new Map(), byRule: new Map(), bySyntax: new Map() };
+  const s: Score = { labels: 0, findings: 0, truePositives: 0, pairs: 0, pairedLabels: 0, falsePositives: [], unlabelledInfo: 0, missed: [], byClass: new Map(), byRule: new Map(), bySyntax: new Map() };
   const bump = <K, E extends { found: number; total: number }>(m: Map<K, E>, k: K, found: boolean) => {
     const e = m.get(k) ?? ({ found: 0, total: 0 } as E);
     e.total++;
@@ -30,15 +36,18 @@ export function score(files: readonly CorpusFile[], findingsOf: (f: CorpusFile) 
   for (const file of files) {
     const findings = findingsOf(file);
     s.findings += findings.length;
+    s.pairs += findings.filter((f) => f.parts?.length).length;
     const used = new Set<Finding>();
     for (const label of file.labels) {
       s.labels++;
-      const hit = findings.find((f) => label.rules.includes(f.ruleId) && overlaps(f, file.text, label));
+      const covers = (f: Finding) => spansOf(f).some((p) => label.rules.includes(p.ruleId) && overlaps(p, file.text, label));
+      const hit = findings.find(covers);
       if (hit) {
         used.add(hit);
         // Further findings of accepted rules on the same span are the same secret, not noise.
-        for (const f of findings) if (label.rules.includes(f.ruleId) && overlaps(f, file.text, label)) used.add(f);
+        for (const f of findings) if (covers(f)) used.add(f);
         s.truePositives++;
+        if (hit.parts?.length && !(label.rules.includes(hit.ruleId) && overlaps(hit, file.text, label))) s.pairedLabels++;
       } else {
         s.missed.push({ path: file.path, rules: label.rules, how: label.how });
       }
@@ -48,7 +57,7 @@ export function score(files: readonly CorpusFile[], findingsOf: (f: CorpusFile) 
     }
     for (const f of findings) {
       if (used.has(f)) continue;
-      const wrong = file.labels.find((l) => overlaps(f, file.text, l));
+      const wrong = file.labels.find((l) => spansOf(f).some((p) => overlaps(p, file.text, l)));
       if (!wrong && f.severity === "info") {
         s.unlabelledInfo++;
         continue;
@@ -66,7 +75,14 @@ function syntaxEntry(s: Score, syntax: string): Map<string, { found: number; tot
   return s.bySyntax as Map<string, { found: number; total: number; falsePositives: number }>;
 }
 
-function overlaps(f: Finding, _text: string, l: { start: number; end: number }): boolean {
+type Span = Pick<Finding, "ruleId" | "offset" | "line" | "endLine" | "column" | "endColumn">;
+
+/** Where a finding's values are: the finding itself and, for a pair, each of its parts. */
+function spansOf(f: Finding): Span[] {
+  return f.parts?.length ? [f, ...f.parts] : [f];
+}
+
+function overlaps(f: Span, _text: string, l: { start: number; end: number }): boolean {
   // A finding's end offset is not carried; its start must fall inside the labelled span or the
   // label must start inside the finding's line range, which the offset check covers for tokens.
   return f.offset >= l.start && f.offset < l.end || (f.offset <= l.start && f.offset + Math.max(1, f.endColumn - f.column) > l.start && f.line === f.endLine);
