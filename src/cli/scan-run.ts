@@ -183,15 +183,20 @@ export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: Sc
 
 /** Findings in the run's names (src/names/name-findings.ts), through the baseline like any other. */
 async function nameFindings(prepared: PreparedScan, run: ScanRun, findings: readonly Finding[]): Promise<Finding[]> {
+  const found = findingsInRunNames(prepared.scanner, await (run.names ?? []), findings, run.notices);
+  return prepared.baseline ? found.flatMap((f) => prepared.baseline!.apply(f) ?? []) : found;
+}
+
+/** Findings in the names a source read, and in the paths and authors of its findings and notices. */
+export function findingsInRunNames(scanner: Scanner, read: readonly Name[], findings: readonly Finding[], notices: readonly SourceNotice[]): Finding[] {
   const names = new NameSet();
-  names.addAll(await (run.names ?? []));
+  names.addAll(read);
   for (const f of findings) {
     if (f.path !== "-") names.add({ kind: "file name", value: f.path, target: { path: f.path } });
     if (f.author) names.add({ kind: "author", value: f.author, target: { path: "-", ...(f.commit && { commit: f.commit }), author: f.author } });
   }
-  for (const n of run.notices) if (n.path) names.add({ kind: "file name", value: n.path, target: { path: n.path } });
-  const found = findingsInNames(prepared.scanner, names.names);
-  return prepared.baseline ? found.flatMap((f) => prepared.baseline!.apply(f) ?? []) : found;
+  for (const n of notices) if (n.path) names.add({ kind: "file name", value: n.path, target: { path: n.path } });
+  return findingsInNames(scanner, names.names);
 }
 
 function presentableContext(ctx: AuditContext): AuditContext {

@@ -33,6 +33,41 @@ function withExposure(f: Finding, e: Exposure): HistoryFinding {
   return withRemediation(f, plan, { message: `${f.message}: ${sentence}`, exposure: e } as Partial<Finding>) as HistoryFinding;
 }
 
+function exposureOf(f: Finding, now: number, presentAtHead: boolean, occurrences: number): Exposure {
+  const days = f.date ? Math.max(0, Math.floor((now - Date.parse(f.date)) / DAY)) : 0;
+  const rotateDays = f.rotateDays;
+  return {
+    days,
+    ...(rotateDays !== undefined && { rotateDays }),
+    overdueDays: rotateDays === undefined ? 0 : Math.max(0, days - rotateDays),
+    presentAtHead,
+    occurrences,
+  };
+}
+
+/**
+ * Findings in a history's names (commit and tag messages, authors, paths, refs), each credential once
+ * with its earliest commit and exposure, as `historyFindings` gives for contents. A message or an
+ * author stays in history until it is rewritten, never "at HEAD"; a file name is at HEAD while a
+ * file of that name is (`pathsAtHead`).
+ */
+export function namesWithExposure(found: readonly Finding[], options: { now?: Date; pathsAtHead: ReadonlySet<string> }): HistoryFinding[] {
+  const now = (options.now ?? new Date()).getTime();
+  const seen = new Map<string, Seen & { atHead: boolean }>();
+  for (const f of found) {
+    const key = keyOf(f);
+    const atHead = f.tags.includes("in-file-name") && options.pathsAtHead.has(f.path);
+    const s = seen.get(key);
+    if (!s) seen.set(key, { first: f, occurrences: 1, atHead });
+    else {
+      s.occurrences++;
+      s.atHead ||= atHead;
+      if (f.date && (!s.first.date || f.date < s.first.date)) s.first = f;
+    }
+  }
+  return [...seen.values()].map((s) => withExposure(s.first, exposureOf(s.first, now, s.atHead, s.occurrences)));
+}
+
 interface Seen {
   first: Finding;
   occurrences: number;
@@ -73,19 +108,7 @@ export async function* historyFindings(scan: RunSources, options: HistoryOptions
     // The HEAD check's own notices (a binary blob) say nothing about the history: not reported.
     for await (const f of scan(new HeadBlobsSource({ cwd, env: options.env, paths }), { ...run, ...scope })) atHead.add(keyOf(f));
   }
-  const out = [...seen.entries()].map(([key, s]) => {
-    const f = s.first;
-    const days = f.date ? Math.max(0, Math.floor((now - Date.parse(f.date)) / DAY)) : 0;
-    const rotateDays = f.rotateDays;
-    const e: Exposure = {
-      days,
-      ...(rotateDays !== undefined && { rotateDays }),
-      overdueDays: rotateDays === undefined ? 0 : Math.max(0, days - rotateDays),
-      presentAtHead: atHead.has(key),
-      occurrences: s.occurrences,
-    };
-    return withExposure(f, e);
-  });
+  const out = [...seen.entries()].map(([key, s]) => withExposure(s.first, exposureOf(s.first, now, atHead.has(key), s.occurrences)));
   out.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.exposure.overdueDays - a.exposure.overdueDays || a.path.localeCompare(b.path));
   yield* out;
 }

@@ -1,6 +1,6 @@
 import { scanHistory } from "../../orchestrator/git.js";
 import type { GitScanSummary } from "../../sources/git/index.js";
-import { commitNames, refNames } from "../../sources/git/names.js";
+import { historyNames } from "../../sources/git/names.js";
 import { SCAN_OPTIONS, SCAN_OPTIONS_HELP, parse } from "../args.js";
 import { finishScan, prepareScan, noticePrinter } from "../scan-run.js";
 import { countCommits, revisionArgs, startProgress } from "../progress.js";
@@ -51,8 +51,7 @@ export const historyCommand: Command = {
       }
     }
     // Every commit's authors, messages and paths, every ref name and annotated-tag message.
-    const git = { cwd: io.cwd, env: io.env };
-    const names = Promise.all([commitNames({ ...git, revisions: ["--all"], ...(values.since !== undefined && { since: values.since }) }), refNames(git)]).then((n) => n.flat());
+    const names = historyNames({ cwd: io.cwd, env: io.env, ...(values.since !== undefined && { since: values.since }) });
     names.catch(() => {});
     return finishScan(prepared, { findings: findings(), notices, stats: summary, command: "history", names }, values, io);
   },

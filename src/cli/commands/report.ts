@@ -12,6 +12,8 @@ import { renderRotationMarkdown } from "../../report/rotation/markdown.js";
 import { renderRotationHtml } from "../../report/rotation/html.js";
 import { loadHistoryJson } from "../../report/rotation/from-json.js";
 import { scanHistory } from "../../orchestrator/git.js";
+import { namesWithExposure } from "../../orchestrator/history.js";
+import { historyNames } from "../../sources/git/names.js";
 import type { HistoryFinding } from "../../finding/exposure.js";
 import type { GitScanSummary } from "../../sources/git/index.js";
 import { openRepo, asUserError } from "../../sources/git/repo.js";
@@ -19,7 +21,7 @@ import { KeyfenceError } from "../../errors.js";
 import { presentableRecord, safeName } from "../../names/present.js";
 import { TOOL } from "../../version.js";
 import { parse } from "../args.js";
-import { prepareScan, noticePrinter } from "../scan-run.js";
+import { findingsInRunNames, prepareScan, noticePrinter } from "../scan-run.js";
 import { countCommits, revisionArgs, startProgress } from "../progress.js";
 import { writeFileAtomic } from "../../io/output-file.js";
 import type { CliIO } from "../io.js";
@@ -95,6 +97,12 @@ async function repositoryFacts(cwd: string, env: NodeJS.ProcessEnv): Promise<Pic
   };
 }
 
+/** Every path in HEAD's tree (empty without a HEAD): whether a file name found in history is still there. */
+async function pathsAtHead(cwd: string, env: NodeJS.ProcessEnv): Promise<Set<string>> {
+  const r = await runGit(["ls-tree", "-r", "-z", "--name-only", "--full-tree", "HEAD"], { cwd, env, okCodes: [128] });
+  return new Set(r.code === 0 ? r.stdout.toString("utf8").split("\0").filter(Boolean) : []);
+}
+
 export const reportCommand: Command = {
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
@@ -144,11 +152,18 @@ export const reportCommand: Command = {
       const progress = startProgress(values, io, "keyfence report", "commits");
       if (progress) await progress.totalFrom(countCommits(io.cwd, io.env, revisionArgs({ all: true, since: values.since })));
       const onCommit = progress ? { onCommit: (_c: unknown, s: GitScanSummary) => progress.set(s.commits, s.bytes) } : {};
+      // The names `history` scans (commit and tag messages, authors, paths, refs), read alongside.
+      const names = historyNames({ cwd: io.cwd, env: io.env, ...(values.since !== undefined && { since: values.since }) });
+      names.catch(() => {});
       try {
         for await (const f of scanHistory(scanner, { ...options, ...onCommit }, noticePrinter(io, notices, { all: true }), summary)) findings.push(f);
       } finally {
         progress?.finish();
       }
+      const inNames = findingsInRunNames(scanner, await names, findings, notices);
+      for (const f of inNames) onOccurrence(f);
+      const atHead = inNames.some((f) => f.tags.includes("in-file-name")) ? await pathsAtHead(io.cwd, io.env) : new Set<string>();
+      findings.push(...namesWithExposure(inNames, { now: asOf, pathsAtHead: atHead }));
     }
     const limitations = notices.map((n) => `${safeName(n.path)}: ${safeName(n.reason)}`);
     // Names from history (paths, authors, refs, the remote) and from a saved file are shown only scrubbed and escaped.

@@ -63,6 +63,16 @@ export async function commitNames(options: CommitNameOptions): Promise<Name[]> {
   return out;
 }
 
+/**
+ * The names of a whole-history scan: every commit's authors, messages and paths on every ref (from
+ * `since`), every ref name and annotated-tag message. `history` and `report` both read exactly these.
+ */
+export async function historyNames(options: GitCallOptions & { since?: string }): Promise<Name[]> {
+  const git: GitCallOptions = { cwd: options.cwd, ...(options.env && { env: options.env }) };
+  const names = await Promise.all([commitNames({ ...git, revisions: ["--all"], ...(options.since !== undefined && { since: options.since }) }), refNames(git)]);
+  return names.flat();
+}
+
 /** Ref names, and the messages of annotated tags (which no commit carries), for whole-repository scans. */
 export async function refNames(options: GitCallOptions): Promise<Name[]> {
   const format = "%(refname)%00%(objecttype)%00%(objectname)%00%(contents)%00%01";
