@@ -100,3 +100,25 @@ describe("fleet merge: organisation counts by credential, not by place", () => {
     expect(two.credentials).toHaveLength(3);
   });
 });
+
+describe("fleet merge: a malformed result file", () => {
+  it("is named with where it broke, never with what it holds", async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { loadResults } = await import("../src/fleet/results-load.js");
+    const dir = mkdtempSync(join(tmpdir(), "kf-results-"));
+    mkdirSync(join(dir, "repos"));
+    const token = expandExample("ghp_{{crc32-base62:30}}", "malformed-result");
+    writeFileSync(join(dir, "repos", "r.json"), `{"secret": "${token}" oops}`);
+    let message = "";
+    try {
+      loadResults([dir], dir);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/malformed JSON/);
+    expect(message).not.toContain(token);
+    expect(message).not.toContain(token.slice(4, 20));
+  });
+});

@@ -45,7 +45,8 @@ export function loadResults(dirs: readonly string[], cwd: string): RepoResult[] 
       try {
         doc = JSON.parse(readFileSync(file, "utf8"));
       } catch (err) {
-        throw new KeyfenceError(`malformed JSON (${err instanceof SyntaxError ? err.message.split("\n")[0] : "unreadable"})`, { file });
+        // Node's JSON error can quote the file, which may hold a credential: say where, not what.
+        throw new KeyfenceError(`malformed JSON${err instanceof SyntaxError ? positionOf(err.message) : " (unreadable)"}`, { file });
       }
       const r = check(doc, file);
       const had = byId.get(r.repository.id);
@@ -53,4 +54,13 @@ export function loadResults(dirs: readonly string[], cwd: string): RepoResult[] 
     }
   }
   return [...byId.values()].sort((a, b) => (a.repository.id < b.repository.id ? -1 : 1));
+}
+
+/** " at position N" from a JSON.parse message when it has one; never the text it may quote. */
+function positionOf(message: string): string {
+  const at = message.lastIndexOf("at position ");
+  if (at < 0) return "";
+  let end = at + "at position ".length;
+  while (end < message.length && message[end]! >= "0" && message[end]! <= "9") end++;
+  return end > at + "at position ".length ? ` (${message.slice(at, end)})` : "";
 }

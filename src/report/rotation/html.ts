@@ -139,7 +139,7 @@ ${responseChecklist(i)
 <body>
 <header>
 <h1>${TITLE}</h1>
-<p class="meta">Repository <code>${esc(r.repository)}</code> · exposure measured to ${day(r.asOf)} (UTC) · keyfence ${esc(tool.version)}. Values are redacted; the hash prefix (SHA-256 of the value) identifies a credential across reports without revealing it.</p>
+<p class="meta">Repository <code>${esc(r.repository)}</code> · exposure measured to ${day(r.asOf)} (UTC) · keyfence ${esc(tool.version)}. Values are redacted; the digest prefix (HMAC-SHA256 under the repository's fingerprint key, which no report holds) identifies a credential across reports without revealing it.</p>
 ${r.scope ? `<table id="scope"><caption hidden>Scope</caption><tbody>${scopeRows(r.scope).map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td><code>${esc(v)}</code></td></tr>`).join("")}</tbody></table>` : ""}
 </header>
 ${r.limitations.length ? `<aside class="incomplete"><strong>Incomplete history.</strong> This report covers only what could be read:<ul>${r.limitations.map((l) => `<li>${esc(l)}</li>`).join("")}</ul></aside>` : ""}

@@ -19,7 +19,7 @@ export function renderRotationMarkdown(r: RotationReport, tool: { version: strin
   const out: string[] = [];
   out.push(`# ${TITLE}`, "");
   out.push(`Repository: ${code(r.repository)} · exposure measured to ${day(r.asOf)} (UTC) · keyfence ${tool.version}`, "");
-  out.push("Values are redacted; the hash prefix (SHA-256 of the value) identifies a credential across reports without revealing it.", "");
+  out.push("Values are redacted; the digest prefix (HMAC-SHA256 under the repository's fingerprint key, which no report holds) identifies a credential across reports without revealing it.", "");
   if (r.scope) {
     out.push("| scope | |", "| --- | --- |");
     for (const [k, v] of scopeRows(r.scope)) out.push(`| ${k} | ${code(v)} |`);
