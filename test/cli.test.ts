@@ -12,7 +12,7 @@ describe("keyfence scan (CLI)", () => {
     expect(r.stdout).toMatch(/fixtures\/sample\/config\/payments\.env:2:\d+\s+CRITICAL Stripe live secret key \[stripe-secret-key-live\]/);
     expect(r.stdout).toMatch(/value: sk_live_••••••••\w{4}/);
     expect(r.stdout).toMatch(/fix: +Rotate within 30 days/);
-    expect(r.stdout).toMatch(/7 findings .* in 4 files of 6 scanned; 6 block \(fail-on: medium\)\./);
+    expect(r.stdout).toMatch(/6 findings .* in 4 files of 6 scanned; 5 block \(fail-on: medium\)\./);
     // A live key under fixtures/ is also an environment-separation finding of its own.
     expect(r.stdout).toMatch(/payments\.env:2:19 +HIGH +Live credential in a test, fixture, example or development location \[env-live-credential-in-nonproduction\]/);
     // The sample's placeholders stay quiet.
