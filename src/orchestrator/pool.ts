@@ -28,9 +28,15 @@ const BATCH_BYTES = 1024 * 1024;
  */
 const AHEAD_PER_WORKER = 16;
 
-/** One scanning thread per available core: the calling thread and a worker for each other core. */
+/**
+ * One scanning thread per available core (the calling thread and a worker for each other core), from
+ * three cores up. On two, a worker competes with V8's own garbage-collection and compiler threads for
+ * the second core: `npm run bench` on a 2-core machine measured the tree scans 0.82–0.90× as fast
+ * with a worker as without (docs/benchmarks.md), so two cores scan on the calling thread alone.
+ */
 export function defaultJobs(): number {
-  return availableParallelism();
+  const cores = availableParallelism();
+  return cores >= 3 ? cores : 1;
 }
 
 /** The compiled worker; when running from the TypeScript sources (the tests), the build's copy. */
