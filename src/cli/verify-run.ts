@@ -3,7 +3,7 @@
 // summary line goes to stderr. Nothing here runs, and nothing is sent, without the flag.
 import { appendAuditLog } from "../audit/audit-log.js";
 import { safeName } from "../names/present.js";
-import { verifyFindings, type InternalVerifierOptions } from "../verify/verifier.js";
+import type { InternalVerifierOptions } from "../verify/verifier.js";
 import type { Config } from "../config/config.js";
 import type { Finding, Rule } from "../types.js";
 import type { CliIO } from "./io.js";
@@ -22,6 +22,8 @@ export async function verifyIfAsked(asked: boolean | undefined, findings: Findin
     return findings;
   }
   if (findings.length === 0) return findings;
+  // Loaded only when asked: a scan without --verify does not even load the verifier.
+  const { verifyFindings } = await import("../verify/verifier.js");
   const { findings: out, requests } = await verifyFindings(findings, {
     ...io.verifier,
     env: io.env,
