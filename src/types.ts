@@ -189,34 +189,8 @@ export interface RuleOrigin {
   line?: number;
 }
 
-/**
- * One part of a multi-part credential (an id, its secret, a session token): where it is and how it
- * looks redacted. Its raw value stays in the secret store (src/finding/secret-store.ts `revealPart`).
- */
-export interface FindingPart {
-  ruleId: string;
-  role: string;
-  redacted: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  offset: number;
-  endOffset: number;
-  /** Keyed digest of this part's value (as a finding's `secretDigest`). */
-  secretDigest: string;
-}
-
-/** One reported credential. Never carries the raw secret as an enumerable field. */
-export interface Finding {
-  ruleId: string;
-  provider: string;
-  kind: string;
-  title: string;
-  severity: Severity;
-  environment: Environment;
-  /** Path relative to the scan root, with `/` separators; `-` for stdin. */
-  path: string;
+/** Where a secret is in its input: the same for a finding and for each part of a pair. */
+export interface SecretSpan {
   /** 1-based line and column (Unicode code points) of the secret's start. */
   line: number;
   column: number;
@@ -226,6 +200,30 @@ export interface Finding {
   /** Byte offsets of the secret in its input: [offset, endOffset). */
   offset: number;
   endOffset: number;
+}
+
+/**
+ * One part of a multi-part credential (an id, its secret, a session token): where it is and how it
+ * looks redacted. Its raw value stays in the secret store (src/finding/secret-store.ts `revealPart`).
+ */
+export interface FindingPart extends SecretSpan {
+  ruleId: string;
+  role: string;
+  redacted: string;
+  /** Keyed digest of this part's value (as a finding's `secretDigest`). */
+  secretDigest: string;
+}
+
+/** One reported credential. Never carries the raw secret as an enumerable field. */
+export interface Finding extends SecretSpan {
+  ruleId: string;
+  provider: string;
+  kind: string;
+  title: string;
+  severity: Severity;
+  environment: Environment;
+  /** Path relative to the scan root, with `/` separators; `-` for stdin. */
+  path: string;
   commit?: string;
   author?: string;
   date?: string;

@@ -6,6 +6,7 @@ import { KeyfenceError } from "../errors.js";
 import type { Rule } from "../types.js";
 import { compileAssignment, type CompiledAssignment } from "./assignment/rule-names.js";
 import { GRAMMAR_BEFORE } from "./assignment/pairs.js";
+import { lowerByte } from "./byte-compare.js";
 import { quickGateOf, type QuickGate } from "./gate-program.js";
 import { buildKeywordAutomaton, type KeywordAutomaton } from "./keyword-automaton.js";
 import { KEYWORD_TABLES_FILE, keywordDigest, readKeywordTables, type KeywordTables } from "./keyword-tables.js";
@@ -51,10 +52,6 @@ export interface KeywordBytes {
   checkCase: { bytes: Buffer; rules: number[] }[];
 }
 
-/** ASCII lower case of a byte; other bytes unchanged. */
-export function lowerByte(b: number): number {
-  return b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
-}
 
 /** Each keyword as bytes with the rules a hit on it means, in the order of `keywords`. */
 export function keywordBytesOf(keywords: readonly { text: string; folded: boolean; rules: number[] }[]): KeywordBytes[] {
@@ -314,9 +311,8 @@ export function compileRuleSet(rules: readonly Rule[]): RuleSet {
   return {
     rules: compiled,
     get prefilter() {
-      const alternation = keywords.map((k) => (k.folded ? `(?i:${escapeLiteral(k.text)})` : escapeLiteral(k.text))).join("|");
       // An empty rule set still needs a prefilter; this one can never match.
-      return (prefilter ??= new RE2(alternation || "[^\\x00-\\x{10FFFF}]", "g"));
+      return (prefilter ??= new RE2(keywords.map((k) => (k.folded ? `(?i:${escapeLiteral(k.text)})` : escapeLiteral(k.text))).join("|") || "[^\\x00-\\x{10FFFF}]", "g"));
     },
     exact,
     folded,

@@ -7,6 +7,7 @@
 // cannot be read (groups, alternation, anchors) is left to RE2. Atoms are only taken where the byte
 // check decides exactly what RE2 would: ASCII classes counted per byte, and a variable-length run
 // only when the next atom cannot match the same byte (so greedy matching has one outcome).
+import { bytesAt } from "./byte-compare.js";
 
 /** One run: bytes whose bit is set in `bytes`, between `min` and `max` of them. */
 interface Atom {
@@ -252,20 +253,10 @@ export function quickGateOf(keywords: readonly string[], folded: boolean, afterK
 export function runQuickGate(q: QuickGate, data: Uint8Array, pos: number, limit: number): boolean | undefined {
   let open = false;
   for (const k of q.keywords) {
-    if (!startsWith(data, pos, k.bytes, k.folded)) continue;
+    if (!bytesAt(data, pos, k.bytes, k.folded)) continue;
     const r = runGateProgram(q.program, data, pos + k.bytes.length, limit);
     if (r === true) return true;
     if (r === undefined) open = true;
   }
   return open ? undefined : false;
-}
-
-function startsWith(data: Uint8Array, pos: number, bytes: Buffer, folded: boolean): boolean {
-  if (pos + bytes.length > data.length) return false;
-  for (let i = 0; i < bytes.length; i++) {
-    let b = data[pos + i]!;
-    if (folded && b >= 0x41 && b <= 0x5a) b |= 0x20;
-    if (b !== bytes[i]) return false;
-  }
-  return true;
 }

@@ -12,6 +12,7 @@
 // s), which RE2's (?i) honours and byte folding cannot; a buffer holding either is searched by the
 // RE2 alternation instead, so both searches report the same hits.
 import type { KeywordBytes } from "./compile.js";
+import { bytesAt, lowerByte } from "./byte-compare.js";
 import { wasmKeywordScanner, type WasmKeywordScanner } from "./keyword-scan-wasm.js";
 
 export interface KeywordAutomaton {
@@ -33,16 +34,12 @@ export interface KeywordAutomaton {
   exact: Uint8Array;
 }
 
-function lower(b: number): number {
-  return b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
-}
-
 export function buildKeywordAutomaton(keywords: readonly KeywordBytes[]): KeywordAutomaton {
   const classes = new Uint16Array(256);
   let classCount = 1;
   for (const k of keywords) {
     for (const raw of k.bytes) {
-      const b = lower(raw);
+      const b = lowerByte(raw);
       if (classes[b] === 0) classes[b] = classCount++;
     }
   }
@@ -54,7 +51,7 @@ export function buildKeywordAutomaton(keywords: readonly KeywordBytes[]): Keywor
   keywords.forEach((k, id) => {
     let s = 0;
     for (const raw of k.bytes) {
-      const c = classes[lower(raw)]!;
+      const c = classes[lowerByte(raw)]!;
       let t = rows[s]![c]!;
       if (t < 0) {
         t = rows.length;
@@ -153,7 +150,7 @@ export function scanKeywords(a: KeywordAutomaton, data: Buffer, from: number, en
     for (let o = outputStart[state]!; o < o1; o++) {
       const id = outputs[o]!;
       const start = i + 1 - lengths[id]!;
-      if (exact[id] && !sameBytes(data, start, keywords[id]!.bytes)) continue;
+      if (exact[id] && !bytesAt(data, start, keywords[id]!.bytes)) continue;
       insert(starts, ids, lengths, start, id);
     }
   };
@@ -196,8 +193,4 @@ function insert(starts: number[], ids: number[], lengths: Int32Array, start: num
     starts.splice(j, 0, start);
     ids.splice(j, 0, id);
   }
-}
-function sameBytes(data: Buffer, start: number, bytes: Buffer): boolean {
-  for (let i = 0; i < bytes.length; i++) if (data[start + i] !== bytes[i]) return false;
-  return true;
 }

@@ -1,6 +1,7 @@
 // The prefilter: every rule keyword found in one pass over raw bytes (src/engine/keyword-automaton.ts).
 // Everything after it (rule regexes, entropy, checksums) runs only in small windows around its hits.
-import { lowerByte, type KeywordBytes, type RuleSet } from "./compile.js";
+import type { KeywordBytes, RuleSet } from "./compile.js";
+import { bytesAt, lowerByte } from "./byte-compare.js";
 import { hasUnicodeFold, scanKeywords } from "./keyword-automaton.js";
 
 export interface KeywordHit {
@@ -40,14 +41,9 @@ function rulesAt(set: RuleSet, text: string): number[] {
 function keywordEndingAt(set: RuleSet, data: Buffer, from: number, end: number): KeywordBytes | undefined {
   const candidates = set.keywordsByLastByte.get(lowerByte(data[end - 1]!));
   if (!candidates) return undefined;
-  next: for (const k of candidates) {
+  for (const k of candidates) {
     const start = end - k.bytes.length;
-    if (start < from) continue;
-    for (let i = 0; i < k.bytes.length; i++) {
-      const b = data[start + i]!;
-      if ((k.folded ? lowerByte(b) : b) !== k.bytes[i]) continue next;
-    }
-    return k;
+    if (start >= from && bytesAt(data, start, k.bytes, k.folded)) return k;
   }
   return undefined;
 }
@@ -58,12 +54,6 @@ function rulesOf(k: KeywordBytes, data: Buffer, pos: number): number[] {
   const out = new Set(k.rules);
   for (const c of k.checkCase) if (bytesAt(data, pos, c.bytes)) c.rules.forEach((r) => out.add(r));
   return out.size === k.rules.length ? k.rules : [...out].sort((a, b) => a - b);
-}
-
-function bytesAt(data: Buffer, pos: number, bytes: Buffer): boolean {
-  if (pos + bytes.length > data.length) return false;
-  for (let i = 0; i < bytes.length; i++) if (data[pos + i] !== bytes[i]) return false;
-  return true;
 }
 
 /**

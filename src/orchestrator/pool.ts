@@ -70,7 +70,10 @@ function releaseWorker(init: PoolInit, worker: Worker): void {
   idle.push(worker);
   // An idle worker that dies is simply not reused.
   worker.on("error", () => undefined);
-  worker.once("exit", () => idle.splice(idle.indexOf(worker) >>> 0, 1));
+  worker.once("exit", () => {
+    const at = idle.indexOf(worker);
+    if (at >= 0) idle.splice(at, 1);
+  });
   worker.unref();
 }
 
@@ -372,12 +375,13 @@ export async function* scanUnits<T>(engine: Engine, items: Iterable<T> | AsyncIt
       }
       head.push(r.value);
       bytes += options.size(r.value);
-      if (options.work(r.value)?.content.kind === "file") files++;
+      const kind = options.work(r.value)?.content.kind;
+      if (kind === "file") files++;
       // A stream may be the source's own input (an archive entry): the source cannot go on until it
       // is read, so the look-ahead stops there rather than wait for an item that cannot come. A
       // stream is scanned on this thread in any case, so nothing seen argues for a pool: each .gz
       // in a history started one.
-      if (options.work(r.value)?.content.kind === "stream") {
+      if (kind === "stream") {
         stopAtStream = true;
         break;
       }

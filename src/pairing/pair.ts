@@ -24,6 +24,18 @@ function byPosition(a: Finding, b: Finding): number {
   return a.line - b.line || a.offset - b.offset;
 }
 
+/** The root of `i` in a forest of skip pointers, compressing the path on the way. */
+function root(links: Int32Array, i: number): number {
+  let r = i;
+  while (links[r] !== r) r = links[r]!;
+  while (links[i] !== r) {
+    const n = links[i]!;
+    links[i] = r;
+    i = n;
+  }
+  return r;
+}
+
 /**
  * Candidates of one role in line order, with "next unused at or after i" and "previous unused at or
  * before i" answered by skip pointers (union-find with path compression).
@@ -42,26 +54,12 @@ class RoleCandidates {
   }
 
   private findNext(i: number): number {
-    let r = i;
-    while (this.next[r] !== r) r = this.next[r]!;
-    while (this.next[i] !== r) {
-      const n = this.next[i]!;
-      this.next[i] = r;
-      i = n;
-    }
-    return r;
+    return root(this.next, i);
   }
 
   /** prev is indexed from 1 (0 = none before). */
   private findPrev(i: number): number {
-    let r = i;
-    while (this.prev[r] !== r) r = this.prev[r]!;
-    while (this.prev[i] !== r) {
-      const n = this.prev[i]!;
-      this.prev[i] = r;
-      i = n;
-    }
-    return r;
+    return root(this.prev, i);
   }
 
   /** Marks item i as taken (by this role or, found lazily, by another pair). */
