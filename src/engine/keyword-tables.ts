@@ -5,7 +5,7 @@
 // disables a rule, a custom pack) does not match and builds its own tables, so the file can only
 // make a start faster, never change what is found.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { KeywordBytes } from "./compile.js";
 import type { KeywordAutomaton } from "./keyword-automaton.js";
@@ -65,6 +65,16 @@ export function serialiseKeywordTables(digest: string, t: KeywordTables): Buffer
 export function readKeywordTables(file: string, digest: string, keywords: readonly { text: string; folded: boolean }[]): KeywordTables | undefined {
   let data: Buffer;
   try {
+    // The header leads with its digest (serialiseKeywordTables writes `format` then `digest`): a rule
+    // set it was not built from (a decoder's inner set, a configured set) reads 256 bytes, not 1.5 MB.
+    const head = Buffer.alloc(256);
+    const fd = openSync(file, "r");
+    try {
+      readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    if (!head.includes(`"digest":"${digest}"`)) return undefined;
     data = readFileSync(file);
   } catch {
     return undefined;
