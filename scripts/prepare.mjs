@@ -28,7 +28,8 @@ const run = (cmd, args) => {
 if (has("typescript")) {
   run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"]);
   run(process.execPath, [join(root, "scripts", "build-rule-cache.mjs")]);
-} else if (!existsSync(join(root, "dist", "index.js")) || !existsSync(join(root, "dist", "builtin-rules.json"))) {
+  run(process.execPath, [join(root, "scripts", "bundle-cli.mjs")]);
+} else if (!["index.js", "builtin-rules.json", "bundle/keyfence.js"].every((f) => existsSync(join(root, "dist", f)))) {
   console.error("keyfence: dist/ is not built and TypeScript is not installed; install with devDependencies (npm ci), or use a release tag, which ships dist/ prebuilt");
   process.exit(1);
 }

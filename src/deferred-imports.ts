@@ -1,8 +1,14 @@
 // Third-party modules loaded on first use. A pre-commit scan of a few named files needs no glob
-// matcher, and loading it at start-up cost a visible share of its time.
+// matcher and no archive reader, and loading them at start-up cost a visible share of its time.
 import { createRequire } from "node:module";
 import type Picomatch from "picomatch";
 
 const require = createRequire(import.meta.url);
 
 export const picomatch = ((...args: Parameters<typeof Picomatch>) => (require("picomatch") as typeof Picomatch)(...args)) as typeof Picomatch;
+
+/** tar-stream, for the first tar archive a scan meets. */
+export const tarStream = (): typeof import("tar-stream") => require("tar-stream") as typeof import("tar-stream");
+
+/** yauzl, for the first zip archive a scan meets. */
+export const yauzl = (): typeof import("yauzl") => require("yauzl") as typeof import("yauzl");

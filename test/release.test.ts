@@ -43,6 +43,7 @@ describe("release trees", () => {
     expect(files).toContain("dist/builtin-rules.json");
     expect(files).toContain("dist/keyword-tables.bin");
     expect(files).toContain("dist/cli/main.js");
+    expect(files).toContain("dist/bundle/keyfence.js");
 
     // The tree as the Action or pre-commit checks it out: prepare needs nothing from devDependencies.
     const tree = tempDir("kf-release-tree-");

@@ -126,11 +126,12 @@ export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: Sc
   }
   findings.push(...(await nameFindings(prepared, run, findings)));
   const reason = bypass && safeName(bypass);
+  // git is asked where the default audit log lives only when something will be written to it.
   const auditFile = flags["audit-log"] ?? prepared.config.auditLog ?? (reason ? defaultAuditLog(run.root ?? io.cwd) : undefined);
   // After the baseline (accepted findings are never sent) and before blocking is judged (a live
   // credential is raised to critical). Control findings are about the gate, not credentials.
   const verifiable = findings.filter((f) => !run.controls?.findings.includes(f));
-  const verified = await verifyIfAsked(flags.verify, verifiable, io, { config: prepared.config, rules: prepared.scanner.rules, auditFile: auditFile ?? defaultAuditLog(run.root ?? io.cwd) });
+  const verified = await verifyIfAsked(flags.verify, verifiable, io, { config: prepared.config, rules: prepared.scanner.rules, auditFile: auditFile ?? (flags.verify ? defaultAuditLog(run.root ?? io.cwd) : "") });
   if (verified !== verifiable) findings.splice(0, findings.length, ...(run.controls?.findings ?? []), ...verified);
   const controls = new Set(run.controls?.findings);
   const blocking = new Set(findings.filter((f) => (controls.has(f) ? run.controls!.block : prepared.scanner.policy.blocks(f))).map((f) => f.fingerprint));

@@ -3,6 +3,7 @@
 // file, line and key. A config may `extends` others (paths or packages), so a monorepo shares one.
 import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
+import { packageFile } from "../package-root.js";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { loadDocument } from "../schema-document.js";
 import { KeyfenceError } from "../errors.js";
@@ -10,7 +11,7 @@ import { readRegularFile } from "../io/regular-file.js";
 import type { Severity } from "../types.js";
 
 const require = createRequire(import.meta.url);
-export const CONFIG_SCHEMA = require("../../schema/config.schema.json") as Record<string, unknown>;
+export const CONFIG_SCHEMA = require(packageFile("schema/config.schema.json")) as Record<string, unknown>;
 
 /** The same rules, for the `keyfence` key of a package.json. */
 const PACKAGE_JSON_SCHEMA = (() => {

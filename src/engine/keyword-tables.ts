@@ -6,14 +6,14 @@
 // make a start faster, never change what is found.
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { packageFile } from "../package-root.js";
 import type { KeywordBytes } from "./compile.js";
 import type { KeywordAutomaton } from "./keyword-automaton.js";
 
 const FORMAT = 1;
 
 /** Where the build writes the tables: dist/, from both src/engine (tests) and dist/engine. */
-export const KEYWORD_TABLES_FILE = fileURLToPath(new URL("../../dist/keyword-tables.bin", import.meta.url));
+export const KEYWORD_TABLES_FILE = packageFile("dist/keyword-tables.bin");
 
 export interface KeywordTables {
   keywordBytes: KeywordBytes[];

@@ -6,8 +6,10 @@
 // Small inputs never start a worker: that costs more than it saves (a pre-commit scans a few files).
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { packageFile } from "../package-root.js";
+import type { Worker } from "node:worker_threads";
+import { createRequire } from "node:module";
 import { attachSecret } from "../finding/secret-store.js";
 import { collectEvents, EntryReader, scanUnit, type FileScanEvent, type UnitWork } from "./unit-scan.js";
 import type { Engine } from "../engine/engine.js";
@@ -42,7 +44,7 @@ export function defaultJobs(): number {
 /** The compiled worker; when running from the TypeScript sources (the tests), the build's copy. */
 function workerScript(): URL {
   const here = new URL("./pool-worker.js", import.meta.url);
-  return existsSync(fileURLToPath(here)) ? here : new URL("../../dist/orchestrator/pool-worker.js", import.meta.url);
+  return existsSync(fileURLToPath(here)) ? here : pathToFileURL(packageFile("dist/orchestrator/pool-worker.js"));
 }
 
 /**
@@ -60,7 +62,9 @@ function takeWorker(init: PoolInit): Worker {
     worker.ref();
     return worker;
   }
-  return new Worker(workerScript(), { workerData: init });
+  // Required on first use: a one-thread scan (a pre-commit hook on two cores) never starts a worker.
+  const { Worker: WorkerThread } = createRequire(import.meta.url)("node:worker_threads") as typeof import("node:worker_threads");
+  return new WorkerThread(workerScript(), { workerData: init });
 }
 
 function releaseWorker(init: PoolInit, worker: Worker): void {

@@ -7,6 +7,7 @@
 // and an expiry, after which the finding blocks again.
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { packageFile } from "../package-root.js";
 import { join, relative, sep } from "node:path";
 import { loadDocument } from "../schema-document.js";
 import { fingerprintOf } from "../finding/fingerprint.js";
@@ -17,7 +18,7 @@ import { readRegularFile } from "../io/regular-file.js";
 import type { Finding, Severity } from "../types.js";
 
 const require = createRequire(import.meta.url);
-export const BASELINE_SCHEMA = require("../../schema/baseline.schema.json") as object;
+export const BASELINE_SCHEMA = require(packageFile("schema/baseline.schema.json")) as object;
 
 export const DEFAULT_BASELINE_FILE = ".keyfence-baseline.json";
 

@@ -1,9 +1,9 @@
 // Rule packs: YAML files, one provider each, validated against schema/rule-pack.schema.json and
 // compiled once so that every regex, capture group and duplicate id is checked at load time.
 import { readdirSync, statSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, dirname, join } from "node:path";
 import { createRequire } from "node:module";
+import { packageFile } from "../package-root.js";
 import { loadDocument } from "../schema-document.js";
 import { KeyfenceError, displayPath } from "../errors.js";
 import { assertUniqueIds, compileRule, DEFAULT_WINDOW } from "../engine/compile.js";
@@ -12,10 +12,10 @@ import type { Confidence, DecodeKind, Environment, Rule, RuleAlone, Severity, Va
 import { compileRuleExtras } from "../engine/rule-extras.js";
 
 const require = createRequire(import.meta.url);
-export const RULE_PACK_SCHEMA = require("../../schema/rule-pack.schema.json") as object;
+export const RULE_PACK_SCHEMA = require(packageFile("schema/rule-pack.schema.json")) as object;
 
 /** The folder of built-in packs shipped with the package. */
-export const BUILTIN_RULES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../rules");
+export const BUILTIN_RULES_DIR = packageFile("rules");
 
 /** A rule as written in YAML (only the schema's required keys are guaranteed). */
 export interface RuleSpec {
@@ -184,8 +184,8 @@ export function assertPairReferences(rules: readonly Rule[], also: readonly Rule
 }
 
 /** Where `npm run build` serialises the built-in packs (scripts/build-rule-cache.mjs). */
-export const BUILTIN_RULES_CACHE = resolve(dirname(fileURLToPath(import.meta.url)), "../../dist/builtin-rules.json");
-export const RULE_PACK_SCHEMA_FILE = resolve(dirname(fileURLToPath(import.meta.url)), "../../schema/rule-pack.schema.json");
+export const BUILTIN_RULES_CACHE = packageFile("dist/builtin-rules.json");
+export const RULE_PACK_SCHEMA_FILE = packageFile("schema/rule-pack.schema.json");
 
 /**
  * The packs shipped with keyfence, from the build-time cache, once the packs on disk are checked to be

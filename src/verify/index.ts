@@ -2,7 +2,7 @@
 // without the transport overrides tests use, and the configuration's `verify: never` honoured.
 import type { Config } from "../config/config.js";
 import type { Finding } from "../types.js";
-import { verifyFindings as verifyInternal, type VerifierOptions, type VerifyOutcome } from "./verifier.js";
+import type { VerifierOptions, VerifyOutcome } from "./verifier.js";
 
 export type { VerifierOptions, VerifyOutcome } from "./verifier.js";
 export type { Verification, VerificationStatus } from "./types.js";
@@ -25,5 +25,7 @@ export async function verifyFindings(findings: readonly Finding[], options: Veri
   // Only documented options pass: a caller cannot reach the test-only transport overrides.
   const picked: VerifierOptions = {};
   for (const k of PUBLIC_KEYS) if (options[k] !== undefined) (picked as Record<string, unknown>)[k] = options[k];
+  // The verifier (HTTPS, TLS, providers) is loaded only when something is to be verified.
+  const { verifyFindings: verifyInternal } = await import("./verifier.js");
   return { ...(await verifyInternal(findings, picked)), forbidden: false };
 }

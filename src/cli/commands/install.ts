@@ -1,5 +1,5 @@
 import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { packageFile } from "../../package-root.js";
 import { relative } from "node:path";
 import { installHook, uninstallHook, type HookResult } from "../../hooks/install.js";
 import { installPreReceive, uninstallPreReceive } from "../../hooks/pre-receive-install.js";
@@ -32,7 +32,7 @@ hook it replaced, if any, is put back). --pre-receive: the pre-receive hook of a
 /** bin/keyfence.js of this installation, so a hook can still find keyfence when it is not on PATH. */
 function launcher(): string | undefined {
   try {
-    return realpathSync(fileURLToPath(new URL("../../../bin/keyfence.js", import.meta.url)));
+    return realpathSync(packageFile("bin/keyfence.js"));
   } catch {
     return undefined;
   }

@@ -7,7 +7,7 @@
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { createReadStream } from "node:fs";
-import tar from "tar-stream";
+import { tarStream } from "../../deferred-imports.js";
 import type { ScanUnit, SourceItem, SourceNotice, UnitTarget } from "../source.js";
 import { isWhiteout, layerDigest } from "../image/layout.js";
 import { entryName } from "./entry-name.js";
@@ -191,7 +191,7 @@ async function* zipItems(outer: UnitTarget, input: ArchiveInput, depth: number, 
 
 async function* tarItems(outer: UnitTarget, chunks: AsyncIterable<Buffer>, depth: number, budget: ArchiveBudget): AsyncGenerator<SourceItem> {
   const { maxEntries, maxEntryBytes } = budget.limits;
-  const extract = tar.extract();
+  const extract = tarStream().extract();
   const input = Readable.from(chunks);
   input.on("error", (err) => extract.destroy(err));
   input.pipe(extract);

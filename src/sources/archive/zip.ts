@@ -3,7 +3,8 @@
 // the declared one). A zip on disk is read through its descriptor, never loaded whole.
 import { closeSync, openSync } from "node:fs";
 import type { Readable } from "node:stream";
-import yauzl from "yauzl";
+import type Yauzl from "yauzl";
+import { yauzl } from "../../deferred-imports.js";
 
 export interface ZipEntryInfo {
   name: string;
@@ -60,15 +61,15 @@ async function* chunks(stream: Readable): AsyncGenerator<Buffer> {
 
 const OPTIONS = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: false } as const;
 
-function openZip(input: { kind: "bytes"; data: Buffer } | { kind: "file"; abs: string | Uint8Array }): Promise<yauzl.ZipFile> {
+function openZip(input: { kind: "bytes"; data: Buffer } | { kind: "file"; abs: string | Uint8Array }): Promise<Yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    const done = (err: Error | null, zip: yauzl.ZipFile) => (err ? reject(err) : resolve(zip));
+    const done = (err: Error | null, zip: Yauzl.ZipFile) => (err ? reject(err) : resolve(zip));
     if (input.kind === "bytes") {
-      yauzl.fromBuffer(input.data, OPTIONS, done);
+      yauzl().fromBuffer(input.data, OPTIONS, done);
       return;
     }
     const fd = openSync(typeof input.abs === "string" ? input.abs : Buffer.from(input.abs), "r");
-    yauzl.fromFd(fd, OPTIONS, (err, zip) => {
+    yauzl().fromFd(fd, OPTIONS, (err, zip) => {
       if (err) closeSync(fd);
       done(err, zip);
     });
@@ -80,7 +81,7 @@ function openZip(input: { kind: "bytes"; data: Buffer } | { kind: "file"; abs: s
  * `../x` or `/x`: such names are shown normalised (entry-name.ts) and the entry is scanned. UTF-8
  * when the entry says so (flag bit 11), else read byte for byte (CP437 and Latin-1 agree on ASCII).
  */
-function nameOf(e: yauzl.Entry): string {
+function nameOf(e: Yauzl.Entry): string {
   const raw = e.fileName as unknown as Buffer;
   return raw.toString((e.generalPurposeBitFlag & 0x800) !== 0 ? "utf8" : "latin1");
 }
@@ -91,8 +92,8 @@ export async function* zipEntries(input: { kind: "bytes"; data: Buffer } | { kin
   let failed: Error | undefined;
   let ended = false;
   let wake: (() => void) | undefined;
-  let next: yauzl.Entry | undefined;
-  zip.on("entry", (e: yauzl.Entry) => {
+  let next: Yauzl.Entry | undefined;
+  zip.on("entry", (e: Yauzl.Entry) => {
     next = e;
     wake?.();
   });
@@ -111,7 +112,7 @@ export async function* zipEntries(input: { kind: "bytes"; data: Buffer } | { kin
       zip.readEntry();
       if (!next && !ended && !failed) await arrived;
       if (failed) throw failed;
-      const e = next as yauzl.Entry | undefined;
+      const e = next as Yauzl.Entry | undefined;
       if (!e) return;
       yield {
         name: nameOf(e),
