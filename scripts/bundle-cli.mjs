@@ -30,7 +30,7 @@ const result = await build({
   // Packages stay in node_modules: the bundle is what a hook reads and compiles on every run, and
   // yaml, ajv, picomatch and the archive readers load only when a run needs them.
   packages: "external",
-  minifyWhitespace: true,
+  minifyWhitespace: !process.env.KEYFENCE_READABLE_BUNDLE,
   minifySyntax: true,
   // Modules find the package's files from their own URL (src/package-root.ts, the pool's worker).
   define: { "import.meta.url": "__keyfenceModuleUrl" },

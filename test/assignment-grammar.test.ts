@@ -6,6 +6,8 @@ import { Engine } from "../src/engine/engine.js";
 import { KeyfenceError } from "../src/errors.js";
 import { expandExample } from "../src/rules/example-template.js";
 import { BUILTIN } from "./helpers/secrets.js";
+import fc from "fast-check";
+import { lineEnd, lineStart } from "../src/engine/assignment/bytes.js";
 
 // A fake value built at run time (the repository holds no credential-shaped literal).
 const V = ["q7Rk", "2mZx", "9LpW", "v4Tn", "8sHd"].join("");
@@ -165,5 +167,33 @@ describe("precision and provider attribution at the grammar", () => {
     for (const text of [`"SecretsManagerAccessRoleArn": "arn:aws:iam::${expandExample("{{digits:12}}", "d")}:role/reader"`, `"PasswordLastUsed": "2024-03-01T12:00:00Z"`, `version_token: "${v}"`, `# next page token: ${v}`, `TOKEN_TTL=${v}`]) {
       expect(ids(text), text).toEqual([]);
     }
+  });
+});
+
+describe("line bounds", () => {
+  // The reference: a byte loop, as the grammar first had it. The native search must agree everywhere.
+  const loopStart = (b: Buffer, p: number, limit: number) => {
+    const stop = Math.max(0, p - limit);
+    let i = p;
+    while (i > stop && b[i - 1] !== 0x0a) i--;
+    return i === 0 || b[i - 1] === 0x0a ? i : -1;
+  };
+  const loopEnd = (b: Buffer, p: number, limit: number) => {
+    const stop = Math.min(b.length, p + limit);
+    let i = p;
+    while (i < stop && b[i] !== 0x0a) i++;
+    if (i === stop && i < b.length) return -1;
+    return i > p && b[i - 1] === 0x0d ? i - 1 : i;
+  };
+  it("lineStart and lineEnd give what a byte loop gives, short lines and long", () => {
+    const bytes = fc.array(fc.constantFrom(0x0a, 0x0d, 0x61, 0x2c, 0x20), { maxLength: 600 }).map((a) => Buffer.from(a));
+    fc.assert(
+      fc.property(bytes, fc.nat(), fc.integer({ min: 1, max: 400 }), (b, at, limit) => {
+        const p = b.length ? at % (b.length + 1) : 0;
+        expect(lineStart(b, p, limit)).toBe(loopStart(b, p, limit));
+        expect(lineEnd(b, p, limit)).toBe(loopEnd(b, p, limit));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -65,19 +65,35 @@ export function startsWithLower(b: Buffer, p: number, lower: string): boolean {
   return true;
 }
 
+// Past this many bytes a line is searched natively (memchr): minified code has lines of kilobytes, and
+// a byte loop over one at every keyword hit on it was a visible share of a tree scan.
+const NATIVE_SEARCH = 64;
+
 /** Start of the line holding `p`, or -1 when it lies more than `limit` bytes back. */
 export function lineStart(b: Buffer, p: number, limit: number): number {
   const stop = Math.max(0, p - limit);
-  let i = p;
-  while (i > stop && b[i - 1] !== LF) i--;
+  let i: number;
+  if (p - stop > NATIVE_SEARCH) {
+    const at = b.subarray(stop, p).lastIndexOf(LF);
+    i = at < 0 ? stop : stop + at + 1;
+  } else {
+    i = p;
+    while (i > stop && b[i - 1] !== LF) i--;
+  }
   return i === 0 || b[i - 1] === LF ? i : -1;
 }
 
 /** End of the line holding `p` (before any CR), or -1 when it lies more than `limit` bytes on. */
 export function lineEnd(b: Buffer, p: number, limit: number): number {
   const stop = Math.min(b.length, p + limit);
-  let i = p;
-  while (i < stop && b[i] !== LF) i++;
+  let i: number;
+  if (stop - p > NATIVE_SEARCH) {
+    const at = b.subarray(p, stop).indexOf(LF);
+    i = at < 0 ? stop : p + at;
+  } else {
+    i = p;
+    while (i < stop && b[i] !== LF) i++;
+  }
   if (i === stop && i < b.length) return -1;
   return i > p && b[i - 1] === CR ? i - 1 : i;
 }
