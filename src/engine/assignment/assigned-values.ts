@@ -33,12 +33,40 @@ function isTemplated(bytes: Buffer): boolean {
   return false;
 }
 
+/**
+ * Whether a rule accepts a name, remembered per rule and name: code repeats its names (`token`,
+ * `apiKey`, `secret` thousands of times in an SDK), and splitting a name into words and matching it
+ * against every rule of a common keyword was a visible share of a tree scan. Bounded: everything
+ * remembered is dropped at once when MEMO_LIMIT answers are held.
+ */
+let memo = new WeakMap<CompiledRule, Map<string, boolean>>();
+let words = new Map<string, string[]>();
+let memoSize = 0;
+const MEMO_LIMIT = 1 << 16;
+
+function accepts(rule: CompiledRule, text: string): boolean {
+  let known = memo.get(rule);
+  if (!known) memo.set(rule, (known = new Map()));
+  let yes = known.get(text);
+  if (yes === undefined) {
+    let w = words.get(text);
+    if (!w) words.set(text, (w = nameWords(text)));
+    yes = acceptsName(rule.assignment!, w);
+    if (++memoSize > MEMO_LIMIT) {
+      memo = new WeakMap();
+      words = new Map();
+      memoSize = 0;
+    } else known.set(text, yes);
+  }
+  return yes;
+}
+
 /** Whether any of the rules accepts the name around a hit at [hs, he) (the grammar's cheap gate). */
 export function namedByAny(view: Buffer, hs: number, he: number, rules: readonly CompiledRule[]): boolean {
   const name = nameAround(view, hs, he);
   if (!name) return false;
-  const words = nameWords(view.toString("latin1", name.start, name.end));
-  return rules.some((c) => acceptsName(c.assignment!, words));
+  const text = view.toString("latin1", name.start, name.end);
+  return rules.some((c) => accepts(c, text));
 }
 
 /**
@@ -48,8 +76,8 @@ export function namedByAny(view: Buffer, hs: number, he: number, rules: readonly
 export function assignedValues(view: Buffer, hs: number, he: number, rules: readonly CompiledRule[]): AssignedValue[] {
   const name = nameAround(view, hs, he);
   if (!name) return [];
-  const words = nameWords(view.toString("latin1", name.start, name.end));
-  const accepting = rules.filter((c) => acceptsName(c.assignment!, words));
+  const text = view.toString("latin1", name.start, name.end);
+  const accepting = rules.filter((c) => accepts(c, text));
   if (accepting.length === 0) return [];
   const out: AssignedValue[] = [];
   for (const pair of pairsOf(view, name)) {
