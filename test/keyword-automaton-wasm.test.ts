@@ -1,6 +1,7 @@
 // The automaton's byte loop runs in WebAssembly (src/engine/keyword-scan-wasm.ts) and in JavaScript
 // where WebAssembly is missing: both must report the same keyword occurrences on any input — text,
-// binary, across the 1 MiB pieces the WebAssembly loop copies in, and past its per-call output cap.
+// binary, across the 1 MiB pieces the WebAssembly loop copies in, across the middle of a piece (whose
+// halves it scans at once), and past its per-call output cap.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { compileRuleSet } from "../src/engine/compile.js";
@@ -20,6 +21,17 @@ describe("keyword automaton loops", () => {
       fc.property(fc.array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 6 })), { maxLength: 80 }), fc.nat(), (parts, at) => {
         const data = Buffer.from(parts.join(""));
         const from = data.length ? at % data.length : 0;
+        expect(scanKeywords(set.automaton, data, from, "wasm")).toEqual(scanKeywords(set.automaton, data, from, "js"));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("agree when a piece is scanned as two halves at once (a keyword across the middle, any length)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 6 })), { minLength: 50, maxLength: 2000 }), fc.nat(), (parts, at) => {
+        const data = Buffer.from(parts.join(""));
+        const from = at % 64;
         expect(scanKeywords(set.automaton, data, from, "wasm")).toEqual(scanKeywords(set.automaton, data, from, "js"));
       }),
       { numRuns: 300 },
