@@ -10,7 +10,7 @@ import type { CompiledRule, RuleSet } from "./compile.js";
 import { findKeywordHits } from "./prefilter.js";
 import { runQuickGate } from "./gate-program.js";
 import { LineIndex } from "./line-index.js";
-import { shannonEntropy } from "./entropy.js";
+import { passesEntropy, shannonEntropy } from "./entropy.js";
 import { VALIDATORS } from "./validators.js";
 import { isPlaceholder } from "./placeholders.js";
 import { buildFinding } from "./finding.js";
@@ -335,7 +335,7 @@ export class ScanSession {
     let entropy: number | undefined;
     if (rule.entropy !== undefined) {
       entropy = shannonEntropy(bytes);
-      if (entropy < rule.entropy) return undefined;
+      if (!passesEntropy(bytes, rule.entropy, entropy)) return undefined;
     }
     const secret = bytes.toString("utf8");
     for (const v of rule.validate) if (!VALIDATORS[v](secret)) return undefined;

@@ -5,6 +5,7 @@
 //
 // Sources only yield units and notices; commands and the public API only pick sources and consume
 // findings. What happens in between happens here, once, the same for every source.
+import { statSync } from "node:fs";
 import type { Engine } from "../engine/engine.js";
 import { deriveFinding } from "../finding/secret-store.js";
 import type { Policy } from "../policy/policy.js";
@@ -111,21 +112,23 @@ export class Orchestrator {
           yield* this.items(item.opener.open(item.unit, scope, depth + 1), scope, o, seen, depth + 1);
           continue;
         }
-        o.onUnit?.({ path: item.unit.target.path, size: item.size });
         // A unit's findings are paired once the unit is done (a streamed unit's findings — few — wait
         // for its end; its bytes do not). Most units' events are already an array: iterated without
-        // a promise per event.
+        // a promise per event. A walked file's size comes with its events.
         const found: Finding[] = [];
-        if (Array.isArray(events)) for (const ev of events) this.located(item.unit, ev, o, found);
-        else for await (const ev of events) this.located(item.unit, ev, o, found);
+        let size = item.size;
+        if (Array.isArray(events)) for (const ev of events) size = this.located(item.unit, ev, o, found) ?? size;
+        else for await (const ev of events) size = this.located(item.unit, ev, o, found) ?? size;
+        o.onUnit?.({ path: item.unit.target.path, size });
         if (found.length) yield* this.judged(item.unit, found, seen);
       }
     }
     for (const n of trailing) o.onNotice?.(n);
   }
 
-  /** An engine event of `unit` with the user's lines (notices go out at once). */
-  private located(unit: ScanUnit, ev: FileScanEvent, o: RunOptions, found: Finding[]): void {
+  /** An engine event of `unit` with the user's lines (notices go out at once); a size event's size. */
+  private located(unit: ScanUnit, ev: FileScanEvent, o: RunOptions, found: Finding[]): number | undefined {
+    if ("size" in ev) return ev.size;
     if ("notice" in ev) {
       o.onNotice?.({ path: unit.target.path, ...ev.notice });
       return;
@@ -135,6 +138,7 @@ export class Orchestrator {
     if (map) f = deriveFinding(f, { line: map.toUser(f.line), endLine: map.toUser(f.endLine) });
     if (unit.target.layer !== undefined) f = deriveFinding(f, { layer: unit.target.layer });
     found.push(f);
+    return undefined;
   }
 
   /** A unit's findings as the user should see them: paired, only lines that count, policy, once. */
@@ -165,19 +169,31 @@ function admit(item: SourceItem, scope: Scope, openers: readonly UnitOpener[], p
     pending.push(item.notice);
     return undefined;
   }
-  const size = unitSize(item);
   if (!item.named && !scope.includes(item.target.path)) return undefined;
+  const opener = openers.length ? openerFor(item, openers) : undefined;
+  const tooDeep = !opener && openersOff && openerFor(item) !== undefined;
+  const c = item.content;
+  if ((opener || tooDeep) && c.kind === "file" && c.size === undefined) {
+    // A format that opens a file judges it by its size (limits): a walked file, not stat()ed so far, is now.
+    try {
+      item = { ...item, content: { ...c, size: statSync(c.abs).size } };
+    } catch (err) {
+      pending.push({ path: item.target.path, reason: `cannot stat (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true });
+      return undefined;
+    }
+  }
+  const size = unitSize(item);
   // Over the size limit a unit is still scanned if it starts as text (unit-scan.ts): never dropped here.
   const unit: ScanUnit = size > scope.maxSize && item.overLimit === undefined ? { ...item, overLimit: scope.maxSize } : item;
-  const opener = openers.length ? openerFor(unit, openers) : undefined;
-  if (!opener && openersOff && openerFor(unit)) {
+  if (tooDeep) {
     // Too deep to open once more: said, not scanned as opaque bytes.
     pending.push({ path: unit.target.path, reason: `not scanned: nested more than ${MAX_OPEN_DEPTH} formats deep`, incomplete: true });
     return undefined;
   }
+  const sizeUnknown = unit.content.kind === "file" && unit.content.size === undefined;
   const work: UnitWork | undefined = opener
     ? undefined
-    : { target: unit.target, content: unit.content, ...(unit.encoding && { encoding: unit.encoding }), ...(unit.overLimit !== undefined && { overLimit: unit.overLimit }) };
+    : { target: unit.target, content: unit.content, ...(unit.encoding && { encoding: unit.encoding }), ...(unit.overLimit !== undefined && { overLimit: unit.overLimit }), ...(sizeUnknown && { maxSize: scope.maxSize }) };
   return { unit, work, size, before: pending.length ? pending.splice(0) : undefined, opener };
 }
 

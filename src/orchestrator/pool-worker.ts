@@ -19,7 +19,7 @@ export interface PoolRequest {
 }
 
 /** A finding travels with its raw secret beside it, so the finding itself never holds the secret. */
-export type WireEvent = { finding: Finding; secret: string } | { notice: FileNotice };
+export type WireEvent = { finding: Finding; secret: string } | { notice: FileNotice } | { size: number };
 
 /** One file's events in the order the engine produced them (a mid-read failure follows earlier findings). */
 export type PoolFileEvents = WireEvent[];
@@ -30,7 +30,7 @@ export type PoolFileEvents = WireEvent[];
  */
 export type PoolResponse = { id: number; results: [number, PoolFileEvents][] } | { id: number; error: string };
 
-const toWire = (ev: FileScanEvent): WireEvent => ("notice" in ev ? ev : { finding: ev.finding, secret: revealSecret(ev.finding) ?? "" });
+const toWire = (ev: FileScanEvent): WireEvent => ("finding" in ev ? { finding: ev.finding, secret: revealSecret(ev.finding) ?? "" } : ev);
 
 /** Bytes arrive as a plain Uint8Array (structured cloning drops the Buffer class): view them as one again. */
 function received(unit: UnitWork): UnitWork {

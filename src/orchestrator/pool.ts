@@ -105,13 +105,13 @@ function wireUnit(u: UnitWork): UnitWork {
   const c = u.content;
   // A view into a larger buffer (a slice of git's output) would be cloned with all of that buffer.
   const content = c.kind === "bytes" && c.data.byteLength !== c.data.buffer.byteLength ? { kind: "bytes" as const, data: new Uint8Array(c.data) as Buffer } : c;
-  return { target: u.target, content, ...(u.encoding && { encoding: u.encoding }), ...(u.overLimit !== undefined && { overLimit: u.overLimit }) };
+  return { target: u.target, content, ...(u.encoding && { encoding: u.encoding }), ...(u.overLimit !== undefined && { overLimit: u.overLimit }), ...(u.maxSize !== undefined && { maxSize: u.maxSize }) };
 }
 
 /** A worker's answer as the main thread's events: each secret goes back into this thread's store. */
 function eventsOf(events: PoolFileEvents): FileScanEvent[] {
   return events.map((ev) => {
-    if ("notice" in ev) return ev;
+    if (!("finding" in ev)) return ev;
     attachSecret(ev.finding, ev.secret);
     return { finding: ev.finding };
   });

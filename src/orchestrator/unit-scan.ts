@@ -3,7 +3,7 @@
 // This is where a unit's bytes become text (src/text: BOMs dropped, UTF-16 decoded, binary reduced to
 // its printable runs), once for every source; and where an archive known only by its magic bytes
 // (a renamed zip, an image layer blob) is opened, on the thread that read it.
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import type { Engine } from "../engine/engine.js";
 import { ScanTimeout } from "../engine/session.js";
 import { overLimitReason, readForScan, wholeFileContent, WHOLE_READ_LIMIT, type FileContent } from "../sources/files.js";
@@ -21,7 +21,8 @@ export interface FileNotice {
   path?: string;
 }
 
-export type FileScanEvent = { finding: Finding } | { notice: FileNotice };
+/** `size`: a file's size, learnt when it was read (a walked file was not stat()ed), before its other events. */
+export type FileScanEvent = { finding: Finding } | { notice: FileNotice } | { size: number };
 
 /** What a thread needs of a unit to scan it: no line mapping, no filters (those stay with the orchestrator). */
 export interface UnitWork {
@@ -29,6 +30,8 @@ export interface UnitWork {
   content: ScanUnit["content"];
   encoding?: ScanUnit["encoding"];
   overLimit?: ScanUnit["overLimit"];
+  /** The size limit, for a file whose size is learnt only when it is read. */
+  maxSize?: number;
 }
 
 type FileRef = { abs: string | Buffer; size: number; overLimit?: number };
@@ -57,6 +60,25 @@ export class EntryReader {
     if (file.size > WHOLE_READ_LIMIT) return undefined;
     try {
       return wholeFileContent(this.readSmall(file), file.overLimit);
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  }
+
+  /**
+   * A file of unknown size: its bytes when they fit the reused buffer (one open and one read, no
+   * stat: most files of a tree), or else its size, asked of the open descriptor. A view into the
+   * reused buffer, valid until the next read.
+   */
+  probe(abs: string | Buffer): Buffer | number | Error {
+    try {
+      const fd = openSync(abs, "r");
+      try {
+        const got = readSync(fd, this.buf, 0, this.buf.length, 0);
+        return got < this.buf.length ? this.buf.subarray(0, got) : fstatSync(fd).size;
+      } finally {
+        closeSync(fd);
+      }
     } catch (err) {
       return err instanceof Error ? err : new Error(String(err));
     }
@@ -178,7 +200,34 @@ export function scanUnit(engine: Engine, reader: EntryReader, unit: UnitWork): F
   if (content.kind === "stream") {
     return unit.encoding === "utf8" ? scanChunks(engine, target, content.chunks) : detectedStream(engine, target, content.chunks, overLimit);
   }
-  const file = { ...content, ...(overLimit !== undefined && { overLimit }) };
+  if (content.size === undefined) {
+    const maxSize = unit.maxSize ?? DEFAULT_MAX_FILE_SIZE;
+    const probe = reader.probe(content.abs);
+    if (probe instanceof Error) return scanWholeContent(engine, target, probe);
+    if (typeof probe === "number") return sized(scanFile(engine, reader, target, { abs: content.abs, size: probe, ...(probe > maxSize ? { overLimit: maxSize } : overLimit !== undefined && { overLimit }) }), probe);
+    const over = probe.length > maxSize ? maxSize : overLimit;
+    const whole = wholeFileContent(probe, over);
+    const events = whole.kind === "archive" ? openedFile(engine, target, { abs: content.abs, size: probe.length, ...(over !== undefined && { overLimit: over }) }, whole.data) : scanWholeContent(engine, target, whole);
+    return sized(events, probe.length);
+  }
+  return scanFile(engine, reader, target, { abs: content.abs, size: content.size, ...(overLimit !== undefined && { overLimit }) });
+}
+
+/** A unit's events with its size (learnt by reading) before them. */
+function sized(events: FileScanEvent[] | AsyncIterable<FileScanEvent>, size: number): FileScanEvent[] | AsyncIterable<FileScanEvent> {
+  if (Array.isArray(events)) {
+    events.unshift({ size });
+    return events;
+  }
+  return (async function* () {
+    yield { size };
+    yield* events;
+  })();
+}
+
+/** The events of a file of known size: read whole, or streamed when large or over the limit. */
+function scanFile(engine: Engine, reader: EntryReader, target: ScanTarget, file: FileRef): FileScanEvent[] | AsyncIterable<FileScanEvent> {
+  const overLimit = file.overLimit;
   const whole = file.size > WHOLE_READ_LIMIT || overLimit !== undefined ? undefined : reader.readWhole(file);
   if (whole === undefined) {
     return (async function* () {

@@ -18,7 +18,8 @@ export interface FileEntry {
   abs: string | Buffer;
   /** Posix path relative to the scan root (what findings show). */
   rel: string;
-  size: number;
+  /** Known for named files; a walk leaves it to the reader (see UnitContent). */
+  size?: number;
   /**
    * What the walk noticed since the previous file (skips, unreadable folders), to be reported before
    * this file: so notices keep their place in walk order however far ahead the walk runs.
@@ -131,16 +132,9 @@ export function* walkFolder(root: string, scope: Scope, notices: SourceNotice[],
         notices.push({ path: rel, reason: `${specialKind(d)} not read (special files are never opened during a walk)`, incomplete: false });
         continue;
       }
-      const path = abs(absDir);
-      let size: number;
-      try {
-        size = statSync(path).size;
-      } catch (err) {
-        notices.push({ path: rel, reason: `cannot stat (${(err as NodeJS.ErrnoException).code ?? "error"})`, incomplete: true });
-        continue;
-      }
-      // Over the size limit a file is still a unit: the scan streams it if it is text.
-      yield { abs: path, rel, size };
+      // Not stat()ed: the reader learns the size from the read (over the size limit a file is still
+      // a unit, streamed if it is text).
+      yield { abs: abs(absDir), rel };
     }
   }
   yield* walk("", root);
@@ -247,7 +241,7 @@ export function fileSource(paths: readonly string[], cwd: string): Source & { re
       const notices: SourceNotice[] = [];
       for (const e of walkPaths(paths, cwd, scope, notices, tally)) {
         if (e.before) for (const notice of e.before) yield { notice };
-        const content = e.pipe ? { kind: "stream" as const, chunks: pipeChunks(e) } : { kind: "file" as const, abs: e.abs, size: e.size };
+        const content = e.pipe ? { kind: "stream" as const, chunks: pipeChunks(e) } : { kind: "file" as const, abs: e.abs, ...(e.size !== undefined && { size: e.size }) };
         yield { target: { path: e.rel }, content, ...(e.named && { named: true }) };
       }
       for (const notice of notices) yield { notice };

@@ -39,8 +39,12 @@ export interface UnitTarget extends ScanTarget {
 export type UnitContent =
   /** In memory: a blob, an archive entry, the added lines of a patch. Carried to a worker as bytes. */
   | { kind: "bytes"; data: Buffer }
-  /** A file on disk of the size seen when it was listed: the scanning thread reads it (whole, or streamed when large). */
-  | { kind: "file"; abs: string | Buffer; size: number }
+  /**
+   * A file on disk: the scanning thread reads it (whole, or streamed when large). `size` is what was
+   * seen when it was listed; a folder walk leaves it out (a stat() per file was a tenth of a tree
+   * scan), and the reader learns it from the read itself.
+   */
+  | { kind: "file"; abs: string | Buffer; size?: number }
   /** Input of unknown length (stdin, a large archive entry): scanned as it arrives, on the calling thread. */
   | { kind: "stream"; chunks: AsyncIterable<Buffer> };
 
@@ -110,10 +114,10 @@ export function isNotice(item: SourceItem): item is { notice: SourceNotice } {
   return "notice" in item;
 }
 
-/** The size of a unit's content when it is known before reading (streams: unknown, 0). */
+/** The size of a unit's content when it is known before reading (streams, walked files: unknown, 0). */
 export function unitSize(unit: ScanUnit): number {
   const c = unit.content;
-  return c.kind === "bytes" ? c.data.length : c.kind === "file" ? c.size : 0;
+  return c.kind === "bytes" ? c.data.length : c.kind === "file" ? (c.size ?? 0) : 0;
 }
 
 /**

@@ -15,7 +15,7 @@ import { archiveFormat, formatByMagic, MAGIC_BYTES, type ArchiveFormat } from ".
 import { ArchiveBudget, ArchiveLimitError, RATIO_FLOOR } from "./limits.js";
 import { zipEntries } from "./zip.js";
 
-export type ArchiveInput = { kind: "bytes"; data: Buffer } | { kind: "file"; abs: string | Uint8Array; size: number } | { kind: "stream"; chunks: AsyncIterable<Buffer> };
+export type ArchiveInput = { kind: "bytes"; data: Buffer } | { kind: "file"; abs: string | Uint8Array; size?: number } | { kind: "stream"; chunks: AsyncIterable<Buffer> };
 
 const incomplete = (path: string, reason: string): { notice: SourceNotice } => ({ notice: { path, reason, incomplete: true } });
 

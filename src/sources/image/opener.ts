@@ -23,7 +23,8 @@ export const imageBlobOpener: UnitOpener = {
   async *open(unit: ScanUnit, scope: Scope, depth: number): AsyncGenerator<SourceItem> {
     const c = unit.content;
     if (c.kind === "file") {
-      const small = c.size <= scope.maxSize;
+      // The orchestrator stats a file before an opener sees it; unknown is read as large (streamed).
+      const small = c.size !== undefined && c.size <= scope.maxSize;
       const data = small ? readFileSync(c.abs) : undefined;
       const format = formatByMagic(data?.subarray(0, MAGIC_BYTES) ?? readMagicHead(c.abs));
       const layer = layerDigest(unit.target.path);

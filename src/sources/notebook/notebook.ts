@@ -98,9 +98,9 @@ export const notebookOpener: UnitOpener = {
   },
   async *open(u: ScanUnit, scope: Scope): AsyncGenerator<SourceItem> {
     const c = u.content;
-    if (c.kind === "file" && c.size > scope.maxSize) {
+    if (c.kind === "file" && (c.size === undefined || c.size > scope.maxSize)) {
       // A notebook this large is mostly outputs; it is scanned as text, streamed, rather than parsed.
-      yield { notice: { path: u.target.path, reason: `notebook of ${c.size} bytes is over the size limit: scanned as text, not cell by cell`, incomplete: false } };
+      yield { notice: { path: u.target.path, reason: `notebook of ${c.size ?? "unknown"} bytes is over the size limit: scanned as text, not cell by cell`, incomplete: false } };
       yield { ...u, content: { kind: "stream", chunks: createReadStream(c.abs, { highWaterMark: 1024 * 1024 }) } };
       return;
     }
