@@ -205,12 +205,19 @@ export function scanUnit(engine: Engine, reader: EntryReader, unit: UnitWork): F
     const probe = reader.probe(content.abs);
     if (probe instanceof Error) return scanWholeContent(engine, target, probe);
     if (typeof probe === "number") return sized(scanFile(engine, reader, target, { abs: content.abs, size: probe, ...(probe > maxSize ? { overLimit: maxSize } : overLimit !== undefined && { overLimit }) }), probe);
-    const over = probe.length > maxSize ? maxSize : overLimit;
-    const whole = wholeFileContent(probe, over);
-    const events = whole.kind === "archive" ? openedFile(engine, target, { abs: content.abs, size: probe.length, ...(over !== undefined && { overLimit: over }) }, whole.data) : scanWholeContent(engine, target, whole);
-    return sized(events, probe.length);
+    return scanReadFile(engine, unit, probe);
   }
   return scanFile(engine, reader, target, { abs: content.abs, size: content.size, ...(overLimit !== undefined && { overLimit }) });
+}
+
+/** The events of a walked file (size unknown until read) whose bytes were read whole (`data`). */
+export function scanReadFile(engine: Engine, unit: UnitWork, data: Buffer): FileScanEvent[] | AsyncIterable<FileScanEvent> {
+  const { target, content } = unit;
+  const abs = content.kind === "file" ? content.abs : "";
+  const over = data.length > (unit.maxSize ?? DEFAULT_MAX_FILE_SIZE) ? (unit.maxSize ?? DEFAULT_MAX_FILE_SIZE) : unit.overLimit;
+  const whole = wholeFileContent(data, over);
+  const events = whole.kind === "archive" ? openedFile(engine, target, { abs, size: data.length, ...(over !== undefined && { overLimit: over }) }, whole.data) : scanWholeContent(engine, target, whole);
+  return sized(events, data.length);
 }
 
 /** A unit's events with its size (learnt by reading) before them. */
