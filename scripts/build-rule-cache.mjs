@@ -28,3 +28,20 @@ const keywordBytes = keywordBytesOf(keywords);
 const tables = serialiseKeywordTables(keywordDigest(keywords), { keywordBytes, automaton: buildKeywordAutomaton(keywordBytes) });
 writeAtomically(KEYWORD_TABLES_FILE, tables);
 console.log(`keyword tables: ${keywords.length} keywords, ${(tables.length / 1024).toFixed(0)} KiB → ${KEYWORD_TABLES_FILE.replace(process.cwd() + "/", "")}`);
+
+// The shipped schemas' validators as code (ajv's standalone mode): a run with a configuration file no
+// longer compiles the configuration's schema (~50 ms). src/schema-document.ts uses one only for the
+// schema it was built from (by digest), and compiles otherwise.
+const { Ajv } = await import("ajv");
+const { default: standaloneCode } = await import("ajv/dist/standalone/index.js");
+const { AJV_OPTIONS, PREBUILT_VALIDATORS, schemaDigest } = await import("../dist/schema-document.js");
+const { CONFIG_SCHEMA, PACKAGE_JSON_SCHEMA } = await import("../dist/config/config.js");
+const { BASELINE_SCHEMA } = await import("../dist/policy/baseline.js");
+const { RULE_PACK_SCHEMA } = await import("../dist/rules/load.js");
+const schemas = [CONFIG_SCHEMA, PACKAGE_JSON_SCHEMA, BASELINE_SCHEMA, RULE_PACK_SCHEMA];
+const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
+for (const s of schemas) ajv.addSchema(s);
+const exportsById = Object.fromEntries(schemas.map((s) => [s.$id, s.$id]));
+const digests = Object.fromEntries(schemas.map((s) => [s.$id, schemaDigest(s)]));
+writeAtomically(PREBUILT_VALIDATORS, `${standaloneCode(ajv, exportsById)}\nexports.digests = ${JSON.stringify(digests)};\n`);
+console.log(`schema validators: ${schemas.length} → ${PREBUILT_VALIDATORS.replace(process.cwd() + "/", "")}`);

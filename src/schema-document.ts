@@ -3,7 +3,9 @@
 import { createRequire } from "node:module";
 import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import type { Document, Node } from "yaml";
+import { createHash } from "node:crypto";
 import { KeyfenceError, displayPath } from "./errors.js";
+import { packageFile } from "./package-root.js";
 import { readRegularFile } from "./io/regular-file.js";
 
 // Loaded on first use: a plain scan validates no document (built-in packs come from the build-time
@@ -22,14 +24,46 @@ export interface LoadedDocument<T> {
   lineAt(path: readonly (string | number)[]): number | undefined;
 }
 
+/** Ajv's options, for the build's prebuilt validators (scripts/build-rule-cache.mjs) and for compiling here. */
+export const AJV_OPTIONS = { allErrors: false, strict: true, useDefaults: false } as const;
 let ajvInstance: Ajv | undefined;
-const ajv = (): Ajv => (ajvInstance ??= new (require("ajv") as typeof import("ajv")).Ajv({ allErrors: false, strict: true, useDefaults: false }));
+const ajv = (): Ajv => (ajvInstance ??= new (require("ajv") as typeof import("ajv")).Ajv(AJV_OPTIONS));
 const validators = new WeakMap<object, ValidateFunction>();
+
+/** Where the build writes the validators of the shipped schemas, compiled to code (ajv's standalone mode). */
+export const PREBUILT_VALIDATORS = packageFile("dist/schema-validators.cjs");
+
+/** The digest the build records per schema: a prebuilt validator is used only for the schema it was built from. */
+export const schemaDigest = (schema: object): string => createHash("sha256").update(JSON.stringify(schema)).digest("hex");
+
+interface Prebuilt {
+  digests: Record<string, string>;
+  [id: string]: unknown;
+}
+let prebuilt: Prebuilt | null | undefined;
+
+/**
+ * The build's validator of `schema`, when there is one made from exactly this schema. Compiling the
+ * configuration's schema cost ~50 ms of every run that has a configuration file (a hook's too).
+ */
+function prebuiltFor(schema: object): ValidateFunction | undefined {
+  const id = (schema as { $id?: unknown }).$id;
+  if (typeof id !== "string") return undefined;
+  if (prebuilt === undefined) {
+    try {
+      prebuilt = require(PREBUILT_VALIDATORS) as Prebuilt;
+    } catch {
+      prebuilt = null;
+    }
+  }
+  if (!prebuilt || prebuilt.digests[id] !== schemaDigest(schema)) return undefined;
+  return prebuilt[id] as ValidateFunction | undefined;
+}
 
 function validatorFor(schema: object): ValidateFunction {
   let v = validators.get(schema);
   if (!v) {
-    v = ajv().compile(schema);
+    v = prebuiltFor(schema) ?? ajv().compile(schema);
     validators.set(schema, v);
   }
   return v;
@@ -78,6 +112,52 @@ function describe(err: ErrorObject, path: (string | number)[]): string {
   }
 }
 
+/** `text` as JSON when it is JSON with no key repeated in an object (YAML refuses those; JSON.parse would keep the last). */
+function plainJson(text: string): { value: unknown } | undefined {
+  const t = text.trimStart();
+  if (t[0] !== "{" && t[0] !== "[") return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  // The text is valid JSON here, so a scan of its strings and brackets is enough to see every key.
+  const stack: { keys?: Set<string>; key: boolean }[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      const top = stack[stack.length - 1];
+      if (top?.keys && top.key) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        if (top.keys.has(key)) return undefined;
+        top.keys.add(key);
+        top.key = false;
+      }
+      i = j;
+    } else if (c === "{") stack.push({ keys: new Set(), key: true });
+    else if (c === "[") stack.push({ key: false });
+    else if (c === "}" || c === "]") stack.pop();
+    else if (c === ",") {
+      const top = stack[stack.length - 1];
+      if (top?.keys) top.key = true;
+    }
+  }
+  return { value };
+}
+
+/** Line lookups into `text` parsed as YAML (for a document that took the JSON path). */
+function yamlLines(text: string): LoadedDocument<unknown>["lineAt"] {
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  return (path) => {
+    const node = nodeAt(doc, path);
+    return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+  };
+}
+
 /**
  * Parses YAML (JSON is YAML) from `file` and validates it; `subjectOf` names the entity an error
  * is about (a rule id, a config key) from the error's path.
@@ -100,6 +180,13 @@ export function loadDocument<T>(
   const path = file;
   file = displayPath(file);
   const text = options.text ?? readRegularFile(path, options.what ?? "file").toString("utf8");
+  // Valid JSON without a repeated key and valid by the schema needs no YAML parser (loading it cost
+  // ~20 ms of a run with a JSON configuration); anything else takes the YAML path, whose errors have lines.
+  const json = plainJson(text);
+  if (json !== undefined && validatorFor(schema)(json.value)) {
+    let lines: LoadedDocument<T>["lineAt"] | undefined;
+    return { file, value: json.value as T, lineAt: (at) => (lines ??= yamlLines(text))(at) };
+  }
   const lineCounter = new (yaml().LineCounter)();
   const doc = yaml().parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const parseError = doc.errors[0];

@@ -14,9 +14,10 @@ const require = createRequire(import.meta.url);
 export const CONFIG_SCHEMA = require(packageFile("schema/config.schema.json")) as Record<string, unknown>;
 
 /** The same rules, for the `keyfence` key of a package.json. */
-const PACKAGE_JSON_SCHEMA = (() => {
+/** The configuration as the `keyfence` key of a package.json (its validator is prebuilt too: schema-document.ts). */
+export const PACKAGE_JSON_SCHEMA = (() => {
   const { $schema: _s, $id: _i, title: _t, ...inner } = CONFIG_SCHEMA;
-  return { type: "object", required: ["keyfence"], properties: { keyfence: inner } };
+  return { $id: "https://keyfence.dev/schema/package-json-keyfence.schema.json", type: "object", required: ["keyfence"], properties: { keyfence: inner } };
 })();
 
 export type FailOn = Severity | "never";
@@ -128,7 +129,8 @@ function loadOwn(file: string, fs: ConfigFiles): OwnConfig {
   if (config.rulePacks) config.rulePacks = config.rulePacks.map((p) => resolve(dir, p));
   if (config.baseline) config.baseline = resolve(dir, config.baseline);
   if (config.auditLog) config.auditLog = resolve(dir, config.auditLog);
-  return { config, extendsLine: doc.lineAt([...prefix, "extends"]) };
+  // The line is looked up only when there is an `extends` to report errors about (it needs the YAML parser).
+  return { config, ...(config.extends !== undefined && { extendsLine: doc.lineAt([...prefix, "extends"]) }) };
 }
 
 /** Where an `extends` entry points: a path (file or folder) or a package found in node_modules. */
