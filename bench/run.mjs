@@ -203,6 +203,11 @@ if (want("precommit")) {
     const { repo, files } = stagedRepo(work, treeDir, n);
     const tools = [{ name: "node -e ''", cmd: process.execPath, args: ["-e", ""], cwd: repo }, { name: `keyfence scan (${n} named files)`, ...kf(["scan", ...files], { cwd: repo }) }];
     if (staged) tools.push({ name: `keyfence staged (${n} files)`, ...kf(["staged"], { cwd: repo }) });
+    if (staged && n === 10) {
+      // The same commit in a repository with a keyfence.config.json (staged with the files).
+      const withConfig = stagedRepo(work, treeDir, n, { exclude: ["vendor/**"], failOn: "high" });
+      tools.push({ name: `keyfence staged (${n} files, with a configuration)`, ...kf(["staged"], { cwd: withConfig.repo }) });
+    }
     rows.push({ files: n, timings: compare(tools, spec.latencyRuns) });
   }
   results.sections.precommit = { staged, rows };

@@ -201,14 +201,16 @@ export function bigFile(work, name, source, targetBytes) {
 }
 
 /** A repository with `count` real source files from `source` staged (as a pre-commit would see). */
-export function stagedRepo(work, source, count) {
-  const dir = join(work, "corpus", `staged-${count}`);
-  stamped(dir, { kind: "staged", source: relative(work, source), count }, () => {
+export function stagedRepo(work, source, count, config) {
+  const dir = join(work, "corpus", `staged-${count}${config ? "-config" : ""}`);
+  stamped(dir, { kind: "staged", source: relative(work, source), count, config }, () => {
     const picks = walkFiles(source).filter((f) => /\.(js|ts|json|md)$/.test(f) && statSync(f).size < 64 * 1024 && statSync(f).size > 512).slice(0, count);
     const repo = join(dir, "repo");
     mkdirSync(repo);
     execFileSync("git", ["init", "-q", "-b", "main"], { cwd: repo });
     for (const [i, f] of picks.entries()) copyFileSync(f, join(repo, `f${String(i).padStart(3, "0")}-${basename(f)}`));
+    // A repository's own configuration, as most have: discovered, read and validated on every run.
+    if (config) writeFileSync(join(repo, "keyfence.config.json"), `${JSON.stringify(config, null, 2)}\n`);
     execFileSync("git", ["add", "-A"], { cwd: repo });
   });
   const repo = join(dir, "repo");
