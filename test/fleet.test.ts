@@ -12,6 +12,8 @@ import { identify, withoutCredentials } from "../src/fleet/repo-identity.js";
 import { githubMatrix, k8sIndexedJob } from "../src/fleet/plan-formats.js";
 import { createScanner } from "../src/scanner.js";
 import { scanHistory } from "../src/index.js";
+import { historyNameFindings } from "../src/orchestrator/git.js";
+import { historyNames } from "../src/sources/git/names.js";
 import type { RepoEntry } from "../src/fleet/repo-list.js";
 
 function entries(n: number, seed = 7): RepoEntry[] {
@@ -73,6 +75,8 @@ describe("fleet scan and merge over real repositories", () => {
   const repos: TempRepo[] = [];
   const shared = positive("stripe-secret-key-live", 0, "shared");
   const token = "tok" + "en-in-the-list-0987654321";
+  // A credential pasted into a commit message: a name the audit must report (and never write back).
+  const inMessage = positive("stripe-secret-key-live", 0, "in-message");
 
   beforeAll(() => {
     env = gitTestEnv(tempDir("kf-home-"));
@@ -86,6 +90,7 @@ describe("fleet scan and merge over real repositories", () => {
       if (i < 2) r.commitFile("config/prod.env", `STRIPE_SECRET=${shared}\n`, "config", "2024-02-01T10:00:00Z");
       if (i === 2) {
         r.commitFile("deploy/aws.txt", `${positive("aws-access-key-id", 0, "only-2")}\n`, "aws", "2024-03-01T10:00:00Z");
+        r.commitFile("CHANGELOG.md", "rotated\n", `rotated the key, the old one was ${inMessage}`, "2024-03-01T12:00:00Z");
         r.git("rm", "-q", "deploy/aws.txt");
         r.commit("remove", "2024-03-02T10:00:00Z");
         r.git("checkout", "-q", "-b", "side");
@@ -142,7 +147,13 @@ describe("fleet scan and merge over real repositories", () => {
     // Compared by place, not fingerprint: this scanner's key is its own.
     const scanner = createScanner();
     const single: string[] = [];
-    for (const r of repos) for await (const f of scanHistory(scanner, { cwd: r.dir, env })) single.push(`${r.dir}\0${f.ruleId}\0${f.path}:${f.line}\0${f.commit}`);
+    for (const r of repos) {
+      const found = [];
+      for await (const f of scanHistory(scanner, { cwd: r.dir, env })) found.push(f);
+      found.push(...(await historyNameFindings(scanner, await historyNames({ cwd: r.dir, env }), found, [], { cwd: r.dir, env })));
+      for (const f of found) single.push(`${r.dir}\0${f.ruleId}\0${f.path}:${f.line}\0${f.commit}`);
+    }
+    expect(doc.findings.filter((f: { path: string }) => f.path === "-")).toHaveLength(1);
     expect(doc.findings.map((f: { repository: string; ruleId: string; path: string; line: number; commit: string }) => `${f.repository}\0${f.ruleId}\0${f.path}:${f.line}\0${f.commit}`).sort()).toEqual(single.sort());
 
     const sarif = JSON.parse(readFileSync(join(root, "fleet.sarif"), "utf8"));
@@ -157,6 +168,7 @@ describe("fleet scan and merge over real repositories", () => {
       const text = readFileSync(join(root, out), "utf8");
       expect(text).not.toContain(shared);
       expect(text).not.toContain(token);
+      expect(text).not.toContain(inMessage);
     }
   }, 60_000);
 

@@ -19,7 +19,7 @@ import { useColor, type CliIO } from "./io.js";
 import type { Finding } from "../types.js";
 import type { SourceNotice } from "../sources/files.js";
 import type { Exemption } from "../config/added-exemptions.js";
-import { findingsInNames, NameSet, type Name } from "../names/name-findings.js";
+import { findingsInRunNames, type Name } from "../names/name-findings.js";
 import { verifyIfAsked } from "./verify-run.js";
 
 export interface ScanFlags {
@@ -186,18 +186,6 @@ export async function finishScan(prepared: PreparedScan, run: ScanRun, flags: Sc
 async function nameFindings(prepared: PreparedScan, run: ScanRun, findings: readonly Finding[]): Promise<Finding[]> {
   const found = findingsInRunNames(prepared.scanner, await (run.names ?? []), findings, run.notices);
   return prepared.baseline ? found.flatMap((f) => prepared.baseline!.apply(f) ?? []) : found;
-}
-
-/** Findings in the names a source read, and in the paths and authors of its findings and notices. */
-export function findingsInRunNames(scanner: Scanner, read: readonly Name[], findings: readonly Finding[], notices: readonly SourceNotice[]): Finding[] {
-  const names = new NameSet();
-  names.addAll(read);
-  for (const f of findings) {
-    if (f.path !== "-") names.add({ kind: "file name", value: f.path, target: { path: f.path } });
-    if (f.author) names.add({ kind: "author", value: f.author, target: { path: "-", ...(f.commit && { commit: f.commit }), author: f.author } });
-  }
-  for (const n of notices) if (n.path) names.add({ kind: "file name", value: n.path, target: { path: n.path } });
-  return findingsInNames(scanner, names.names);
 }
 
 function presentableContext(ctx: AuditContext): AuditContext {

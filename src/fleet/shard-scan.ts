@@ -4,7 +4,9 @@
 // memory stays flat however many a shard holds; a repository that fails is recorded as failed and
 // the shard goes on.
 import { join } from "node:path";
-import { scanHistory } from "../orchestrator/git.js";
+import { historyNameFindings, scanHistory } from "../orchestrator/git.js";
+import { historyNames } from "../sources/git/names.js";
+import { presentableFinding, safeName } from "../names/present.js";
 import type { GitScanSummary } from "../sources/git/index.js";
 import type { HistoryFinding } from "../finding/exposure.js";
 import type { Scanner } from "../scanner.js";
@@ -135,7 +137,12 @@ async function scanOne(scanner: Scanner, repo: PlannedRepo, o: ShardScanOptions,
   try {
     const env = { ...o.env };
     for (const k of Object.keys(env)) if (k.startsWith("GIT_") && k !== "GIT_CONFIG_NOSYSTEM") delete env[k];
+    // The names a history carries (commit and tag messages, authors, paths, refs), as `history` and
+    // `report` scan them: a token in a commit message is as leaked as one in a file.
+    const names = historyNames({ cwd: mirror.gitDir, env });
+    names.catch(() => {});
     for await (const f of scanHistory(scanner, { cwd: mirror.gitDir, env, now: scannedAt, include: o.include, exclude: o.exclude }, (n) => notices.push(n), summary)) findings.push(f);
+    findings.push(...(await historyNameFindings(scanner, await names, findings, notices, { cwd: mirror.gitDir, env, now: scannedAt })));
   } catch (err) {
     return failed(repo, o, paths, base, started, `cannot scan: ${oneLine(err)}`);
   }
@@ -144,18 +151,20 @@ async function scanOne(scanner: Scanner, repo: PlannedRepo, o: ShardScanOptions,
     ...base,
     status: incomplete ? "incomplete" : "ok",
     ...(mirror.head && { head: mirror.head }),
-    refs: mirror.refs,
+    // Names from the repository are written only scrubbed (src/names/present.ts); JSON escapes the rest.
+    refs: Object.fromEntries(Object.entries(mirror.refs).map(([ref, oid]) => [safeName(ref, false), oid])),
     refsDigest: mirror.refsDigest,
     // An incomplete scan has no checkpoint: the next run tries again.
     ...(!incomplete && { checkpoint: key }),
     scannedAt: scannedAt.toISOString(),
     durationMs: Date.now() - started,
     stats: { commits: summary.commits, files: summary.files, bytes: summary.bytes },
-    notices: notices.map((n) => ({ ...n, path: repo.id })),
-    findings,
+    notices: notices.map((n) => ({ ...n, path: repo.id, reason: safeName(n.reason, false) })),
+    findings: findings.map((f) => presentableFinding(f, false) as HistoryFinding),
   };
   // SARIF first: the JSON carries the checkpoint, so it must be the last thing written.
-  writeFileAtomic(paths.sarif, repoSarif(result, scanner, o.tool), o.outDir);
+  // SARIF is read by people in a viewer: its names are escaped too, as `--format sarif` escapes them.
+  writeFileAtomic(paths.sarif, repoSarif({ ...result, findings: findings.map((f) => presentableFinding(f) as HistoryFinding) }, scanner, o.tool), o.outDir);
   writeFileAtomic(paths.json, JSON.stringify(result, null, 1) + "\n", o.outDir);
   return { id: repo.id, status: result.status, findings: findings.length, commits: summary.commits, durationMs: result.durationMs };
 }

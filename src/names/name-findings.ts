@@ -5,6 +5,7 @@
 // (so a path allowlist applies to the real path).
 import type { Scanner } from "../scanner.js";
 import type { Finding } from "../types.js";
+import type { SourceNotice } from "../sources/source.js";
 import type { Name } from "../sources/git/names.js";
 import { deriveFinding } from "../finding/secret-store.js";
 import { fingerprintOf } from "../finding/fingerprint.js";
@@ -93,4 +94,16 @@ export function findingsInNames(scanner: Scanner, names: readonly Name[]): Findi
     out.push(...scanner.policy.apply(located));
   }
   return out;
+}
+
+/** Findings in the names a source read, and in the paths and authors of its findings and notices. */
+export function findingsInRunNames(scanner: Scanner, read: readonly Name[], findings: readonly Finding[], notices: readonly SourceNotice[]): Finding[] {
+  const names = new NameSet();
+  names.addAll(read);
+  for (const f of findings) {
+    if (f.path !== "-") names.add({ kind: "file name", value: f.path, target: { path: f.path } });
+    if (f.author) names.add({ kind: "author", value: f.author, target: { path: "-", ...(f.commit && { commit: f.commit }), author: f.author } });
+  }
+  for (const n of notices) if (n.path) names.add({ kind: "file name", value: n.path, target: { path: n.path } });
+  return findingsInNames(scanner, names.names);
 }

@@ -6,7 +6,9 @@ import { GitRangeSource, StagedSource, type GitRangeOptions, type GitScanSummary
 import type { SourceNotice } from "../sources/source.js";
 import type { Finding } from "../types.js";
 import { pushedObjects, SubmoduleCommitsSource } from "../sources/git/pushed-objects.js";
-import { historyFindings, type HistoryFinding, type HistoryOptions } from "./history.js";
+import { historyFindings, namesWithExposure, type HistoryFinding, type HistoryOptions } from "./history.js";
+import { findingsInRunNames, type Name } from "../names/name-findings.js";
+import { pathsAtHead } from "../sources/git/head.js";
 import type { ScopeOptions } from "./scope.js";
 
 export interface StagedScanOptions extends StagedOptions, Omit<ScopeOptions, "gitignore"> {}
@@ -67,4 +69,17 @@ export async function* scanGitRange(scanner: Scanner, options: GitRangeScanOptio
 /** Every distinct credential in the history of all refs, with its first commit and exposure, most urgent first. */
 export function scanHistory(scanner: Scanner, options: HistoryOptions = {}, onNotice?: (n: SourceNotice) => void, summary?: GitScanSummary): AsyncGenerator<HistoryFinding> {
   return historyFindings((sources, o) => scanner.scan(sources, o), options, onNotice, summary);
+}
+
+/**
+ * Credentials in a history's names — commit and tag messages, authors, paths, refs (`names`, from
+ * historyNames) and the paths and authors of the findings and notices of its contents — each once
+ * with its earliest commit and exposure; a file name is at HEAD while a file of that name is.
+ * `onOccurrence` sees every place, as scanHistory's option does for contents.
+ */
+export async function historyNameFindings(scanner: Scanner, names: readonly Name[], found: readonly Finding[], notices: readonly SourceNotice[], options: { cwd: string; env?: NodeJS.ProcessEnv; now?: Date; onOccurrence?: (f: Finding) => void }): Promise<HistoryFinding[]> {
+  const inNames = findingsInRunNames(scanner, names, found, notices);
+  if (options.onOccurrence) for (const f of inNames) options.onOccurrence(f);
+  const atHead = inNames.some((f) => f.tags.includes("in-file-name")) ? await pathsAtHead(options.cwd, options.env) : new Set<string>();
+  return namesWithExposure(inNames, { ...(options.now && { now: options.now }), pathsAtHead: atHead });
 }

@@ -11,8 +11,7 @@ import type { Finding } from "../../types.js";
 import { renderRotationMarkdown } from "../../report/rotation/markdown.js";
 import { renderRotationHtml } from "../../report/rotation/html.js";
 import { loadHistoryJson } from "../../report/rotation/from-json.js";
-import { scanHistory } from "../../orchestrator/git.js";
-import { namesWithExposure } from "../../orchestrator/history.js";
+import { historyNameFindings, scanHistory } from "../../orchestrator/git.js";
 import { historyNames } from "../../sources/git/names.js";
 import type { HistoryFinding } from "../../finding/exposure.js";
 import type { GitScanSummary } from "../../sources/git/index.js";
@@ -21,7 +20,7 @@ import { KeyfenceError } from "../../errors.js";
 import { presentableRecord, safeName } from "../../names/present.js";
 import { TOOL } from "../../version.js";
 import { parse } from "../args.js";
-import { findingsInRunNames, prepareScan, noticePrinter } from "../scan-run.js";
+import { prepareScan, noticePrinter } from "../scan-run.js";
 import { countCommits, revisionArgs, startProgress } from "../progress.js";
 import { writeFileAtomic } from "../../io/output-file.js";
 import type { CliIO } from "../io.js";
@@ -97,11 +96,6 @@ async function repositoryFacts(cwd: string, env: NodeJS.ProcessEnv): Promise<Pic
   };
 }
 
-/** Every path in HEAD's tree (empty without a HEAD): whether a file name found in history is still there. */
-async function pathsAtHead(cwd: string, env: NodeJS.ProcessEnv): Promise<Set<string>> {
-  const r = await runGit(["ls-tree", "-r", "-z", "--name-only", "--full-tree", "HEAD"], { cwd, env, okCodes: [128] });
-  return new Set(r.code === 0 ? r.stdout.toString("utf8").split("\0").filter(Boolean) : []);
-}
 
 export const reportCommand: Command = {
   usage: USAGE,
@@ -160,10 +154,7 @@ export const reportCommand: Command = {
       } finally {
         progress?.finish();
       }
-      const inNames = findingsInRunNames(scanner, await names, findings, notices);
-      for (const f of inNames) onOccurrence(f);
-      const atHead = inNames.some((f) => f.tags.includes("in-file-name")) ? await pathsAtHead(io.cwd, io.env) : new Set<string>();
-      findings.push(...namesWithExposure(inNames, { now: asOf, pathsAtHead: atHead }));
+      findings.push(...(await historyNameFindings(scanner, await names, findings, notices, { cwd: io.cwd, env: io.env, now: asOf, onOccurrence })));
     }
     const limitations = notices.map((n) => `${safeName(n.path)}: ${safeName(n.reason)}`);
     // Names from history (paths, authors, refs, the remote) and from a saved file are shown only scrubbed and escaped.

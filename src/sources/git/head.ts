@@ -46,3 +46,9 @@ export class HeadBlobsSource implements Source {
     }
   }
 }
+
+/** Every path in HEAD's tree (empty without a HEAD): whether a file name found in history is still there. */
+export async function pathsAtHead(cwd: string, env?: NodeJS.ProcessEnv): Promise<Set<string>> {
+  const r = await runGit(["ls-tree", "-r", "-z", "--name-only", "--full-tree", "HEAD"], { cwd, env, okCodes: [128] });
+  return new Set(r.code === 0 ? r.stdout.toString("utf8").split("\0").filter(Boolean) : []);
+}
