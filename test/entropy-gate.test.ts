@@ -3,7 +3,8 @@
 // away values that are not random at all.
 import { describe, expect, it } from "vitest";
 import { randomBytes, randomUUID } from "node:crypto";
-import { passesEntropy, randomFloor, shannonEntropy } from "../src/engine/entropy.js";
+import { MAX_SIMULATED, passesEntropy, randomFloor, shannonEntropy, simulateFloor } from "../src/engine/entropy.js";
+import { ENTROPY_FLOORS, FLOORS_FROM } from "../src/engine/entropy-floors.js";
 
 const hex = (n: number) => randomBytes(Math.ceil(n / 2)).toString("hex").slice(0, n);
 const passRate = (make: () => string, minimum: number, runs = 5000) => {
@@ -40,4 +41,16 @@ describe("entropy gate", () => {
     expect(randomFloor(16, 32)).toBeLessThan(randomFloor(62, 32));
     expect(randomFloor(16, 200)).toBe(randomFloor(16, 128));
   });
+
+  it("reads floors from the generated table, which equals the simulation entry by entry", () => {
+    // A stale table (the simulation or the alphabets changed, scripts/entropy-floors.mjs not re-run) fails here.
+    expect(Object.keys(ENTROPY_FLOORS).map(Number).sort((a, b) => a - b)).toEqual([10, 16, 36, 62]);
+    for (const [k, floors] of Object.entries(ENTROPY_FLOORS)) {
+      expect(floors.length, `alphabet ${k}`).toBe(MAX_SIMULATED - FLOORS_FROM + 1);
+      floors.forEach((f, i) => expect(f, `alphabet ${k}, length ${FLOORS_FROM + i}`).toBe(simulateFloor(Number(k), FLOORS_FROM + i)));
+    }
+    expect(randomFloor(62, 40)).toBe(ENTROPY_FLOORS[62]![40 - FLOORS_FROM]);
+    // Outside the table (an alphabet the gate never asks about), the floor is simulated.
+    expect(randomFloor(20, 24)).toBe(simulateFloor(20, 24));
+  }, 30_000);
 });

@@ -5,6 +5,8 @@
 // length do: their entropy is at or above what all but 1 in 10,000 uniformly random strings of that
 // alphabet and length reach (the floor, by simulation, once per alphabet and length).
 
+import { ENTROPY_FLOORS, FLOORS_FROM } from "./entropy-floors.js";
+
 /** Shannon entropy of a byte string in bits per symbol (0 for empty input). */
 export function shannonEntropy(bytes: Uint8Array): number {
   if (bytes.length === 0) return 0;
@@ -49,25 +51,22 @@ function alphabetSize(alnum: Uint8Array): number {
 }
 
 /** Longest run simulated: past it, the floor of this length is used (it only rises with length). */
-const MAX_SIMULATED = 128;
+export const MAX_SIMULATED = 128;
 const SAMPLES = 10_000;
-/** The lowest of SAMPLES: about the 1-in-10,000 quantile. */
-const RANK = 1;
-const floors = new Map<number, number>();
+const simulated = new Map<number, number>();
 
-/** The entropy that all but 1 in 10,000 uniformly random strings of `n` symbols from `k` reach (deterministic). */
-export function randomFloor(k: number, n: number): number {
-  n = Math.min(n, MAX_SIMULATED);
-  const key = k * 1024 + n;
-  const known = floors.get(key);
-  if (known !== undefined) return known;
-  // xorshift32, seeded by the alphabet and length: the same floor on every run and every machine.
-  let x = (key * 2654435761) >>> 0 || 1;
+/**
+ * The entropy that all but 1 in 10,000 uniformly random strings of `n` symbols from `k` reach: the
+ * lowest of SAMPLES drawn (about that quantile). Deterministic: the same floor on every machine.
+ */
+export function simulateFloor(k: number, n: number): number {
+  // xorshift32, seeded by the alphabet and length.
+  let x = ((k * 1024 + n) * 2654435761) >>> 0 || 1;
   const counts = new Uint32Array(k);
   // H = log2 n − Σ c·log2 c / n over the symbols' counts c: one table lookup per symbol drawn.
   const cLogC = Float64Array.from({ length: n + 1 }, (_, c) => (c ? c * Math.log2(c) : 0));
   const log2n = Math.log2(n);
-  const lowest: number[] = [];
+  let lowest = Infinity;
   for (let s = 0; s < SAMPLES; s++) {
     counts.fill(0);
     let sum = 0;
@@ -81,15 +80,23 @@ export function randomFloor(k: number, n: number): number {
       // c·log2 c grows by cLogC[c] − cLogC[c − 1] as a count goes up by one.
       sum += cLogC[c]! - cLogC[c - 1]!;
     }
-    const h = log2n - sum / n;
-    if (lowest.length < RANK || h < lowest[RANK - 1]!) {
-      lowest.push(h);
-      lowest.sort((a, b) => a - b);
-      if (lowest.length > RANK) lowest.pop();
-    }
+    lowest = Math.min(lowest, log2n - sum / n);
   }
-  const floor = lowest[RANK - 1]!;
-  floors.set(key, floor);
+  return lowest;
+}
+
+/**
+ * The floor for `n` symbols of an alphabet of `k`: from the table generated at build time for the
+ * alphabets and lengths a gate asks about (a simulation is ~7 ms, and a tree scan asked for dozens),
+ * else simulated once per run.
+ */
+export function randomFloor(k: number, n: number): number {
+  n = Math.min(n, MAX_SIMULATED);
+  const table = ENTROPY_FLOORS[k];
+  if (table && n >= FLOORS_FROM) return table[n - FLOORS_FROM]!;
+  const key = k * 1024 + n;
+  let floor = simulated.get(key);
+  if (floor === undefined) simulated.set(key, (floor = simulateFloor(k, n)));
   return floor;
 }
 

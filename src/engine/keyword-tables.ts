@@ -10,7 +10,7 @@ import { packageFile } from "../package-root.js";
 import type { KeywordBytes } from "./compile.js";
 import type { KeywordAutomaton } from "./keyword-automaton.js";
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** Where the build writes the tables: dist/, from both src/engine (tests) and dist/engine. */
 export const KEYWORD_TABLES_FILE = packageFile("dist/keyword-tables.bin");
