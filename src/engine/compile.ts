@@ -112,6 +112,8 @@ export interface RuleSet {
   maxBefore: number;
   /** Matched keyword text → rules, filled as hits are seen. */
   hitMemo: Map<string, number[]>;
+  /** A hit's rules list → the assignment rules in it, filled as hits are seen (src/engine/session.ts). */
+  assignmentRules: WeakMap<readonly number[], readonly CompiledRule[]>;
 }
 
 /** Why RE2 refused a pattern, in words a rule author can act on. */
@@ -329,5 +331,6 @@ export function compileRuleSet(rules: readonly Rule[]): RuleSet {
     // The assignment grammar reads up to GRAMMAR_BEFORE bytes before a hit.
     maxBefore: Math.max(0, ...compiled.map((c) => (c.rule.assignment ? Math.max(GRAMMAR_BEFORE, c.rule.window.before) : c.rule.window.before))),
     hitMemo: new Map(),
+    assignmentRules: new WeakMap(),
   };
 }

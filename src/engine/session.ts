@@ -38,7 +38,24 @@ interface Interval {
 interface PairHit {
   pos: number;
   end: number;
-  rules: number[];
+  rules: readonly CompiledRule[];
+}
+
+const NO_RULES: readonly CompiledRule[] = [];
+
+/**
+ * The assignment rules among a hit's rules. Hits of one keyword share one rules list, so the subset
+ * is worked out once per list: building it at every hit was the largest allocation of a tree scan
+ * (a fresh array per hit of "token" or "host"), and so a visible share of its garbage collection.
+ */
+function assignmentRulesOf(set: RuleSet, rules: readonly number[]): readonly CompiledRule[] {
+  let out = set.assignmentRules.get(rules);
+  if (!out) {
+    const found = rules.filter((r) => set.rules[r]!.rule.assignment).map((r) => set.rules[r]!);
+    out = found.length ? found : NO_RULES;
+    set.assignmentRules.set(rules, out);
+  }
+  return out;
 }
 
 interface Candidate {
@@ -94,6 +111,8 @@ export class ScanSession {
   private data: Buffer = Buffer.alloc(0);
   /** Absolute offset of data[0]. */
   private base = 0;
+  /** Absolute offset of the end of the data read so far (a field, not a getter: it is read at every hit). */
+  private total = 0;
   /** Every keyword hit starting before this offset has been handled. */
   private hitFrom = 0;
   private readonly open = new Map<number, Interval>();
@@ -127,6 +146,7 @@ export class ScanSession {
     if (this.ended) throw new Error("push after end");
     if (chunk.length === 0) return;
     this.data = this.data.length === 0 ? chunk : Buffer.concat([this.data, chunk]);
+    this.total = this.base + this.data.length;
     this.process(false);
   }
 
@@ -134,12 +154,9 @@ export class ScanSession {
   end(last?: Buffer): void {
     if (this.ended) return;
     if (last?.length) this.data = this.data.length === 0 ? last : Buffer.concat([this.data, last]);
+    this.total = this.base + this.data.length;
     this.ended = true;
     this.process(true);
-  }
-
-  private get total(): number {
-    return this.base + this.data.length;
   }
 
   private process(eof: boolean): void {
@@ -156,14 +173,15 @@ export class ScanSession {
     }
     this.checkTime();
 
-    for (const [r, iv] of this.open) {
+    // forEach rather than for…of: no entry array per open window at every step.
+    this.open.forEach((iv, r) => {
       // A later hit's window starts at or after hitFrom − before; once that is past this
       // window's end, nothing can extend it any more.
       if (eof || this.hitFrom - this.set.rules[r]!.rule.window.before >= iv.end) {
         this.closed.push(iv);
         this.open.delete(r);
       }
-    }
+    });
     this.runClosed(eof);
     this.runPairHits(eof);
     this.flush(eof);
@@ -181,11 +199,9 @@ export class ScanSession {
   }
 
   private onHit(pos: number, length: number, rules: number[]): void {
-    let pairRules: number[] | undefined;
     for (const r of rules) {
       if (!this.rulesAllowedHere[r]) continue;
       const c = this.set.rules[r]!;
-      if (c.rule.assignment) (pairRules ??= []).push(r);
       if (c.rule.regex === undefined) continue;
       const w = c.rule.window;
       const start = Math.max(0, pos - w.before);
@@ -201,7 +217,9 @@ export class ScanSession {
       if (cur) this.closed.push(cur);
       this.open.set(r, { rule: r, start, end });
     }
-    if (pairRules && this.nameMayBeAccepted(pos, pos + length, pairRules)) this.pairHits.push({ pos, end: pos + length, rules: pairRules });
+    let pairRules = assignmentRulesOf(this.set, rules);
+    if (pairRules.length && this.rulesAllowedHere !== this.set.allRules) pairRules = pairRules.filter((c) => this.rulesAllowedHere[c.index]);
+    if (pairRules.length && this.nameMayBeAccepted(pos, pos + length, pairRules)) this.pairHits.push({ pos, end: pos + length, rules: pairRules });
   }
 
   /**
@@ -209,11 +227,11 @@ export class ScanSession {
    * are here (else later, with the same answer): code full of "payments" or "tokens" then costs a
    * name read per hit and keeps nothing waiting.
    */
-  private nameMayBeAccepted(pos: number, end: number, rules: number[]): boolean {
+  private nameMayBeAccepted(pos: number, end: number, rules: readonly CompiledRule[]): boolean {
     if (!this.ended && end + NAME_REACH > this.total) return true;
     const lo = Math.max(this.base, pos - NAME_REACH);
     const view = this.data.subarray(lo - this.base, Math.min(this.total, end + NAME_REACH) - this.base);
-    return namedByAny(view, pos - lo, end - lo, rules.map((r) => this.set.rules[r]!));
+    return namedByAny(view, pos - lo, end - lo, rules);
   }
 
   /**
@@ -229,7 +247,7 @@ export class ScanSession {
       const lo = Math.max(0, h.pos - GRAMMAR_BEFORE);
       const hi = Math.min(this.total, h.end + GRAMMAR_AFTER);
       const view = this.data.subarray(lo - this.base, hi - this.base);
-      const rules = h.rules.map((r) => this.set.rules[r]!);
+      const rules = h.rules;
       let rescanned: Buffer | undefined;
       for (const { rule: c, pair, bytes } of assignedValues(view, h.pos - lo, h.end - lo, rules)) {
         const start = lo + pair.value.start;
