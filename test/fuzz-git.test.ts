@@ -40,13 +40,13 @@ function events(bytes: Buffer, cuts: number[]): string[] {
   const on: PatchEvents = {
     commit: (c) => out.push(`commit ${c.commit} ${c.parents.join(",")} ${c.author} ${c.date}`),
     fileStart: (f) => out.push(`file ${f.path} ${f.blob ?? ""}`),
-    added: (line, n) => out.push(`+${n} ${line.toString("latin1")}`),
+    added: (b, st, e, n) => out.push(`+${n} ${b.toString("latin1", st, e)}`),
     fileEnd: () => out.push("end"),
   };
   const parser = new PatchParser(on);
   const splitter = new LineSplitter();
-  for (const c of chunked(bytes, cuts)) splitter.push(c, (l) => parser.line(l));
-  splitter.end((l) => parser.line(l));
+  for (const c of chunked(bytes, cuts)) splitter.push(c, (b, st, e) => parser.line(b, st, e));
+  splitter.end((b, st, e) => parser.line(b, st, e));
   parser.end();
   return out;
 }

@@ -12,7 +12,7 @@ function parse(text: string) {
   const p = new PatchParser({
     commit: (c) => commits.push(c),
     fileStart: (f) => events.push(`file ${f.path} ${f.blob ?? "-"}`),
-    added: (line, n) => events.push(`${n}: ${line.toString("utf8")}`),
+    added: (b, st, e, n) => events.push(`${n}: ${b.toString("utf8", st, e)}`),
     fileEnd: () => events.push("end"),
   });
   for (const l of text.split("\n")) p.line(Buffer.from(l));
@@ -38,17 +38,17 @@ describe("LineSplitter", () => {
         const data = Buffer.from(chars.join(""));
         const whole: string[] = [];
         const ws = new LineSplitter();
-        ws.push(data, (l) => whole.push(l.toString("latin1")));
-        ws.end((l) => whole.push(l.toString("latin1")));
+        ws.push(data, (b, st, e) => whole.push(b.toString("latin1", st, e)));
+        ws.end((b, st, e) => whole.push(b.toString("latin1", st, e)));
         const parts: string[] = [];
         const s = new LineSplitter();
         let prev = 0;
         for (const c of [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b)) {
-          s.push(data.subarray(prev, c), (l) => parts.push(l.toString("latin1")));
+          s.push(data.subarray(prev, c), (b, st, e) => parts.push(b.toString("latin1", st, e)));
           prev = c;
         }
-        s.push(data.subarray(prev), (l) => parts.push(l.toString("latin1")));
-        s.end((l) => parts.push(l.toString("latin1")));
+        s.push(data.subarray(prev), (b, st, e) => parts.push(b.toString("latin1", st, e)));
+        s.end((b, st, e) => parts.push(b.toString("latin1", st, e)));
         expect(parts).toEqual(whole);
         expect(whole.join("\n") + (data.at(-1) === 10 ? "\n" : "")).toBe(data.toString("latin1"));
       }),

@@ -6,8 +6,6 @@ import type { Scope, ScanUnit } from "../source.js";
 import { sniff } from "../../text/index.js";
 import type { CommitInfo, FileHeader, PatchEvents } from "./patch-parser.js";
 
-const NL = Buffer.from("\n");
-
 export interface AddedLineStats {
   commits: number;
   files: number;
@@ -45,7 +43,8 @@ export class LineMap {
 export class AddedLineUnits implements PatchEvents {
   private commitInfo: CommitInfo | undefined;
   private file: FileHeader | undefined;
-  private pending: Buffer[] = [];
+  /** The current file's added lines so far, in a buffer reused from file to file (copied out at its end). */
+  private pending = Buffer.allocUnsafe(64 * 1024);
   private pendingBytes = 0;
   private map = new LineMap();
   readonly stats: AddedLineStats = { commits: 0, files: 0, bytes: 0, binary: 0 };
@@ -65,24 +64,31 @@ export class AddedLineUnits implements PatchEvents {
   fileStart(file: FileHeader): void {
     // Files outside the scope are not even collected (the orchestrator would drop them anyway).
     this.file = this.scope.includes(file.path) ? file : undefined;
-    this.pending = [];
     this.pendingBytes = 0;
     this.map = new LineMap();
   }
 
-  added(line: Buffer, lineNumber: number): void {
+  added(buf: Buffer, start: number, end: number, lineNumber: number): void {
     if (!this.file) return;
     this.map.add(lineNumber);
-    this.pending.push(line, NL);
-    this.pendingBytes += line.length + 1;
+    const need = this.pendingBytes + (end - start) + 1;
+    if (need > this.pending.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, this.pending.length * 2));
+      this.pending.copy(grown, 0, 0, this.pendingBytes);
+      this.pending = grown;
+    }
+    this.pendingBytes += buf.copy(this.pending, this.pendingBytes, start, end);
+    this.pending[this.pendingBytes++] = 0x0a;
   }
 
   fileEnd(): void {
     const file = this.file;
     this.file = undefined;
     if (!file || this.pendingBytes === 0) return;
-    const text = Buffer.concat(this.pending, this.pendingBytes);
-    this.pending = [];
+    const text = Buffer.from(this.pending.subarray(0, this.pendingBytes));
+    this.pendingBytes = 0;
+    // A file that grew the buffer past a megabyte does not keep it for the rest of the history.
+    if (this.pending.length > 1024 * 1024) this.pending = Buffer.allocUnsafe(64 * 1024);
     // Counted for the summary only: binary added text is scanned too.
     if (sniff(text).encoding === "binary") this.stats.binary++;
     this.stats.files++;

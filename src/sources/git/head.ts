@@ -20,7 +20,8 @@ export class HeadBlobsSource implements Source {
     ls.child.stdin.end();
     // Entries are "<mode> <type> <oid>\t<path>\0".
     const split = new LineSplitter(0);
-    const onEntry = (entry: Buffer) => {
+    const onEntry = (buf: Buffer, start: number, end: number) => {
+      const entry = buf.subarray(start, end);
       const tab = entry.indexOf(9);
       if (tab < 0) return;
       const path = entry.subarray(tab + 1).toString("utf8");

@@ -24,8 +24,11 @@ export interface PatchEvents {
   commit?(info: CommitInfo): void;
   /** A file with at least one hunk starts; `added` calls for it follow. */
   fileStart(file: FileHeader): void;
-  /** A line in the new file that no parent has: `line` excludes the diff prefix and the "\n". */
-  added(line: Buffer, lineNumber: number): void;
+  /**
+   * A line in the new file that no parent has: bytes [start, end) of `buf`, without the diff prefix
+   * and the "\n". `buf` is git's output and is reused: what is kept must be copied.
+   */
+  added(buf: Buffer, start: number, end: number, lineNumber: number): void;
   fileEnd(): void;
 }
 
@@ -51,17 +54,23 @@ export class PatchParser {
 
   constructor(private readonly on: PatchEvents) {}
 
-  line(line: Buffer): void {
-    const c = line[0];
+  /** One line of the patch: bytes [start, end) of `buf`, without its "\n". */
+  line(buf: Buffer, start = 0, end = buf.length): void {
+    const c = start < end ? buf[start] : undefined;
     if (this.inHunk) {
       // Hunk bodies hold only lines starting with '+', '-', ' ' or '\' ("\ No newline at end of file").
       if (c === 0x2b || c === 0x2d || c === 0x20) {
-        this.hunkLine(line);
+        this.hunkLine(buf, start, end);
         return;
       }
       if (c === 0x5c) return;
       this.inHunk = false;
     }
+    this.headerLine(start === 0 && end === buf.length ? buf : buf.subarray(start, end), c);
+  }
+
+  /** A line outside hunk bodies (commit, file and hunk headers): few, so a view of it is cheap. */
+  private headerLine(line: Buffer, c: number | undefined): void {
     if (c === 0) {
       this.endFile();
       this.header = undefined;
@@ -117,15 +126,15 @@ export class PatchParser {
     }
   }
 
-  private hunkLine(line: Buffer): void {
+  private hunkLine(buf: Buffer, start: number, end: number): void {
     const n = this.columns;
     let added = true;
     for (let i = 0; i < n; i++) {
-      const p = line[i];
+      const p = start + i < end ? buf[start + i] : undefined;
       if (p === 0x2d) return; // removed relative to some parent: not in the new file
       if (p !== 0x2b) added = false;
     }
-    if (added) this.on.added(line.subarray(n), this.next);
+    if (added) this.on.added(buf, Math.min(end, start + n), end, this.next);
     this.next++;
   }
 

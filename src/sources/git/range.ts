@@ -119,7 +119,7 @@ export class GitRangeSource implements Source {
     const sink = new AddedLineUnits(scope, ready, options.onCommit);
     const parser = new PatchParser(sink);
     const splitter = new LineSplitter();
-    const onLine = (line: Buffer) => parser.line(line);
+    const onLine = (b: Buffer, s: number, e: number) => parser.line(b, s, e);
     const proc = startGit(args, { cwd, env });
     proc.child.stdin.end();
     let finished = false;

@@ -62,7 +62,7 @@ export class StagedCollector implements PatchEvents {
     if (this.current) this.files.push(this.current);
   }
 
-  added(_line: Buffer, n: number): void {
+  added(_buf: Buffer, _start: number, _end: number, n: number): void {
     const ranges = this.current?.added;
     if (!ranges || ranges === "whole") return;
     const last = ranges[ranges.length - 1];
@@ -127,7 +127,7 @@ export class StagedSource implements Source {
       const collector = new StagedCollector();
       const parser = new PatchParser(collector);
       const splitter = new LineSplitter();
-      const onLine = (l: Buffer) => parser.line(l);
+      const onLine = (b: Buffer, s: number, e: number) => parser.line(b, s, e);
       for await (const chunk of diff.stdout) splitter.push(chunk, onLine);
       splitter.end(onLine);
       parser.end();
