@@ -9,15 +9,29 @@ import { revisionArgs } from "./names.js";
 import { runGit, type GitCallOptions } from "./process.js";
 import { GitRangeSource } from "./range.js";
 
+/**
+ * Each source's first git query starts when the source is made, so that it runs while the commits'
+ * own `git log` is read, not after it (a history's tail was these queries one after another). A
+ * failure surfaces where the query is awaited, never as an unhandled rejection.
+ */
+function started<T>(query: Promise<T>): Promise<T> {
+  query.catch(() => {});
+  return query;
+}
+
 /** Stash entries after the newest (which `--all` already walks): each the commits it made (worktree, index, untracked). */
 export class StashEntriesSource implements Source {
   readonly name = "stash";
 
-  constructor(private readonly o: GitCallOptions & { since?: string }) {}
+  private readonly stash: Promise<{ code: number }>;
+
+  constructor(private readonly o: GitCallOptions & { since?: string }) {
+    this.stash = started(runGit(["rev-parse", "-q", "--verify", "refs/stash"], { cwd: o.cwd, env: o.env, okCodes: [1, 128] }));
+  }
 
   async *items(scope: Scope): AsyncGenerator<SourceItem> {
     const { cwd, env } = this.o;
-    const has = await runGit(["rev-parse", "-q", "--verify", "refs/stash"], { cwd, env, okCodes: [1, 128] });
+    const has = await this.stash;
     if (has.code !== 0) return;
     const { stdout } = await runGit(["log", "-g", "--format=%H", "refs/stash", "--"], { cwd, env });
     const entries = stdout.toString("utf8").split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l));
@@ -33,11 +47,15 @@ export class StashEntriesSource implements Source {
 export class TaggedBlobsSource implements Source {
   readonly name = "tagged blobs";
 
-  constructor(private readonly o: GitCallOptions) {}
+  private readonly tags: Promise<{ stdout: Buffer }>;
+
+  constructor(private readonly o: GitCallOptions) {
+    this.tags = started(runGit(["for-each-ref", "refs/tags", "--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)"], { cwd: o.cwd, env: o.env }));
+  }
 
   async *items(scope: Scope): AsyncGenerator<SourceItem> {
     const { cwd, env } = this.o;
-    const { stdout } = await runGit(["for-each-ref", "refs/tags", "--format=%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)"], { cwd, env });
+    const { stdout } = await this.tags;
     const blobs: { ref: string; oid: string }[] = [];
     for (const line of stdout.toString("utf8").split("\n")) {
       const [ref, type, oid, peeledType, peeled] = line.split("\0");
@@ -71,12 +89,15 @@ export class TaggedBlobsSource implements Source {
 export class SubmoduleCommitsSource implements Source {
   readonly name = "submodules";
 
-  constructor(private readonly o: GitCallOptions & { revisions: string[]; since?: string }) {}
+  private readonly log: Promise<{ stdout: Buffer }>;
+
+  constructor(private readonly o: GitCallOptions & { revisions: string[]; since?: string }) {
+    const args = ["log", "--raw", "--no-abbrev", "-z", "--no-renames", "--format=%x01%H", ...(o.since ? [`--since=${o.since}`] : []), ...revisionArgs(o.revisions), "--"];
+    this.log = started(runGit(args, { cwd: o.cwd, env: o.env }));
+  }
 
   async *items(scope: Scope): AsyncGenerator<SourceItem> {
-    const { cwd, env } = this.o;
-    const args = ["log", "--raw", "--no-abbrev", "-z", "--no-renames", "--format=%x01%H", ...(this.o.since ? [`--since=${this.o.since}`] : []), ...revisionArgs(this.o.revisions), "--"];
-    const { stdout } = await runGit(args, { cwd, env });
+    const { stdout } = await this.log;
     const tokens = stdout.toString("utf8").split("\0");
     const seen = new Set<string>();
     let commit = "";
