@@ -4,7 +4,7 @@
 // module says how the bytes are read, src/text).
 import { open } from "node:fs/promises";
 import { createReadStream, lstatSync, readdirSync, statSync, type Dirent, type Stats } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { gitIgnoredUnder } from "./gitignore.js";
 import { KeyfenceError } from "../errors.js";
 import type { Scope, Source, SourceItem, SourceNotice } from "./source.js";
@@ -73,7 +73,10 @@ function readFolder(dir: string | Buffer): FolderEntry[] {
 }
 
 function childPath(parent: string | Buffer, name: string | Buffer): string | Buffer {
-  if (typeof parent === "string" && typeof name === "string") return join(parent, name);
+  // The parent is already normalised (resolve() made the root) and an entry's name holds no
+  // separator and is never "." or "..": joining needs no normalising pass over the whole path,
+  // which path.join made for every file of a walk.
+  if (typeof parent === "string" && typeof name === "string") return parent.endsWith(sep) ? parent + name : parent + sep + name;
   return Buffer.concat([Buffer.from(parent), Buffer.from(sep), Buffer.from(name)]);
 }
 
