@@ -13,6 +13,7 @@ import { fingerprintOf } from "../finding/fingerprint.js";
 export type { Name, NameKind } from "../sources/git/names.js";
 
 const SEPARATOR = "\n\n";
+const SEPARATOR_BYTES = Buffer.from(SEPARATOR);
 /** Where the joined names are scanned; policy sees this path first, then each name's own. */
 const NAMES_PATH = "(names)";
 
@@ -54,7 +55,7 @@ export function findingsInNames(scanner: Scanner, names: readonly Name[]): Findi
   for (const n of names) {
     const bytes = Buffer.from(n.value);
     starts.push(at);
-    parts.push(bytes, Buffer.from(SEPARATOR));
+    parts.push(bytes, SEPARATOR_BYTES);
     at += bytes.length + SEPARATOR.length;
   }
   const joined = Buffer.concat(parts);
