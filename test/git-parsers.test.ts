@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { headerPath, unquote } from "../src/sources/git/quoted-path.js";
 import { LineSplitter } from "../src/sources/git/line-splitter.js";
-import { PatchParser, type CommitInfo } from "../src/sources/git/patch-parser.js";
+import { newRange, PatchParser, type CommitInfo } from "../src/sources/git/patch-parser.js";
 
 function parse(text: string) {
   const events: string[] = [];
@@ -116,5 +116,24 @@ describe("PatchParser", () => {
     );
     expect(commits).toEqual([{ commit: "abc", parents: ["p1", "p2"], author: "Ada Dev <ada@example.test>", date: "2024-01-01T00:00:00+00:00" }]);
     expect(events).toEqual(["file f.txt 3333333", "4: evil", "5: evil too", "end"]);
+  });
+});
+
+describe("hunk header ranges", () => {
+  it("reads the new-file range of any header line as the regex it replaced does", () => {
+    const REGEX = / \+(\d+)(?:,(\d+))? @/;
+    const piece = fc.constantFrom("@", "@@", "@@@", " ", "+", "-", ",", "0", "1", "7", "42", "x", " @", " +", ",3", "\t");
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), (parts) => {
+        const text = parts.join("");
+        const m = REGEX.exec(text);
+        const got = newRange(Buffer.from(text, "latin1"));
+        if (!m) expect(got).toBeUndefined();
+        else expect(got).toEqual({ start: Number(m[1]), count: m[2] === undefined ? undefined : Number(m[2]) });
+      }),
+      { numRuns: 5000 },
+    );
+    expect(newRange(Buffer.from("@@ -3,0 +4,2 @@ function x() {"))).toEqual({ start: 4, count: 2 });
+    expect(newRange(Buffer.from("@@@ -1 -1,2 +1 @@@"))).toEqual({ start: 1, count: undefined });
   });
 });
