@@ -127,7 +127,9 @@ describe("hunk header ranges", () => {
       fc.property(fc.array(piece, { maxLength: 24 }), (parts) => {
         const text = parts.join("");
         const m = REGEX.exec(text);
-        const got = newRange(Buffer.from(text, "latin1"));
+        // Read in place from the middle of a larger buffer, as the parser does.
+        const buf = Buffer.from(`@@ +1,1 @${text}\n +9 @`, "latin1");
+        const got = newRange(buf, 9, 9 + text.length);
         if (!m) expect(got).toBeUndefined();
         else expect(got).toEqual({ start: Number(m[1]), count: m[2] === undefined ? undefined : Number(m[2]) });
       }),

@@ -66,10 +66,17 @@ export class PatchParser {
       if (c === 0x5c) return;
       this.inHunk = false;
     }
+    // Hunk headers (one per change with -U0) are read in place; of the other header lines only
+    // commits, `diff`, `+++` and `index` lines mean anything, and only they get a view of their own.
+    if (c === 0x40 /* @ */) {
+      this.hunkHeader(buf, start, end);
+      return;
+    }
+    if (c !== 0 && c !== 0x64 && c !== 0x2b && c !== 0x69) return;
     this.headerLine(start === 0 && end === buf.length ? buf : buf.subarray(start, end), c);
   }
 
-  /** A line outside hunk bodies (commit, file and hunk headers): few, so a view of it is cheap. */
+  /** A commit, `diff`, `+++` or `index` line. */
   private headerLine(line: Buffer, c: number | undefined): void {
     if (c === 0) {
       this.endFile();
@@ -80,10 +87,6 @@ export class PatchParser {
     if (c === 0x64 /* d */ && startsWith(line, DIFF)) {
       this.endFile();
       this.header = { deleted: false };
-      return;
-    }
-    if (c === 0x40 /* @ */) {
-      this.hunkHeader(line);
       return;
     }
     const h = this.header;
@@ -107,13 +110,13 @@ export class PatchParser {
     this.header = undefined;
   }
 
-  private hunkHeader(line: Buffer): void {
-    let at = 0;
-    while (line[at] === 0x40) at++;
+  private hunkHeader(buf: Buffer, start: number, end: number): void {
+    let at = start;
+    while (at < end && buf[at] === 0x40) at++;
     // "@@ -a,b +c,d @@" or, for n parents, n+1 '@' and n "-" ranges.
-    const range = newRange(line);
-    if (at < 2 || !range) return;
-    this.columns = at - 1;
+    const range = newRange(buf, start, end);
+    if (at - start < 2 || !range) return;
+    this.columns = at - start - 1;
     this.next = range.start;
     if (range.count === 0) return; // a pure deletion adds nothing
     this.inHunk = true;
@@ -148,11 +151,11 @@ export class PatchParser {
 
 const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 0x30 && c <= 0x39;
 
-/** Digits from `i`: their value and where they end (`end === i` when there are none). */
-function digitsAt(line: Buffer, i: number): { value: number; end: number } {
+/** Digits from `i` (before `limit`): their value and where they end (`end === i` when there are none). */
+function digitsAt(line: Buffer, i: number, limit: number): { value: number; end: number } {
   let value = 0;
   let end = i;
-  while (isDigit(line[end])) value = value * 10 + (line[end++]! - 0x30);
+  while (end < limit && isDigit(line[end])) value = value * 10 + (line[end++]! - 0x30);
   return { value, end };
 }
 
@@ -160,20 +163,21 @@ function digitsAt(line: Buffer, i: number): { value: number; end: number } {
  * A hunk header's new-file range: the first " +c[,d] @" in the line, read from its bytes (a string
  * and a regex per hunk were a tenth of a history's parsing: -U0 makes a hunk of every change).
  */
-export function newRange(line: Buffer): { start: number; count: number | undefined } | undefined {
-  for (let i = line.indexOf(" +"); i >= 0; i = line.indexOf(" +", i + 1)) {
-    const first = digitsAt(line, i + 2);
+export function newRange(line: Buffer, from = 0, to = line.length): { start: number; count: number | undefined } | undefined {
+  for (let i = from; i + 1 < to; i++) {
+    if (line[i] !== 0x20 || line[i + 1] !== 0x2b) continue;
+    const first = digitsAt(line, i + 2, to);
     if (first.end === i + 2) continue;
     let p = first.end;
     let count: number | undefined;
-    if (line[p] === 0x2c) {
-      const second = digitsAt(line, p + 1);
+    if (p < to && line[p] === 0x2c) {
+      const second = digitsAt(line, p + 1, to);
       if (second.end > p + 1) {
         count = second.value;
         p = second.end;
       }
     }
-    if (line[p] === 0x20 && line[p + 1] === 0x40) return { start: first.value, count };
+    if (p + 1 < to && line[p] === 0x20 && line[p + 1] === 0x40) return { start: first.value, count };
   }
   return undefined;
 }
