@@ -8,6 +8,7 @@ import { cleanupTempDirs, TempRepo } from "./helpers/git-repo.js";
 import { gz, tarOf, zipOf } from "./helpers/archives.js";
 import { positive } from "./helpers/secrets.js";
 import { archiveItems } from "../src/sources/archive/read.js";
+import { formatByMagic, formatWithoutReader } from "../src/sources/archive/format.js";
 import { ArchiveBudget, DEFAULT_ARCHIVE_LIMITS } from "../src/sources/archive/limits.js";
 import type { SourceItem } from "../src/sources/source.js";
 
@@ -186,5 +187,19 @@ describe("guards", () => {
     for await (const it of archiveItems({ path: "m.tar" }, "tar", { kind: "bytes", data: await tarOf(many) }, 1, budget)) items.push(it);
     expect(items.filter((i) => "content" in i)).toHaveLength(10);
     expect(items.at(-1)).toEqual({ notice: { path: "m.tar", reason: "not fully scanned: more than 10 entries (archive entry limit)", incomplete: true } });
+  });
+});
+
+describe("formats by their first bytes", () => {
+  it("knows a tar by its ustar field and the unread formats by their magic, whatever the name", async () => {
+    expect(formatByMagic(await tarOf({ "a.env": "x=1\n" }))).toBe("tar");
+    const notTar = Buffer.alloc(512, 0x61);
+    notTar.write("ustaR", 257);
+    expect(formatByMagic(notTar)).toBeUndefined();
+    expect(formatWithoutReader(Buffer.from([0x42, 0x5a, 0x68, 0x39, 0x31]))).toBe("bzip2");
+    expect(formatWithoutReader(Buffer.from([0x42, 0x5a, 0x68, 0x20]))).toBeUndefined();
+    expect(formatWithoutReader(Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0]))).toBe("zstd");
+    expect(formatWithoutReader(Buffer.from("B"))).toBeUndefined();
+    expect(formatWithoutReader(Buffer.alloc(0))).toBeUndefined();
   });
 });
