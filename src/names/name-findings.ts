@@ -13,7 +13,6 @@ import { fingerprintOf } from "../finding/fingerprint.js";
 export type { Name, NameKind } from "../sources/git/names.js";
 
 const SEPARATOR = "\n\n";
-const SEPARATOR_BYTES = Buffer.from(SEPARATOR);
 /** Where the joined names are scanned; policy sees this path first, then each name's own. */
 const NAMES_PATH = "(names)";
 
@@ -49,21 +48,26 @@ function position(text: Buffer, offset: number): { line: number; column: number 
 /** Findings in the names themselves, located at each name's file or commit. */
 export function findingsInNames(scanner: Scanner, names: readonly Name[]): Finding[] {
   if (names.length === 0) return [];
-  const starts: number[] = [];
-  const parts: Buffer[] = [];
-  let at = 0;
-  for (const n of names) {
-    const bytes = Buffer.from(n.value);
-    starts.push(at);
-    parts.push(bytes, SEPARATOR_BYTES);
-    at += bytes.length + SEPARATOR.length;
-  }
-  const joined = Buffer.concat(parts);
+  // One string encoded once (a Buffer per name was most of the cost for a tree's paths); where each
+  // name starts is worked out only when there is a finding to place.
+  const joined = Buffer.from(names.map((n) => n.value).join(SEPARATOR) + SEPARATOR);
+  let startsOf: number[] | undefined;
+  const startsOfNames = (): number[] => {
+    if (startsOf) return startsOf;
+    startsOf = [];
+    let at = 0;
+    for (const n of names) {
+      startsOf.push(at);
+      at += Buffer.byteLength(n.value) + SEPARATOR.length;
+    }
+    return startsOf;
+  };
   const out: Finding[] = [];
   for (const f of scanner.scanBuffer(joined, { path: NAMES_PATH })) {
     // Control findings about where a credential sits (environment separation) follow from the
     // re-located finding below, not from the placeholder path.
     if (f.path !== NAMES_PATH || f.kind === "environment-separation") continue;
+    const starts = startsOfNames();
     let i = starts.length - 1;
     for (let lo = 0, hi = starts.length - 1; lo <= hi; ) {
       const mid = (lo + hi) >> 1;
