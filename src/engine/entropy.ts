@@ -50,7 +50,7 @@ function alphabetSize(alnum: Uint8Array): number {
   return 36;
 }
 
-/** Longest run simulated: past it, the floor of this length is used (it only rises with length). */
+/** Longest run simulated: past it, the floor of this length is used (floors rise with length, so this errs towards passing). */
 export const MAX_SIMULATED = 128;
 const SAMPLES = 10_000;
 const simulated = new Map<number, number>();
@@ -113,9 +113,10 @@ export function passesEntropy(bytes: Uint8Array, minimum: number, entropy = shan
   if (alnum.length < MIN_RANDOM_RUN) return false;
   const k = alphabetSize(alnum);
   const h = shannonEntropy(alnum);
-  // Floors rise with length: under the shortest run's floor (one simulation per alphabet), a value
-  // fails without simulating its own length. Most values under a rule's minimum are words or
-  // repetitions and end here.
+  // No length's floor is below the shortest run's (they rise with length, give or take the
+  // simulation's noise between neighbours; test/entropy-gate.test.ts checks it), so a value under
+  // that floor fails without its own length's being looked up. Most values under a rule's minimum
+  // are words or repetitions and end here.
   if (h < randomFloor(k, MIN_RANDOM_RUN)) return false;
   return h >= randomFloor(k, alnum.length);
 }
