@@ -78,14 +78,16 @@ function loadCli() {
       }
     }
   };
-  return { main: module.exports.main, writeCache };
+  return { main: module.exports.main, asCliProcess: module.exports.asCliProcess, writeCache };
 }
 
 const SCANS = new Set(["scan", "staged", "git", "ci", "history", "pre-receive"]);
 let main;
 let writeCache;
 try {
-  ({ main, writeCache } = loadCli());
+  let asCliProcess;
+  ({ main, writeCache, asCliProcess } = loadCli());
+  asCliProcess();
 } catch (err) {
   fail(reason(err));
 }

@@ -4,12 +4,12 @@
 // loadBuiltinRules() checks at start-up: a pack missing, changed or added since the build is exit 2.
 // Then the keyword automaton of that rule set goes to dist/keyword-tables.bin (src/engine/keyword-tables.ts),
 // which a run uses only when its rule set is exactly this one.
-import { writeFileSync, renameSync } from "node:fs";
+import { rmSync, writeFileSync, renameSync } from "node:fs";
 import { BUILTIN_RULES_CACHE, BUILTIN_RULES_DIR, RULE_PACK_SCHEMA_FILE, assertPairReferences, loadRulePacks } from "../dist/rules/load.js";
 import { builtinPackDigest, serialiseBuiltinRules } from "../dist/rules/builtin-cache.js";
 import { compileRuleSet, keywordBytesOf } from "../dist/engine/compile.js";
 import { buildKeywordAutomaton } from "../dist/engine/keyword-automaton.js";
-import { KEYWORD_TABLES_FILE, keywordDigest, serialiseKeywordTables } from "../dist/engine/keyword-tables.js";
+import { KEPT_TABLES_DIR, KEYWORD_TABLES_FILE, keywordDigest, serialiseKeywordTables } from "../dist/engine/keyword-tables.js";
 
 function writeAtomically(file, data) {
   const tmp = `${file}.${process.pid}.tmp`;
@@ -27,6 +27,8 @@ const { keywords } = compileRuleSet(rules);
 const keywordBytes = keywordBytesOf(keywords);
 const tables = serialiseKeywordTables(keywordDigest(keywords), { keywordBytes, automaton: buildKeywordAutomaton(keywordBytes) });
 writeAtomically(KEYWORD_TABLES_FILE, tables);
+// Tables the CLI kept for other rule sets belong to the build before this one.
+rmSync(KEPT_TABLES_DIR, { recursive: true, force: true });
 console.log(`keyword tables: ${keywords.length} keywords, ${(tables.length / 1024).toFixed(0)} KiB → ${KEYWORD_TABLES_FILE.replace(process.cwd() + "/", "")}`);
 
 // The shipped schemas' validators as code (ajv's standalone mode): a run with a configuration file no

@@ -40,7 +40,7 @@ const dir = mkdtempSync(join(tmpdir(), "keyfence-release-"));
 const index = { GIT_INDEX_FILE: join(dir, "index") };
 try {
   git(["read-tree", "HEAD"], index);
-  git(["add", "--force", "--", "dist"], index);
+  git(["add", "--force", "--", "dist", ":(exclude)dist/kept-tables"], index);
   const tree = git(["write-tree"], index);
   const head = git(["rev-parse", "HEAD"]);
   const commit = git(["commit-tree", tree, "-p", head, "-m", `Release ${tag}: ${head.slice(0, 12)} with dist/ prebuilt`]);

@@ -9,6 +9,7 @@ import { HelpRequested } from "./args.js";
 import { installProblem } from "./install-error.js";
 import { didYouMean } from "./suggest.js";
 import type { Command } from "./command.js";
+import { KEPT_TABLES_DIR, keepBuiltKeywordTables } from "../engine/keyword-tables.js";
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -26,6 +27,15 @@ Exit codes: 0 nothing blocking; 1 blocking findings; 2 usage, configuration or r
 /** Control characters (a file name with a newline, an escape sequence) must not break the one-line rule. */
 function oneLine(text: string): string {
   return scrubSecrets(text).replace(/[\x00-\x1f\x7f]/g, (c) => (c === "\n" ? "\\n" : c === "\t" ? "\\t" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`));
+}
+
+/**
+ * What the keyfence process does that a library caller of `main` (a test, a tool) must not: keep the
+ * keyword tables it builds for a rule set other than the built-in one, so that a configuration that
+ * disables a rule does not rebuild them at every commit (src/engine/keyword-tables.ts).
+ */
+export function asCliProcess(): void {
+  keepBuiltKeywordTables(KEPT_TABLES_DIR);
 }
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {

@@ -9,7 +9,7 @@ import { GRAMMAR_BEFORE } from "./assignment/pairs.js";
 import { lowerByte } from "./byte-compare.js";
 import { quickGateOf, type QuickGate } from "./gate-program.js";
 import { buildKeywordAutomaton, type KeywordAutomaton } from "./keyword-automaton.js";
-import { KEYWORD_TABLES_FILE, keywordDigest, readKeywordTables, type KeywordTables } from "./keyword-tables.js";
+import { KEYWORD_TABLES_FILE, keepKeywordTables, keywordDigest, readKeptKeywordTables, readKeywordTables, type KeywordTables } from "./keyword-tables.js";
 
 export const DEFAULT_WINDOW = { before: 64, after: 256 } as const;
 
@@ -303,10 +303,11 @@ export function compileRuleSet(rules: readonly Rule[]): RuleSet {
   const getTables = (): KeywordTables => {
     if (tables) return tables;
     const digest = keywordDigest(keywords);
-    tables = readKeywordTables(KEYWORD_TABLES_FILE, digest, keywords);
+    tables = readKeywordTables(KEYWORD_TABLES_FILE, digest, keywords) ?? readKeptKeywordTables(digest, keywords);
     if (!tables) {
       const keywordBytes = keywordBytesOf(keywords);
       tables = { keywordBytes, automaton: buildKeywordAutomaton(keywordBytes) };
+      keepKeywordTables(digest, tables);
     }
     return tables;
   };

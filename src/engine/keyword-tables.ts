@@ -5,7 +5,8 @@
 // disables a rule, a custom pack) does not match and builds its own tables, so the file can only
 // make a start faster, never change what is found.
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { packageFile } from "../package-root.js";
 import type { KeywordBytes } from "./compile.js";
 import type { KeywordAutomaton } from "./keyword-automaton.js";
@@ -109,5 +110,61 @@ export function readKeywordTables(file: string, digest: string, keywords: readon
     return { keywordBytes, automaton };
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Tables of rule sets other than the built-in one (a configuration that disables a rule, a custom
+ * pack), kept once built: building them cost a pre-commit hook about 40 ms at every commit. Only the
+ * CLI keeps them (`keepBuiltKeywordTables`, in the package's dist/kept-tables/, as trusted as the
+ * code beside it); a library call never writes files. Named and checked by the digest of the
+ * keywords they were built from, so a kept file can only spare a build, never change a hit.
+ */
+let keptDir: string | undefined;
+/** Where the CLI keeps them: emptied by every build, left out of the package and of release commits. */
+export const KEPT_TABLES_DIR = packageFile("dist/kept-tables");
+const KEPT_PREFIX = "keyword-tables-";
+/** Rule sets kept at most (a configuration and a decoder's inner set each count); the oldest go first. */
+const MAX_KEPT = 8;
+
+export function keepBuiltKeywordTables(dir: string | undefined): void {
+  keptDir = dir;
+}
+
+function keptFile(dir: string, digest: string): string {
+  return join(dir, `${KEPT_PREFIX}${digest.slice(0, 32)}.bin`);
+}
+
+/** The kept tables of these keywords, if the CLI keeps tables and has them. */
+export function readKeptKeywordTables(digest: string, keywords: readonly { text: string; folded: boolean }[]): KeywordTables | undefined {
+  return keptDir === undefined ? undefined : readKeywordTables(keptFile(keptDir, digest), digest, keywords);
+}
+
+/** Keeps tables just built (written whole or not at all; a read-only install just builds again next time). */
+export function keepKeywordTables(digest: string, tables: KeywordTables): void {
+  const dir = keptDir;
+  if (dir === undefined) return;
+  const file = keptFile(dir, digest);
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(tmp, serialiseKeywordTables(digest, tables), { flag: "wx" });
+    renameSync(tmp, file);
+  } catch {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing was written
+    }
+    return;
+  }
+  try {
+    const kept = readdirSync(dir)
+      .filter((n) => n.startsWith(KEPT_PREFIX) && n.endsWith(".bin"))
+      .map((n) => ({ path: join(dir, n), mtime: statSync(join(dir, n)).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime);
+    for (const old of kept.slice(MAX_KEPT)) if (old.path !== file) unlinkSync(old.path);
+  } catch {
+    // Another process pruned first; the next write prunes again.
   }
 }
