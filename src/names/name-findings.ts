@@ -45,29 +45,30 @@ function position(text: Buffer, offset: number): { line: number; column: number 
   return { line, column: text.toString("utf8", lineStart, offset).length + 1 };
 }
 
+/** Where each name starts in the names joined with SEPARATOR after each. */
+function startOffsets(names: readonly Name[]): number[] {
+  const out: number[] = [];
+  let at = 0;
+  for (const n of names) {
+    out.push(at);
+    at += Buffer.byteLength(n.value) + SEPARATOR.length;
+  }
+  return out;
+}
+
 /** Findings in the names themselves, located at each name's file or commit. */
 export function findingsInNames(scanner: Scanner, names: readonly Name[]): Finding[] {
   if (names.length === 0) return [];
   // One string encoded once (a Buffer per name was most of the cost for a tree's paths); where each
   // name starts is worked out only when there is a finding to place.
   const joined = Buffer.from(names.map((n) => n.value).join(SEPARATOR) + SEPARATOR);
-  let startsOf: number[] | undefined;
-  const startsOfNames = (): number[] => {
-    if (startsOf) return startsOf;
-    startsOf = [];
-    let at = 0;
-    for (const n of names) {
-      startsOf.push(at);
-      at += Buffer.byteLength(n.value) + SEPARATOR.length;
-    }
-    return startsOf;
-  };
+  let starts: number[] | undefined;
   const out: Finding[] = [];
   for (const f of scanner.scanBuffer(joined, { path: NAMES_PATH })) {
     // Control findings about where a credential sits (environment separation) follow from the
     // re-located finding below, not from the placeholder path.
     if (f.path !== NAMES_PATH || f.kind === "environment-separation") continue;
-    const starts = startsOfNames();
+    starts ??= startOffsets(names);
     let i = starts.length - 1;
     for (let lo = 0, hi = starts.length - 1; lo <= hi; ) {
       const mid = (lo + hi) >> 1;

@@ -201,20 +201,28 @@ export function scanUnit(engine: Engine, reader: EntryReader, unit: UnitWork): F
     return unit.encoding === "utf8" ? scanChunks(engine, target, content.chunks) : detectedStream(engine, target, content.chunks, overLimit);
   }
   if (content.size === undefined) {
-    const maxSize = unit.maxSize ?? DEFAULT_MAX_FILE_SIZE;
     const probe = reader.probe(content.abs);
     if (probe instanceof Error) return scanWholeContent(engine, target, probe);
-    if (typeof probe === "number") return sized(scanFile(engine, reader, target, { abs: content.abs, size: probe, ...(probe > maxSize ? { overLimit: maxSize } : overLimit !== undefined && { overLimit }) }), probe);
+    if (typeof probe === "number") {
+      const limit = overLimitOf(unit, probe);
+      return sized(scanFile(engine, reader, target, { abs: content.abs, size: probe, ...(limit !== undefined && { overLimit: limit }) }), probe);
+    }
     return scanReadFile(engine, unit, probe);
   }
   return scanFile(engine, reader, target, { abs: content.abs, size: content.size, ...(overLimit !== undefined && { overLimit }) });
+}
+
+/** The limit a walked file of `size` bytes is over: the size limit it exceeds, else the unit's own. */
+function overLimitOf(unit: UnitWork, size: number): number | undefined {
+  const maxSize = unit.maxSize ?? DEFAULT_MAX_FILE_SIZE;
+  return size > maxSize ? maxSize : unit.overLimit;
 }
 
 /** The events of a walked file (size unknown until read) whose bytes were read whole (`data`). */
 export function scanReadFile(engine: Engine, unit: UnitWork, data: Buffer): FileScanEvent[] | AsyncIterable<FileScanEvent> {
   const { target, content } = unit;
   const abs = content.kind === "file" ? content.abs : "";
-  const over = data.length > (unit.maxSize ?? DEFAULT_MAX_FILE_SIZE) ? (unit.maxSize ?? DEFAULT_MAX_FILE_SIZE) : unit.overLimit;
+  const over = overLimitOf(unit, data.length);
   const whole = wholeFileContent(data, over);
   const events = whole.kind === "archive" ? openedFile(engine, target, { abs, size: data.length, ...(over !== undefined && { overLimit: over }) }, whole.data) : scanWholeContent(engine, target, whole);
   return sized(events, data.length);

@@ -54,10 +54,10 @@ const UNREAD: [string, number[]][] = [
   ["bzip2", [0x42, 0x5a, 0x68]],
 ];
 
-/** The name of a compressed format without a reader that `head` starts, if any. */
 /** First bytes of those formats: most files start with none of them and are done with one lookup. */
 const UNREAD_FIRST = new Set(UNREAD.map(([, magic]) => magic[0]!));
 
+/** The name of a compressed format without a reader that `head` starts, if any. */
 export function formatWithoutReader(head: Uint8Array): string | undefined {
   if (!head.length || !UNREAD_FIRST.has(head[0]!)) return undefined;
   for (const [name, magic] of UNREAD) if (head.length >= magic.length && magic.every((b, i) => head[i] === b)) return name === "bzip2" && !(head[3]! >= 0x31 && head[3]! <= 0x39) ? undefined : name;
