@@ -1,7 +1,7 @@
 // The automaton's byte loop runs in WebAssembly (src/engine/keyword-scan-wasm.ts) and in JavaScript
 // where WebAssembly is missing: both must report the same keyword occurrences on any input — text,
-// binary, across the 1 MiB pieces the WebAssembly loop copies in, across the middle of a piece (whose
-// halves it scans at once), and past its per-call output cap.
+// binary, across the 1 MiB pieces the WebAssembly loop copies in, across the boundaries of the two or
+// four parts of a piece it scans at once, and past its per-call output cap.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { compileRuleSet } from "../src/engine/compile.js";
@@ -9,6 +9,7 @@ import { scanKeywords } from "../src/engine/keyword-automaton.js";
 import { loadBuiltinRules } from "../src/rules/load.js";
 
 const set = compileRuleSet(loadBuiltinRules());
+const longest = set.keywords.map((k) => k.text).sort((a, b) => b.length - a.length).slice(0, 3);
 const words = ["token", "TOKEN", "sk_live_", "https://", "EAAG", "password", "ghp_", "AKIA", "secret", "xoxb-", "sepa", " ", "\n", "=", "\"", "é", "\u0000", "\u00ff"];
 
 describe("keyword automaton loops", () => {
@@ -35,6 +36,22 @@ describe("keyword automaton loops", () => {
         expect(scanKeywords(set.automaton, data, from, "wasm")).toEqual(scanKeywords(set.automaton, data, from, "js"));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("agree when a piece is scanned as four parts at once (keywords across every part boundary)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 4096, max: 40_000 }), fc.array(fc.tuple(fc.constantFrom(...words, ...longest), fc.integer({ min: -60, max: 60 }), fc.integer({ min: 1, max: 3 })), { maxLength: 12 }), (size, placed) => {
+        const data = Buffer.alloc(size, "a b = c; ");
+        // The longest keywords too: a part's warm-up must cover a whole keyword before its start.
+        // Each word straddles (or sits near) the start of the second, third or fourth quarter.
+        for (const [word, shift, part] of placed) {
+          const at = Math.min(size - 16, Math.max(0, Math.floor((size * part) / 4) + shift));
+          data.write(word, at);
+        }
+        expect(scanKeywords(set.automaton, data, 0, "wasm")).toEqual(scanKeywords(set.automaton, data, 0, "js"));
+      }),
+      { numRuns: 200 },
     );
   });
 

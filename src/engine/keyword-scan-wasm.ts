@@ -1,16 +1,24 @@
-// The automaton's inner loop (src/engine/keyword-automaton.ts) as a small WebAssembly function: one
+// The automaton's inner loop (src/engine/keyword-automaton.ts) as small WebAssembly functions: one
 // table lookup per input byte, as in the JavaScript loop, without JavaScript's per-access checks.
-// Measured on the bench tree (55 MB of npm packages, 1,211 keywords): the JavaScript loop ran at
-// 3–5 ns per byte, this one at about 2.5; `test/keyword-automaton-wasm.test.ts` checks that both
-// report the same transitions.
+// `test/keyword-automaton-wasm.test.ts` checks that both report the same transitions.
 //
-// The module is 200 bytes, assembled here from its instructions: no compiler toolchain at build
-// time and no binary blob in the repository. It exports `scan` and its memory:
+// The module (under 1 KB) is assembled here from its instructions: no compiler toolchain at build
+// time and no binary blob in the repository. It exports its memory and `scan1`, `scan2`, `scan4`:
+// one loop that steps N streams of the same length at once (N = 1, 2 or 4).
 //
-//   scan(next, classes, data, n, out, cap, state) → k
-//     for each byte b of data[0…n): t = next[state + classes[b]]; when t < 0 (keywords end at the
-//     new state) the new state is −t − 1 and (offset, state) is written to out; else state = t.
-//     Stops after `cap` such pairs. Writes the final state at address 0 and the offset reached at 4.
+//   scanN(b₀…, len, out, cap, s₀…, j) → 0
+//     for j from j to len, for each stream i: byte = mem[bᵢ + j]; t = NEXT[sᵢ + CLASSES[byte]];
+//     when t < 0 (keywords end at the new state) sᵢ = −t − 1 and (j, sᵢ) is written to stream i's
+//     part of out; else sᵢ = t. Stops after the step in which a stream has written `cap` pairs.
+//     Writes s₀… at address 0, then j, then each stream's count.
+//
+// The tables sit at fixed addresses, so their bases are immediates of the loads: states are byte
+// offsets of their rows (premultiplied by the class count and by 4), and CLASSES holds each byte's
+// class as a byte offset too (u16). A step is then load, load, add, load and a sign test. Measured on
+// the bench tree's 55 MB as one buffer (`scanKeywords`, warm): 1.4 ns per byte, against 1.9 for the
+// earlier two-stream loop that added the table bases and scaled the index at every byte; four
+// streams alone, without the fixed tables, gained nothing (the loop was bound by its instructions,
+// not by waiting on memory).
 import type { KeywordAutomaton } from "./keyword-automaton.js";
 
 const uleb = (n: number): number[] => {
@@ -36,77 +44,79 @@ const sleb = (n: number): number[] => {
   }
 };
 
-function moduleBytes(): Uint8Array {
-  const name = (t: string) => [...uleb(t.length), ...Buffer.from(t)];
-  const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-  const get = (i: number) => [0x20, i];
-  const set = (i: number) => [0x21, i];
-  const tee = (i: number) => [0x22, i];
-  const i32 = (n: number) => [0x41, ...sleb(n)];
+/** Input is copied into the module's memory this much at a time; the state carries across pieces. */
+const PIECE = 1 << 20;
+/** Transitions recorded per stream and call; more resume from where the call stopped. */
+const CAP = 1 << 14;
+/** Byte offsets of the class table (256 u16) and of the transition table, which follows it. */
+const CLASSES_AT = 64;
+const NEXT_AT = CLASSES_AT + 512;
+/** Stream counts with a function each. */
+const WIDTHS = [1, 2, 4] as const;
+
+function lockstep(n: number): number[] {
+  const get = (i: number) => [0x20, ...uleb(i)];
+  const set = (i: number) => [0x21, ...uleb(i)];
+  const tee = (i: number) => [0x22, ...uleb(i)];
+  const i32 = (v: number) => [0x41, ...sleb(v)];
   const [ADD, SUB, SHL, LT_S, GE_U] = [0x6a, 0x6b, 0x74, 0x48, 0x4f];
   const load = (offset: number) => [0x28, 2, ...uleb(offset)];
+  const load16 = (offset: number) => [0x2f, 1, ...uleb(offset)];
   const load8 = [0x2d, 0, 0];
   const store = (offset: number) => [0x36, 2, ...uleb(offset)];
   const [BLOCK, LOOP, IF, ELSE, END, BR, BR_IF, VOID] = [0x02, 0x03, 0x04, 0x05, 0x0b, 0x0c, 0x0d, 0x40];
-  // Parameters 0 next, 1 classes, 2 data, 3 n, 4 out, 5 cap, 6 state; locals 7 p, 8 t, 9 k, 10 end.
+  // Parameters: b₀…bₙ₋₁, len, out, cap, s₀…sₙ₋₁, j; locals: t, k₀…kₙ₋₁.
+  const B = 0;
+  const LEN = n;
+  const OUT = n + 1;
+  const CAP_ = n + 2;
+  const S = n + 3;
+  const J = 2 * n + 3;
+  const T = 2 * n + 4;
+  const K = 2 * n + 5;
+  const step = (i: number) => [
+    ...get(B + i), ...get(J), ADD, ...load8, ...i32(1), SHL, ...load16(CLASSES_AT), ...get(S + i), ADD, ...load(NEXT_AT),
+    ...tee(T), ...i32(0), LT_S,
+    IF, VOID,
+    ...i32(-1), ...get(T), SUB, ...set(S + i),
+    ...get(OUT), ...get(K + i), ...i32(3), SHL, ADD, ...get(J), ...store(i * CAP * 8),
+    ...get(OUT), ...get(K + i), ...i32(3), SHL, ADD, ...get(S + i), ...store(i * CAP * 8 + 4),
+    ...get(K + i), ...i32(1), ADD, ...tee(K + i), ...get(CAP_), GE_U,
+    // Full: this step is the loop's last.
+    IF, VOID, ...get(J), ...i32(1), ADD, ...set(LEN), END,
+    ELSE, ...get(T), ...set(S + i), END,
+  ];
   const body = [
-    ...get(2), ...set(7), ...get(2), ...get(3), ADD, ...set(10),
     BLOCK, VOID, LOOP, VOID,
-    ...get(7), ...get(10), GE_U, BR_IF, 1,
-    // t = next[state + classes[*p]]
-    ...get(0), ...get(6), ...get(1), ...get(7), ...load8, ADD, ...load8, ADD, ...i32(2), SHL, ADD, ...load(0),
-    ...tee(8), ...i32(0), LT_S,
-    IF, VOID,
-    ...i32(-1), ...get(8), SUB, ...set(6),
-    ...get(4), ...get(9), ...i32(3), SHL, ADD, ...get(7), ...get(2), SUB, ...store(0),
-    ...get(4), ...get(9), ...i32(3), SHL, ADD, ...get(6), ...store(4),
-    ...get(9), ...i32(1), ADD, ...tee(9), ...get(5), GE_U,
-    IF, VOID, ...get(7), ...i32(1), ADD, ...set(7), BR, 3, END,
-    ELSE, ...get(8), ...set(6), END,
-    ...get(7), ...i32(1), ADD, ...set(7), BR, 0,
-    END, END,
-    ...i32(0), ...get(6), ...store(0), ...i32(4), ...get(7), ...get(2), SUB, ...store(0),
-    ...get(9), END,
-  ];
-  const func = [1, 4, 0x7f, ...body];
-
-  // scan2: two streams in one loop. Parameters 0 next, 1 classes, 2 pa, 3 aEnd, 4 pb, 5 bEnd,
-  // 6 outA, 7 outB, 8 cap, 9 sa, 10 sb; locals 11 t, 12 ka, 13 kb.
-  const OR = 0x72;
-  const step = (p: number, st: number, out: number, k: number) => [
-    // t = next[st + classes[*p]]
-    ...get(0), ...get(st), ...get(1), ...get(p), ...load8, ADD, ...load8, ADD, ...i32(2), SHL, ADD, ...load(0),
-    ...tee(11), ...i32(0), LT_S,
-    IF, VOID,
-    ...i32(-1), ...get(11), SUB, ...set(st),
-    ...get(out), ...get(k), ...i32(3), SHL, ADD, ...get(p), ...store(0),
-    ...get(out), ...get(k), ...i32(3), SHL, ADD, ...get(st), ...store(4),
-    ...get(k), ...i32(1), ADD, ...set(k),
-    ELSE, ...get(11), ...set(st), END,
-    ...get(p), ...i32(1), ADD, ...set(p),
-  ];
-  const body2 = [
-    BLOCK, VOID, LOOP, VOID,
-    ...get(2), ...get(3), GE_U, ...get(4), ...get(5), GE_U, OR, BR_IF, 1,
-    ...step(2, 9, 6, 12),
-    ...step(4, 10, 7, 13),
-    ...get(12), ...get(8), GE_U, ...get(13), ...get(8), GE_U, OR, BR_IF, 1,
+    ...get(J), ...get(LEN), GE_U, BR_IF, 1,
+    ...Array.from({ length: n }, (_, i) => step(i)).flat(),
+    ...get(J), ...i32(1), ADD, ...set(J),
     BR, 0,
     END, END,
-    ...i32(0), ...get(9), ...store(0), ...i32(0), ...get(10), ...store(4),
-    ...i32(0), ...get(2), ...store(8), ...i32(0), ...get(4), ...store(12),
-    ...i32(0), ...get(12), ...store(16), ...i32(0), ...get(13), ...store(20),
+    ...Array.from({ length: n }, (_, i) => [...i32(0), ...get(S + i), ...store(4 * i)]).flat(),
+    ...i32(0), ...get(J), ...store(4 * n),
+    ...Array.from({ length: n }, (_, i) => [...i32(0), ...get(K + i), ...store(4 * n + 4 + 4 * i)]).flat(),
     ...i32(0), END,
   ];
-  const func2 = [1, 3, 0x7f, ...body2];
+  return [1, ...uleb(n + 1), 0x7f, ...body];
+}
+
+function moduleBytes(): Uint8Array {
+  const name = (t: string) => [...uleb(t.length), ...Buffer.from(t)];
+  const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
   const I32 = 0x7f;
+  const types = WIDTHS.flatMap((n) => [0x60, ...uleb(2 * n + 4), ...Array<number>(2 * n + 4).fill(I32), 1, I32]);
+  const bodies = WIDTHS.flatMap((n) => {
+    const f = lockstep(n);
+    return [...uleb(f.length), ...f];
+  });
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, [2, 0x60, 7, I32, I32, I32, I32, I32, I32, I32, 1, I32, 0x60, 11, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, 1, I32]),
-    ...section(3, [2, 0, 1]),
+    ...section(1, [WIDTHS.length, ...types]),
+    ...section(3, [WIDTHS.length, ...WIDTHS.map((_, i) => i)]),
     ...section(5, [1, 0, 1]),
-    ...section(7, [3, ...name("scan"), 0, 0, ...name("mem"), 2, 0, ...name("scan2"), 0, 1]),
-    ...section(10, [2, ...uleb(func.length), ...func, ...uleb(func2.length), ...func2]),
+    ...section(7, [WIDTHS.length + 1, ...name("mem"), 2, 0, ...WIDTHS.flatMap((n, i) => [...name(`scan${n}`), 0, i])]),
+    ...section(10, [WIDTHS.length, ...bodies]),
   ]);
 }
 
@@ -135,63 +145,113 @@ function wasmModule(): object | null {
   return compiled;
 }
 
-/** Input is copied into the module's memory this much at a time; the state carries across pieces. */
-const PIECE = 1 << 20;
-/** Transitions recorded per call; more resume from where the call stopped. */
-const CAP = 1 << 14;
-
 export interface WasmKeywordScanner {
   /** Calls `onEnd(offset, state)` for every byte at which keywords end, in order. */
   transitions(data: Uint8Array, from: number, onEnd: (offset: number, state: number) => void): void;
 }
 
+type Scan = (...args: number[]) => number;
+
 /**
  * A scanner over `a`'s tables, or undefined when WebAssembly cannot run them here.
  *
  * Each input byte's lookup depends on the state the previous one gave, so one stream waits on memory
- * at every byte. A piece is therefore scanned as two halves at once (`scan2`), whose lookups overlap:
- * on real code about 1.7 times the bytes per second. The second half starts from the root state as
- * many bytes before its start as the longest keyword has — the automaton's state depends on no more
- * than that many bytes — and reports only what ends in its own half. The first half's transitions
- * are reported before the second's, so the order is the input's.
+ * at every byte. A piece is therefore cut into two or four parts scanned at once, whose lookups
+ * overlap. Each part after the first starts from the root state as many bytes before its own start
+ * as the longest keyword has — the automaton's state depends on no more than that many bytes — and
+ * reports only what ends in its own part. Later parts' transitions wait until the earlier ones' are
+ * reported, so the order is the input's.
  */
 export function wasmKeywordScanner(a: Pick<KeywordAutomaton, "next" | "classes" | "classCount" | "lengths">): WasmKeywordScanner | undefined {
-  // Classes are read as bytes in the module.
-  if (a.classCount > 256) return undefined;
   const mod = wasmModule();
   if (!mod) return undefined;
   const instance = new WASM!.Instance(mod);
   const memory = instance.exports.mem as WasmMemory;
-  const scan = instance.exports.scan as (next: number, classes: number, data: number, n: number, out: number, cap: number, state: number) => number;
-  const scan2 = instance.exports.scan2 as (next: number, classes: number, pa: number, aEnd: number, pb: number, bEnd: number, outA: number, outB: number, cap: number, sa: number, sb: number) => number;
+  const [scan1, scan2, scan4] = WIDTHS.map((n) => instance.exports[`scan${n}`] as Scan) as [Scan, Scan, Scan];
   const warm = a.lengths.reduce((m, l) => Math.max(m, l), 1);
-  const splitMin = Math.max(256, 4 * warm);
-  const NEXT = 64;
-  const CLASSES = NEXT + a.next.byteLength;
-  const OUT = CLASSES + 256;
-  const OUT_B = OUT + CAP * 8;
-  const DATA = OUT_B + CAP * 8;
+  // A part is worth its own stream when the warm-up it repeats is small beside it.
+  const widthFor = (n: number): 1 | 2 | 4 => (n >= Math.max(4096, 64 * warm) ? 4 : n >= Math.max(256, 4 * warm) ? 2 : 1);
+  const OUT = NEXT_AT + a.next.byteLength;
+  const DATA = OUT + 4 * CAP * 8;
   memory.grow(Math.ceil((DATA + PIECE - memory.buffer.byteLength) / 65536));
-  new Int32Array(memory.buffer, NEXT, a.next.length).set(a.next);
-  new Uint8Array(memory.buffer, CLASSES, 256).set(Uint8Array.from(a.classes));
+  // States as byte offsets of their rows; a row where keywords end stays negative (−offset − 1).
+  const next = new Int32Array(memory.buffer, NEXT_AT, a.next.length);
+  for (let i = 0; i < next.length; i++) {
+    const t = a.next[i]!;
+    next[i] = t >= 0 ? t * 4 : -((-t - 1) * 4) - 1;
+  }
+  const classes = new Uint16Array(memory.buffer, CLASSES_AT, 256);
+  for (let b = 0; b < 256; b++) classes[b] = a.classes[b]! * 4;
   const bytes = new Uint8Array(memory.buffer);
   const words = new Int32Array(memory.buffer);
-  const outA = OUT >> 2;
-  const outB = OUT_B >> 2;
+  const outWords = OUT >> 2;
 
-  /** One stream over piece offsets [lo, hi) from `state`; transitions before `keepFrom` are not reported. */
-  function single(base: number, lo: number, hi: number, state: number, keepFrom: number, onEnd: (offset: number, state: number) => void): number {
-    let at = lo;
-    while (at < hi) {
-      const k = scan(NEXT, CLASSES, DATA + at, hi - at, OUT, CAP, state);
-      for (let j = 0; j < k; j++) {
-        const offset = at + words[outA + 2 * j]!;
-        if (offset >= keepFrom) onEnd(base + offset, words[outA + 2 * j + 1]!);
-      }
+  /** Reports one stream's pairs from the out area: piece offsets from `begin`, states renumbered. */
+  function report(stream: number, count: number, begin: number, base: number, keepFrom: number, onEnd: (offset: number, state: number) => void, held?: number[]): void {
+    const out = outWords + stream * CAP * 2;
+    for (let e = 0; e < count; e++) {
+      const offset = begin + words[out + 2 * e]!;
+      if (offset < keepFrom) continue;
+      const s = words[out + 2 * e + 1]! >> 2;
+      if (held) held.push(offset, s);
+      else onEnd(base + offset, s);
+    }
+  }
+
+  /** Bytes [lo, hi) of the piece at DATA as one stream from `state`: the final state. */
+  function scanOne(base: number, lo: number, hi: number, state: number, onEnd: (offset: number, state: number) => void): number {
+    const q = hi - lo;
+    let j = 0;
+    while (j < q) {
+      scan1(DATA + lo, q, OUT, CAP, state, j);
       state = words[0]!;
-      at += words[1]!;
+      j = words[1]!;
+      report(0, words[2]!, lo, base, lo, onEnd);
     }
     return state;
+  }
+
+  const held: number[][] = [[], [], []];
+
+  /**
+   * The piece's `n` bytes (at DATA) from `state` as `width` parts at once: the final state. Part i
+   * reports offsets from its own start; its stream starts `warm` bytes before (the first: at 0).
+   * `onEnd` gets absolute offsets (the piece starts at `base`) and states as the JavaScript loop
+   * numbers them.
+   */
+  function scanParts(base: number, n: number, state: number, width: 2 | 4, onEnd: (offset: number, state: number) => void): number {
+    const q = Math.floor(n / width);
+    const b = q - warm;
+    let s0 = state;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (const h of held) h.length = 0;
+    let j = 0;
+    while (j < q) {
+      if (width === 2) {
+        scan2(DATA, DATA + b, q, OUT, CAP, s0, s1, j);
+        [s0, s1] = [words[0]!, words[1]!];
+        j = words[2]!;
+        report(0, words[3]!, 0, base, 0, onEnd);
+        report(1, words[4]!, b, base, q, onEnd, held[0]);
+      } else {
+        scan4(DATA, DATA + b, DATA + q + b, DATA + 2 * q + b, q, OUT, CAP, s0, s1, s2, s3, j);
+        [s0, s1, s2, s3] = [words[0]!, words[1]!, words[2]!, words[3]!];
+        j = words[4]!;
+        report(0, words[5]!, 0, base, 0, onEnd);
+        for (let i = 1; i < 4; i++) report(i, words[5 + i]!, (i - 1) * q + b, base, i * q, onEnd, held[i - 1]);
+      }
+    }
+    // The first part is done; each later one reports what it held, then scans the rest of its bytes alone.
+    const states = [s1, s2, s3];
+    let last = s0;
+    for (let i = 1; i < width; i++) {
+      const h = held[i - 1]!;
+      for (let e = 0; e < h.length; e += 2) onEnd(base + h[e]!, h[e + 1]!);
+      last = scanOne(base, (i - 1) * q + b + q, i === width - 1 ? n : (i + 1) * q, states[i - 1]!, onEnd);
+    }
+    return last;
   }
 
   return {
@@ -199,36 +259,10 @@ export function wasmKeywordScanner(a: Pick<KeywordAutomaton, "next" | "classes" 
       let state = 0;
       for (let base = from; base < data.length; base += PIECE) {
         const piece = data.subarray(base, Math.min(data.length, base + PIECE));
-        bytes.set(piece, DATA);
         const n = piece.length;
-        if (n < splitMin) {
-          state = single(base, 0, n, state, 0, onEnd);
-          continue;
-        }
-        const mid = n >> 1;
-        let pa = DATA;
-        let pb = DATA + mid - warm;
-        let sa = state;
-        let sb = 0;
-        // The second half's transitions wait until the first half's are all reported.
-        const held: number[] = [];
-        while (pa < DATA + mid && pb < DATA + n) {
-          scan2(NEXT, CLASSES, pa, DATA + mid, pb, DATA + n, OUT, OUT_B, CAP, sa, sb);
-          sa = words[0]!;
-          sb = words[1]!;
-          pa = words[2]!;
-          pb = words[3]!;
-          const ka = words[4]!;
-          const kb = words[5]!;
-          for (let j = 0; j < ka; j++) onEnd(base + words[outA + 2 * j]! - DATA, words[outA + 2 * j + 1]!);
-          for (let j = 0; j < kb; j++) {
-            const offset = words[outB + 2 * j]! - DATA;
-            if (offset >= mid) held.push(offset, words[outB + 2 * j + 1]!);
-          }
-        }
-        if (pa < DATA + mid) single(base, pa - DATA, mid, sa, 0, onEnd);
-        for (let j = 0; j < held.length; j += 2) onEnd(base + held[j]!, held[j + 1]!);
-        state = pb < DATA + n ? single(base, pb - DATA, n, sb, mid, onEnd) : sb;
+        bytes.set(piece, DATA);
+        const width = widthFor(n);
+        state = width === 1 ? scanOne(base, 0, n, state, onEnd) : scanParts(base, n, state, width, onEnd);
       }
     },
   };
