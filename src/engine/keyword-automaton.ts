@@ -10,7 +10,9 @@
 // in any case and a case-sensitive one is confirmed against the original bytes when it is found.
 // Unicode has two characters that fold to ASCII letters (U+212A KELVIN SIGN to k, U+017F LONG S to
 // s), which RE2's (?i) honours and byte folding cannot; a buffer holding either is searched by the
-// RE2 alternation instead, so both searches report the same hits.
+// RE2 alternation instead, so both searches report the same hits. Their UTF-8 bytes are two more
+// words of the automaton (ids past the keywords'), so the same pass that finds the keywords says
+// whether that is needed: two searches of every buffer for them cost ~14 ms of a bench tree scan.
 import type { KeywordBytes } from "./compile.js";
 import { bytesAt, lowerByte } from "./byte-compare.js";
 import { wasmKeywordScanner, type WasmKeywordScanner } from "./keyword-scan-wasm.js";
@@ -34,7 +36,19 @@ export interface KeywordAutomaton {
   exact: Uint8Array;
 }
 
-export function buildKeywordAutomaton(keywords: readonly KeywordBytes[]): KeywordAutomaton {
+/** UTF-8 of the characters that fold to ASCII letters only under Unicode rules. */
+const UNICODE_FOLDS = [Buffer.from("\u212A"), Buffer.from("\u017F")];
+
+/** Byte lengths and exactness by id: the keywords', then the Unicode folds' (matched as exact bytes). */
+export function idTables(keywords: readonly KeywordBytes[]): { lengths: Int32Array; exact: Uint8Array } {
+  return {
+    lengths: Int32Array.from([...keywords.map((k) => k.bytes.length), ...UNICODE_FOLDS.map((b) => b.length)]),
+    exact: Uint8Array.from([...keywords.map((k) => (k.folded ? 0 : 1)), ...UNICODE_FOLDS.map(() => 1)]),
+  };
+}
+
+export function buildKeywordAutomaton(keywordList: readonly KeywordBytes[]): KeywordAutomaton {
+  const keywords = [...keywordList, ...UNICODE_FOLDS.map((bytes) => ({ bytes, folded: false }))];
   const classes = new Uint16Array(256);
   let classCount = 1;
   for (const k of keywords) {
@@ -97,7 +111,7 @@ export function buildKeywordAutomaton(keywords: readonly KeywordBytes[]): Keywor
   const order = [0, ...queue];
   const rank = new Int32Array(states);
   order.forEach((s, i) => (rank[s] = i));
-  const lengths = Int32Array.from(keywords, (k) => k.bytes.length);
+  const { lengths, exact } = idTables(keywordList);
   const next = new Int32Array(states * classCount);
   const outputStart = new Int32Array(states + 1);
   let total = 0;
@@ -116,16 +130,7 @@ export function buildKeywordAutomaton(keywords: readonly KeywordBytes[]): Keywor
     const list = outs[order[i]!]!.sort((a, b) => lengths[b]! - lengths[a]!);
     outputs.set(list, outputStart[i]!);
   }
-  const exact = Uint8Array.from(keywords, (k) => (k.folded ? 0 : 1));
-  return { classes, classCount, next, outputStart, outputs, keywords, lengths, exact };
-}
-
-const KELVIN = Buffer.from("\u212A");
-const LONG_S = Buffer.from("\u017F");
-
-/** Whether `data` from `from` on holds a character that folds to an ASCII letter only under Unicode rules. */
-export function hasUnicodeFold(data: Buffer, from: number): boolean {
-  return data.indexOf(KELVIN, from) >= 0 || data.indexOf(LONG_S, from) >= 0;
+  return { classes, classCount, next, outputStart, outputs, keywords: keywordList, lengths, exact };
 }
 
 const wasmScanners = new WeakMap<KeywordAutomaton, WasmKeywordScanner | null>();
@@ -139,23 +144,36 @@ function wasmScannerOf(a: KeywordAutomaton): WasmKeywordScanner | null {
   return w;
 }
 
+/** Keyword occurrences (the longest per start, in order of start), and whether a Unicode fold was seen. */
+export interface KeywordScan {
+  starts: number[];
+  ids: number[];
+  /** The text from `from` on holds a character that folds to an ASCII letter only under Unicode rules. */
+  unicodeFolds: boolean;
+}
+
 /**
  * Every keyword occurrence that starts at or after `from`, as the longest keyword per start: `starts`
  * and `ids` in order of start. A case-sensitive keyword counts only where its bytes match exactly.
  * The byte loop runs in WebAssembly where it can (src/engine/keyword-scan-wasm.ts); `engine` forces
  * one loop or the other (tests compare them).
  */
-export function scanKeywords(a: KeywordAutomaton, data: Buffer, from: number, engine?: "js" | "wasm"): { starts: number[]; ids: number[] } {
+export function scanKeywords(a: KeywordAutomaton, data: Buffer, from: number, engine?: "js" | "wasm"): KeywordScan {
   const { classes, classCount, next, outputStart, outputs, exact, lengths, keywords } = a;
-  const starts: number[] = [];
-  const ids: number[] = [];
+  const result: KeywordScan = { starts: [], ids: [], unicodeFolds: false };
+  const { starts, ids } = result;
   // No keywords (a configuration without rules): nothing to look at.
-  if (keywords.length === 0) return { starts, ids };
+  if (keywords.length === 0) return result;
+  const words = keywords.length;
   const record = (i: number, s: number): void => {
     const state = s / classCount;
     const o1 = outputStart[state + 1]!;
     for (let o = outputStart[state]!; o < o1; o++) {
       const id = outputs[o]!;
+      if (id >= words) {
+        result.unicodeFolds = true;
+        continue;
+      }
       const start = i + 1 - lengths[id]!;
       if (exact[id] && !bytesAt(data, start, keywords[id]!.bytes)) continue;
       insert(starts, ids, lengths, start, id);
@@ -165,7 +183,7 @@ export function scanKeywords(a: KeywordAutomaton, data: Buffer, from: number, en
   if (engine === "wasm" && !wasm) throw new Error("WebAssembly keyword scanner unavailable");
   if (wasm) {
     wasm.transitions(data, from, record);
-    return { starts, ids };
+    return result;
   }
   let s = 0;
   const n = data.length;
@@ -178,7 +196,7 @@ export function scanKeywords(a: KeywordAutomaton, data: Buffer, from: number, en
     s = -t - 1;
     record(i, s);
   }
-  return { starts, ids };
+  return result;
 }
 
 /**

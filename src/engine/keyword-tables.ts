@@ -9,9 +9,9 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, re
 import { join } from "node:path";
 import { packageFile } from "../package-root.js";
 import type { KeywordBytes } from "./compile.js";
-import type { KeywordAutomaton } from "./keyword-automaton.js";
+import { idTables, type KeywordAutomaton } from "./keyword-automaton.js";
 
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** Where the build writes the tables: dist/, from both src/engine (tests) and dist/engine. */
 export const KEYWORD_TABLES_FILE = packageFile("dist/keyword-tables.bin");
@@ -104,8 +104,7 @@ export function readKeywordTables(file: string, digest: string, keywords: readon
       outputStart,
       outputs,
       keywords: keywordBytes,
-      lengths: Int32Array.from(keywordBytes, (k) => k.bytes.length),
-      exact: Uint8Array.from(keywordBytes, (k) => (k.folded ? 0 : 1)),
+      ...idTables(keywordBytes),
     };
     return { keywordBytes, automaton };
   } catch {

@@ -2,7 +2,7 @@
 // Everything after it (rule regexes, entropy, checksums) runs only in small windows around its hits.
 import type { KeywordBytes, RuleSet } from "./compile.js";
 import { bytesAt, lowerByte } from "./byte-compare.js";
-import { hasUnicodeFold, scanKeywords } from "./keyword-automaton.js";
+import { scanKeywords } from "./keyword-automaton.js";
 
 export interface KeywordHit {
   /** Byte offset of the keyword within the searched buffer. */
@@ -70,10 +70,10 @@ export function findKeywordHits(
   from: number,
   final: boolean,
 ): { hits: KeywordHit[]; resumeAt: number } {
-  if (hasUnicodeFold(data, from)) return findWithAlternation(set, data, from, final);
-  const horizon = data.length - set.maxKeywordLength;
   const automaton = set.automaton;
-  const { starts, ids } = scanKeywords(automaton, data, from);
+  const { starts, ids, unicodeFolds } = scanKeywords(automaton, data, from);
+  if (unicodeFolds) return findWithAlternation(set, data, from, final);
+  const horizon = data.length - set.maxKeywordLength;
   const hits: KeywordHit[] = [];
   for (let j = 0; j < starts.length; j++) {
     const pos = starts[j]!;
