@@ -18,12 +18,16 @@ import { bytesAt, lowerByte } from "./byte-compare.js";
 import { wasmKeywordScanner, type WasmKeywordScanner } from "./keyword-scan-wasm.js";
 
 export interface KeywordAutomaton {
-  /** Byte → input class (ASCII upper case shares its lower case's class); bytes in no keyword are class 0. */
+  /**
+   * Byte → 4·input class (ASCII upper case shares its lower case's class; bytes in no keyword are
+   * class 0): a class's byte offset within a row of `next`.
+   */
   classes: Uint16Array;
   classCount: number;
   /**
-   * state·classCount + class → next state·classCount (states are stored premultiplied), or
-   * −(next state·classCount) − 1 when keywords end at the next state: one branch per byte.
+   * (state's row offset + class offset) / 4 → the next state's row offset, or −(row offset) − 1 when
+   * keywords end at the next state: one branch per byte. A state is the byte offset of its row
+   * (state number · classCount · 4), so the WebAssembly loop adds offsets and loads, nothing more.
    */
   next: Int32Array;
   /** Keywords ending at a state, longest first: ids in `outputs` from `outputStart[s]` to `outputStart[s + 1]`. */
@@ -58,6 +62,7 @@ export function buildKeywordAutomaton(keywordList: readonly KeywordBytes[]): Key
     }
   }
   for (let b = 0x41; b <= 0x5a; b++) classes[b] = classes[b | 0x20]!;
+  const classOffsets = Uint16Array.from(classes, (c) => c * 4);
 
   // The trie, with goto edges in a growable array of per-state rows.
   const rows: Int32Array[] = [new Int32Array(classCount).fill(-1)];
@@ -119,7 +124,8 @@ export function buildKeywordAutomaton(keywordList: readonly KeywordBytes[]): Key
     const s = order[i]!;
     for (let c = 0; c < classCount; c++) {
       const t = rows[s]![c]!;
-      next[i * classCount + c] = outs[t]!.length ? -(rank[t]! * classCount) - 1 : rank[t]! * classCount;
+      const row = rank[t]! * classCount * 4;
+      next[i * classCount + c] = outs[t]!.length ? -row - 1 : row;
     }
     outputStart[i] = total;
     total += outs[s]!.length;
@@ -130,7 +136,7 @@ export function buildKeywordAutomaton(keywordList: readonly KeywordBytes[]): Key
     const list = outs[order[i]!]!.sort((a, b) => lengths[b]! - lengths[a]!);
     outputs.set(list, outputStart[i]!);
   }
-  return { classes, classCount, next, outputStart, outputs, keywords: keywordList, lengths, exact };
+  return { classes: classOffsets, classCount, next, outputStart, outputs, keywords: keywordList, lengths, exact };
 }
 
 const wasmScanners = new WeakMap<KeywordAutomaton, WasmKeywordScanner | null>();
@@ -166,7 +172,7 @@ export function scanKeywords(a: KeywordAutomaton, data: Buffer, from: number, en
   if (keywords.length === 0) return result;
   const words = keywords.length;
   const record = (i: number, s: number): void => {
-    const state = s / classCount;
+    const state = s / (classCount * 4);
     const o1 = outputStart[state + 1]!;
     for (let o = outputStart[state]!; o < o1; o++) {
       const id = outputs[o]!;
@@ -188,7 +194,7 @@ export function scanKeywords(a: KeywordAutomaton, data: Buffer, from: number, en
   let s = 0;
   const n = data.length;
   for (let i = from; i < n; i++) {
-    const t = next[s + classes[data[i]!]!]!;
+    const t = next[(s + classes[data[i]!]!) >> 2]!;
     if (t >= 0) {
       s = t;
       continue;

@@ -11,7 +11,7 @@ import { packageFile } from "../package-root.js";
 import type { KeywordBytes } from "./compile.js";
 import { idTables, type KeywordAutomaton } from "./keyword-automaton.js";
 
-const FORMAT = 3;
+const FORMAT = 4;
 
 /** Where the build writes the tables: dist/, from both src/engine (tests) and dist/engine. */
 export const KEYWORD_TABLES_FILE = packageFile("dist/keyword-tables.bin");
