@@ -9,7 +9,8 @@
 //   scanN(b₀…, len, out, cap, s₀…, j) → 0
 //     for j from j to len, for each stream i: byte = mem[bᵢ + j]; t = NEXT[sᵢ + CLASSES[byte]];
 //     when t < 0 (keywords end at the new state) sᵢ = −t − 1 and (j, sᵢ) is written to stream i's
-//     part of out; else sᵢ = t. Stops after the step in which a stream has written `cap` pairs.
+//     part of out; else sᵢ = t. Stops after the step in which a stream has written `cap` pairs (a
+//     guard of the out area: callers give no stream more bytes than it has room for).
 //     Writes s₀… at address 0, then j, then each stream's count.
 //
 // The tables sit at fixed addresses, so their bases are immediates of the loads; the automaton
@@ -46,8 +47,11 @@ const sleb = (n: number): number[] => {
 
 /** Input is copied into the module's memory this much at a time; the state carries across pieces. */
 const PIECE = 1 << 20;
-/** Transitions recorded per stream and call; more resume from where the call stopped. */
-const CAP = 1 << 14;
+/**
+ * Pairs each stream of an n-stream call can record: its share of a piece, since a stream records at
+ * most one pair per byte. The out area (PIECE · 8 bytes) thus holds every pair of a piece at once.
+ */
+const capOf = (n: number) => PIECE / n;
 /** Byte offsets of the class table (256 u16) and of the transition table, which follows it. */
 const CLASSES_AT = 64;
 const NEXT_AT = CLASSES_AT + 512;
@@ -79,8 +83,8 @@ function lockstep(n: number): number[] {
     ...tee(T), ...i32(0), LT_S,
     IF, VOID,
     ...i32(-1), ...get(T), SUB, ...set(S + i),
-    ...get(OUT), ...get(K + i), ...i32(3), SHL, ADD, ...get(J), ...store(i * CAP * 8),
-    ...get(OUT), ...get(K + i), ...i32(3), SHL, ADD, ...get(S + i), ...store(i * CAP * 8 + 4),
+    ...get(OUT), ...get(K + i), ...i32(3), SHL, ADD, ...get(J), ...store(i * capOf(n) * 8),
+    ...get(OUT), ...get(K + i), ...i32(3), SHL, ADD, ...get(S + i), ...store(i * capOf(n) * 8 + 4),
     ...get(K + i), ...i32(1), ADD, ...tee(K + i), ...get(CAP_), GE_U,
     // Full: this step is the loop's last.
     IF, VOID, ...get(J), ...i32(1), ADD, ...set(LEN), END,
@@ -172,7 +176,7 @@ export function wasmKeywordScanner(a: Pick<KeywordAutomaton, "next" | "classes" 
   // A part is worth its own stream when the warm-up it repeats is small beside it.
   const widthFor = (n: number): 1 | 2 | 4 => (n >= Math.max(4096, 64 * warm) ? 4 : n >= Math.max(256, 4 * warm) ? 2 : 1);
   const OUT = NEXT_AT + a.next.byteLength;
-  const DATA = OUT + 4 * CAP * 8;
+  const DATA = OUT + PIECE * 8;
   memory.grow(Math.ceil((DATA + PIECE - memory.buffer.byteLength) / 65536));
   // The automaton's own tables: states are already byte offsets of their rows, classes offsets within one.
   new Int32Array(memory.buffer, NEXT_AT, a.next.length).set(a.next);
@@ -181,69 +185,49 @@ export function wasmKeywordScanner(a: Pick<KeywordAutomaton, "next" | "classes" 
   const words = new Int32Array(memory.buffer);
   const outWords = OUT >> 2;
 
-  /** Reports one stream's pairs from the out area, as piece offsets from `begin`. */
-  function report(stream: number, count: number, begin: number, base: number, keepFrom: number, onEnd: (offset: number, state: number) => void, held?: number[]): void {
-    const out = outWords + stream * CAP * 2;
+  /** Reports the pairs of stream `stream` of a `width`-stream call, as piece offsets from `begin`. */
+  function report(width: number, stream: number, count: number, begin: number, base: number, keepFrom: number, onEnd: (offset: number, state: number) => void): void {
+    const out = outWords + stream * capOf(width) * 2;
     for (let e = 0; e < count; e++) {
       const offset = begin + words[out + 2 * e]!;
-      if (offset < keepFrom) continue;
-      const s = words[out + 2 * e + 1]!;
-      if (held) held.push(offset, s);
-      else onEnd(base + offset, s);
+      if (offset >= keepFrom) onEnd(base + offset, words[out + 2 * e + 1]!);
     }
+  }
+
+  function complete(done: number, len: number): void {
+    if (done !== len) throw new Error("internal error: the keyword scan's output area is full");
   }
 
   /** Bytes [lo, hi) of the piece at DATA as one stream from `state`: the final state. */
   function scanOne(base: number, lo: number, hi: number, state: number, onEnd: (offset: number, state: number) => void): number {
-    const q = hi - lo;
-    let j = 0;
-    while (j < q) {
-      scan1(DATA + lo, q, OUT, CAP, state, j);
-      state = words[0]!;
-      j = words[1]!;
-      report(0, words[2]!, lo, base, lo, onEnd);
-    }
-    return state;
+    if (hi <= lo) return state;
+    scan1(DATA + lo, hi - lo, OUT, capOf(1), state, 0);
+    complete(words[1]!, hi - lo);
+    report(1, 0, words[2]!, lo, base, lo, onEnd);
+    return words[0]!;
   }
-
-  const held: number[][] = [[], [], []];
 
   /**
    * The piece's `n` bytes (at DATA) from `state` as `width` parts at once: the final state. Part i
-   * reports offsets from its own start; its stream starts `warm` bytes before (the first: at 0).
-   * `onEnd` gets absolute offsets (the piece starts at `base`).
+   * reports offsets from its own start; its stream starts `warm` bytes before (the first: at 0),
+   * all run for one part's length, and each later part then finishes its last bytes alone. `onEnd`
+   * gets absolute offsets (the piece starts at `base`), part after part.
    */
   function scanParts(base: number, n: number, state: number, width: 2 | 4, onEnd: (offset: number, state: number) => void): number {
     const q = Math.floor(n / width);
     const b = q - warm;
-    let s0 = state;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (const h of held) h.length = 0;
-    let j = 0;
-    while (j < q) {
-      if (width === 2) {
-        scan2(DATA, DATA + b, q, OUT, CAP, s0, s1, j);
-        [s0, s1] = [words[0]!, words[1]!];
-        j = words[2]!;
-        report(0, words[3]!, 0, base, 0, onEnd);
-        report(1, words[4]!, b, base, q, onEnd, held[0]);
-      } else {
-        scan4(DATA, DATA + b, DATA + q + b, DATA + 2 * q + b, q, OUT, CAP, s0, s1, s2, s3, j);
-        [s0, s1, s2, s3] = [words[0]!, words[1]!, words[2]!, words[3]!];
-        j = words[4]!;
-        report(0, words[5]!, 0, base, 0, onEnd);
-        for (let i = 1; i < 4; i++) report(i, words[5 + i]!, (i - 1) * q + b, base, i * q, onEnd, held[i - 1]);
-      }
-    }
-    // The first part is done; each later one reports what it held, then scans the rest of its bytes alone.
-    const states = [s1, s2, s3];
-    let last = s0;
+    if (width === 2) scan2(DATA, DATA + b, q, OUT, capOf(2), state, 0, 0);
+    else scan4(DATA, DATA + b, DATA + q + b, DATA + 2 * q + b, q, OUT, capOf(4), state, 0, 0, 0, 0);
+    complete(words[width]!, q);
+    const states = Array.from({ length: width }, (_, i) => words[i]!);
+    const counts = Array.from({ length: width }, (_, i) => words[width + 1 + i]!);
+    report(width, 0, counts[0]!, 0, base, 0, onEnd);
+    let last = states[0]!;
     for (let i = 1; i < width; i++) {
-      const h = held[i - 1]!;
-      for (let e = 0; e < h.length; e += 2) onEnd(base + h[e]!, h[e + 1]!);
-      last = scanOne(base, (i - 1) * q + b + q, i === width - 1 ? n : (i + 1) * q, states[i - 1]!, onEnd);
+      const begin = (i - 1) * q + b;
+      report(width, i, counts[i]!, begin, base, i * q, onEnd);
+      // The rest is at most `warm` + 3 bytes: its pairs go to the first stream's area, already reported.
+      last = scanOne(base, begin + q, i === width - 1 ? n : (i + 1) * q, states[i]!, onEnd);
     }
     return last;
   }
