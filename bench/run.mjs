@@ -94,6 +94,7 @@ function secretlintBin() {
 }
 
 const kf = (args, extra = {}) => ({ cmd: process.execPath, args: [KEYFENCE, ...args], ...extra });
+const kfPool = (args, extra = {}) => ({ cmd: process.execPath, args: ["--v8-pool-size=0", KEYFENCE, ...args], ...extra });
 const scanArgs = (target, more = []) => ["scan", target, "--no-gitignore", "--format", "json", "--fail-on", "never", ...more];
 const hasCommand = (name) => spawnSync(process.execPath, [KEYFENCE, name, "--help"], { stdio: "ignore" }).status === 0;
 
@@ -178,6 +179,8 @@ function treeComparison(label, patterns, configArgs, withPeers, dir = treeDir) {
   const tools = [
     { name: "keyfence", ...kf(scanArgs(treeDir, configArgs)) },
     { name: "keyfence --jobs 1", ...kf(scanArgs(treeDir, [...configArgs, "--jobs", "1"])) },
+    // As the GitHub Action runs it: V8's helper threads sized to the cores (README, Performance).
+    { name: "keyfence, node --v8-pool-size=0", ...kfPool(scanArgs(treeDir, configArgs)) },
     ...(withPeers ? [{ name: "keyfence, no rules (walk and read only)", ...kf(scanArgs(treeDir, ["--config", noRulesConfig])) }] : []),
     rgRules(patterns, treeDir),
     rgKeywords(patterns, treeDir),
@@ -220,6 +223,7 @@ if (want("history")) {
   const logBytes = execFileSync("sh", ["-c", "git log -p --all | wc -c"], { cwd: repo, encoding: "utf8" }).trim();
   const tools = [{ name: "git log -p --all", cmd: "sh", args: ["-c", "git log -p --all > /dev/null"], cwd: repo }];
   if (history) tools.push({ name: "keyfence history", ...kf(["history", "--format", "json", "--fail-on", "never"], { cwd: repo }) });
+  if (history) tools.push({ name: "keyfence history, node --v8-pool-size=0", ...kfPool(["history", "--format", "json", "--fail-on", "never"], { cwd: repo }) });
   results.sections.history = { commits, logBytes: Number(logBytes), history, timings: compare(tools, Math.min(spec.runs, 3)) };
 }
 
