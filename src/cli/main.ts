@@ -10,6 +10,7 @@ import { installProblem } from "./install-error.js";
 import { didYouMean } from "./suggest.js";
 import type { Command } from "./command.js";
 import { KEPT_TABLES_DIR, keepBuiltKeywordTables } from "../engine/keyword-tables.js";
+import { lowerHelperThreads } from "./helper-threads.js";
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -32,10 +33,12 @@ function oneLine(text: string): string {
 /**
  * What the keyfence process does that a library caller of `main` (a test, a tool) must not: keep the
  * keyword tables it builds for a rule set other than the built-in one, so that a configuration that
- * disables a rule does not rebuild them at every commit (src/engine/keyword-tables.ts).
+ * disables a rule does not rebuild them at every commit (src/engine/keyword-tables.ts); and run V8's
+ * helper threads below the scanning thread (src/cli/helper-threads.ts), a change to the whole process.
  */
 export function asCliProcess(): void {
   keepBuiltKeywordTables(KEPT_TABLES_DIR);
+  lowerHelperThreads();
 }
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
