@@ -6,7 +6,7 @@ import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
 import type { CliIO } from "../src/cli/io.js";
-import { HELPER_NICE } from "../src/cli/helper-threads.js";
+import { HELPER_NICE, lowerHelperThreads } from "../src/cli/helper-threads.js";
 import { BIN } from "./helpers/git-repo.js";
 
 /** Each thread's nice value (field 19 of /proc/…/stat, after the parenthesised name). */
@@ -23,10 +23,10 @@ function niceOf(pid: number): Map<number, number> {
   return out;
 }
 
-const linuxWithCores = process.platform === "linux" && availableParallelism() >= 2;
+const linuxTwoCores = process.platform === "linux" && availableParallelism() === 2;
 
 describe("V8's helper threads", () => {
-  it.runIf(linuxWithCores)("run below the scanning thread in the keyfence process", async () => {
+  it.runIf(linuxTwoCores)("run below the scanning thread in the keyfence process on two cores", async () => {
     const child = spawn(process.execPath, [BIN, "scan", "-", "--fail-on", "never", "--format", "json"], { stdio: ["pipe", "ignore", "ignore"] });
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
     const own = niceOf(process.pid).get(process.pid)!;
@@ -43,6 +43,12 @@ describe("V8's helper threads", () => {
     const helpers = [...seen].filter(([tid]) => tid !== child.pid);
     expect(helpers.length).toBeGreaterThanOrEqual(4);
     for (const [, nice] of helpers) expect(nice).toBe(Math.min(19, own + HELPER_NICE));
+  });
+
+  it("are lowered only on two cores: one would starve them, and from three up scanning workers need them", () => {
+    expect(lowerHelperThreads(1)).toBe(0);
+    expect(lowerHelperThreads(3)).toBe(0);
+    expect(lowerHelperThreads(8)).toBe(0);
   });
 
   it.runIf(process.platform === "linux")("are left alone by a library call of main", async () => {

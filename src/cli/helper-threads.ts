@@ -12,14 +12,15 @@ import { availableParallelism, getPriority, setPriority } from "node:os";
 export const HELPER_NICE = 10;
 
 /**
- * Lowers the priority of the threads other than this one that exist now (V8's helpers; threads
- * started later, such as scanning workers, inherit the priority of the thread that starts them).
- * Linux only, where a process's threads are listed in /proc and a thread's priority is set by its
- * id; on one core the helpers keep their share, or the optimising compiler would hardly run.
- * Returns how many threads were lowered.
+ * Lowers the priority of the threads other than this one that exist now (V8's helpers). Only on two
+ * cores, where one thread scans (src/orchestrator/pool.ts) and the other core is the helpers' to
+ * use: on one core they would hardly run, and from three cores up the scanning workers, which
+ * keep this thread's priority, would starve the compiles they wait for. Linux only, where a
+ * process's threads are listed in /proc and a thread's priority is set by its id. Returns how many
+ * threads were lowered.
  */
-export function lowerHelperThreads(): number {
-  if (process.platform !== "linux" || availableParallelism() < 2) return 0;
+export function lowerHelperThreads(cores = availableParallelism()): number {
+  if (process.platform !== "linux" || cores !== 2) return 0;
   let tasks: string[];
   try {
     tasks = readdirSync("/proc/self/task");
