@@ -3,7 +3,7 @@
 import { createRequire } from "node:module";
 import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import type { Document, Node } from "yaml";
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "./deferred-imports.js";
 import { KeyfenceError, displayPath } from "./errors.js";
 import { packageFile } from "./package-root.js";
 import { readRegularFile } from "./io/regular-file.js";
@@ -34,7 +34,7 @@ const validators = new WeakMap<object, ValidateFunction>();
 export const PREBUILT_VALIDATORS = packageFile("dist/schema-validators.cjs");
 
 /** The digest the build records per schema: a prebuilt validator is used only for the schema it was built from. */
-export const schemaDigest = (schema: object): string => createHash("sha256").update(JSON.stringify(schema)).digest("hex");
+export const schemaDigest = (schema: object): string => nodeCrypto().createHash("sha256").update(JSON.stringify(schema)).digest("hex");
 
 interface Prebuilt {
   digests: Record<string, string>;

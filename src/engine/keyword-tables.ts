@@ -4,14 +4,13 @@
 // was built from (texts, case, rule indexes): a rule set that differs in any way (config that
 // disables a rule, a custom pack) does not match and builds its own tables, so the file can only
 // make a start faster, never change what is found.
-import { createHash } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageFile } from "../package-root.js";
 import type { KeywordBytes } from "./compile.js";
 import { idTables, type KeywordAutomaton } from "./keyword-automaton.js";
 
-const FORMAT = 4;
+const FORMAT = 5;
 
 /** Where the build writes the tables: dist/, from both src/engine (tests) and dist/engine. */
 export const KEYWORD_TABLES_FILE = packageFile("dist/keyword-tables.bin");
@@ -32,10 +31,24 @@ interface Header {
   keywords: { rules: number[]; checkCase: { text: string; rules: number[] }[] }[];
 }
 
+/**
+ * Which keyword list (texts, case, rule indexes) a tables file was built from. It tells rule sets
+ * apart; it guards against no one (the files are as trusted as the code beside them), so it is a
+ * hash computed here: loading node:crypto for a SHA-256 of it cost every run 3–5 ms. Two 32-bit
+ * FNV-1a lanes with different primes, and the text's length.
+ */
 export function keywordDigest(keywords: readonly { text: string; folded: boolean; rules: number[] }[]): string {
-  const h = createHash("sha256").update(`keyword-tables ${FORMAT}\n`);
-  for (const k of keywords) h.update(`${k.folded ? "i" : "s"} ${k.rules.join(",")} ${k.text}\n`);
-  return h.digest("hex");
+  let text = `keyword-tables ${FORMAT}\n`;
+  for (const k of keywords) text += `${k.folded ? "i" : "s"} ${k.rules.join(",")} ${k.text}\n`;
+  let a = 0x811c9dc5;
+  let b = 0xcbf29ce4;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x9e3779b1) ^ (b >>> 13);
+  }
+  const hex = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
+  return `${hex(a)}${hex(b)}-${text.length.toString(16)}`;
 }
 
 /** The tables as one file: a JSON header's length, the header, then the Int32 arrays, 4-byte aligned. */

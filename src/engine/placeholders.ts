@@ -1,7 +1,7 @@
 // Values that look like secrets but are stand-ins: documentation placeholders, template and
 // environment references, masked values, hashes, and published example keys. Checked after
 // entropy and checksums (cheapest first).
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "../deferred-imports.js";
 
 /**
  * Case-insensitive substrings that mark a value as a placeholder in every rule. Each is at least
@@ -104,7 +104,7 @@ export function isPlaceholder(value: string, extraStopwords: readonly string[]):
 
 /** A published example value (compared by hash; separators in card numbers ignored). */
 export function isKnownExample(value: string): boolean {
-  const digest = (v: string) => createHash("sha256").update(v).digest("hex");
+  const digest = (v: string) => nodeCrypto().createHash("sha256").update(v).digest("hex");
   if (KNOWN_EXAMPLES.has(digest(value))) return true;
   const compact = value.replace(/[\s-]/g, "");
   return compact !== value && KNOWN_EXAMPLES.has(digest(compact));

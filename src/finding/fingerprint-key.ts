@@ -11,7 +11,7 @@
 // A baseline records which key it was written with (keyId), so a run with another key — a developer
 // who has not imported the repository's key, CI without the secret — refuses it in one line naming the
 // fix instead of reporting every accepted finding as new.
-import { randomBytes } from "node:crypto";
+import { nodeCrypto } from "../deferred-imports.js";
 import { spawnSync } from "node:child_process";
 import { constants, existsSync, mkdirSync, openSync, closeSync, readFileSync, statSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
@@ -108,21 +108,37 @@ export function userKeyFile(env: NodeJS.ProcessEnv): string | undefined {
   return base ? join(base, "keyfence", "fingerprint.key") : undefined;
 }
 
+/**
+ * A key with its public id worked out on first use: the id is an HMAC, and a run that writes no
+ * baseline and reports nothing (most pre-commit runs) would load node:crypto for it alone.
+ */
+function withId(key: Buffer, source: KeySource, file?: string): FingerprintKey {
+  let id: string | undefined;
+  return {
+    key,
+    get id() {
+      return (id ??= keyId(key));
+    },
+    source,
+    ...(file !== undefined && { file }),
+  };
+}
+
 /** The key in `file`, drawn and written there first when there is none (undefined if it cannot be). */
 function keyFrom(file: string, source: KeySource, create: boolean): FingerprintKey | undefined {
   if (existsSync(file)) {
     const key = parseKey(readRegularFile(file, "fingerprint key").toString("utf8"), file);
-    return { key, id: keyId(key), source, file };
+    return withId(key, source, file);
   }
   if (!create) return undefined;
-  const key = randomBytes(32);
+  const key = nodeCrypto().randomBytes(32);
   try {
     writeKeyFile(file, key);
   } catch {
     // A read-only clone or home still scans, with a key for this run.
     return undefined;
   }
-  return { key, id: keyId(key), source, file };
+  return withId(key, source, file);
 }
 
 /** The key a run uses (see the header); `create: false` only reads (for 'keyfence key'). */
@@ -130,13 +146,13 @@ export function resolveFingerprintKey(cwd: string, env: NodeJS.ProcessEnv, optio
   const fromEnv = env[KEY_ENV];
   if (fromEnv !== undefined && fromEnv !== "") {
     const key = parseKey(fromEnv, KEY_ENV);
-    return { key, id: keyId(key), source: "environment" };
+    return withId(key, "environment");
   }
   const create = options.create ?? true;
   const gitDir = gitCommonDir(cwd, env);
   const user = userKeyFile(env);
   const found = gitDir ? keyFrom(keyFileIn(gitDir), "repository", create) : user ? keyFrom(user, "user", create) : undefined;
   if (found) return found;
-  const key = randomBytes(32);
-  return { key, id: keyId(key), source: "run" };
+  const key = nodeCrypto().randomBytes(32);
+  return withId(key, "run");
 }

@@ -3,10 +3,10 @@
 // (src/finding/fingerprint-key.ts), which no report holds. An unkeyed hash of a weak secret (a
 // password, a card number whose BIN and last four digits are known) can be reversed by guessing; a
 // keyed one cannot without the key (PCI DSS v4.0 3.5.1.1).
-import { createHash, createHmac } from "node:crypto";
+import { nodeCrypto } from "../deferred-imports.js";
 
 export function sha256Hex(value: string | Uint8Array): string {
-  return createHash("sha256").update(value).digest("hex");
+  return nodeCrypto().createHash("sha256").update(value).digest("hex");
 }
 
 /** Domain separation: the key is used for nothing else under this label. */
@@ -14,12 +14,12 @@ const SECRET_LABEL = "keyfence/secret/v2\0";
 
 /** The keyed digest of a secret (hex): equal secrets give equal digests under one key, and nothing else. */
 export function secretDigest(key: Uint8Array, secret: string): string {
-  return createHmac("sha256", key).update(SECRET_LABEL).update(secret).digest("hex");
+  return nodeCrypto().createHmac("sha256", key).update(SECRET_LABEL).update(secret).digest("hex");
 }
 
 /** A public name for a key (8 hex), so a baseline can say which key it was written with. */
 export function keyId(key: Uint8Array): string {
-  return createHmac("sha256", key).update("keyfence/key-id/v2").digest("hex").slice(0, 8);
+  return nodeCrypto().createHmac("sha256", key).update("keyfence/key-id/v2").digest("hex").slice(0, 8);
 }
 
 /**

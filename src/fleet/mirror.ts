@@ -7,7 +7,7 @@
 // A mirror is written under a temporary name and renamed when complete, so a failed clone leaves
 // nothing that looks like a repository.
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "../deferred-imports.js";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { withoutCredentials } from "./repo-identity.js";
@@ -63,7 +63,7 @@ function git(args: string[], cwd: string | undefined, o: MirrorOptions): Promise
 }
 
 function digestOf(lines: readonly string[]): string {
-  return createHash("sha256").update(lines.join("\n")).digest("hex");
+  return nodeCrypto().createHash("sha256").update(lines.join("\n")).digest("hex");
 }
 
 function refsDigestOfLsRemote(out: string): string {

@@ -10,7 +10,7 @@
 // stays within 5% of an even share, else on the lightest shard. Without a previous plan every
 // repository is a newcomer, which gives a balanced plan that depends only on the set (not on the
 // order of the list).
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "../deferred-imports.js";
 import { KeyfenceError } from "../errors.js";
 import type { RepoEntry } from "./repo-list.js";
 
@@ -45,7 +45,7 @@ export interface FleetPlan {
 
 /** Rendezvous score of (repository, shard): the first 48 bits of SHA-256, as a number. */
 function score(id: string, shard: number): number {
-  return parseInt(createHash("sha256").update(`${id}\0${shard}`).digest("hex").slice(0, 12), 16);
+  return parseInt(nodeCrypto().createHash("sha256").update(`${id}\0${shard}`).digest("hex").slice(0, 12), 16);
 }
 
 /** Shards in the repository's own order of preference. */

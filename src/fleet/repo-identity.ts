@@ -2,7 +2,7 @@
 // userinfo (https://x-access-token:ghp_…@github.com/org/repo) or in a query string, so every name is
 // derived from the location with those removed. The credentialed form is never stored or printed;
 // cloning gets credentials from git's own mechanisms (credential helper, http.extraHeader, ssh agent).
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "../deferred-imports.js";
 import { isAbsolute, resolve } from "node:path";
 
 export interface RepoIdentity {
@@ -62,5 +62,5 @@ export function identify(entry: string, base: string): RepoIdentity {
 /** A file name for a repository's results and mirror: readable, and unique by a hash of its id. */
 export function slugOf(id: string): string {
   const readable = id.replace(/^\/+/, "").replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._]+/, "").slice(-60) || "repo";
-  return `${readable}-${createHash("sha256").update(id).digest("hex").slice(0, 10)}`;
+  return `${readable}-${nodeCrypto().createHash("sha256").update(id).digest("hex").slice(0, 10)}`;
 }

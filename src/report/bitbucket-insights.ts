@@ -2,7 +2,7 @@
 // (PUT …/commit/{commit}/reports/{id}, POST …/reports/{id}/annotations), so a pipeline step can upload
 // them as they are (docs/ci.md). One JSON document: { report, annotations }. Text is cut to the API's
 // limits by code point; nothing holds a secret (only the redacted form).
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "../deferred-imports.js";
 import { summaryLine } from "./text.js";
 import type { Finding, Severity } from "../types.js";
 import type { Reporter, ScanReport } from "./report.js";
@@ -21,7 +21,7 @@ function cut(s: string, max: number): string {
 
 /** Unique within the report and stable across runs: the same secret in two commits is two annotations. */
 function externalId(f: Finding): string {
-  return `keyfence-${createHash("sha256").update(`${f.fingerprint}\0${f.commit ?? ""}\0${f.offset}`).digest("hex").slice(0, 24)}`;
+  return `keyfence-${nodeCrypto().createHash("sha256").update(`${f.fingerprint}\0${f.commit ?? ""}\0${f.offset}`).digest("hex").slice(0, 24)}`;
 }
 
 function annotation(f: Finding, report: ScanReport) {

@@ -1,7 +1,7 @@
 // GitLab's secret-detection report (gl-secret-detection-report.json), schema version 15.2.1, which
 // current GitLab releases accept. It feeds the merge request security widget and the vulnerability
 // report. No source excerpt (`raw_source_code_extract`) is ever written: it would hold the secret.
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "../deferred-imports.js";
 import type { Finding, Severity } from "../types.js";
 import type { Reporter, ScanReport } from "./report.js";
 import { verificationSentence } from "./verification.js";
@@ -20,7 +20,7 @@ function timestamp(ms: number): string {
 
 /** Stable and unique per occurrence: the same secret in two commits or two places is two entries. */
 function vulnerabilityId(f: Finding): string {
-  const h = createHash("sha256").update(`${f.fingerprint}\0${f.commit ?? ""}\0${f.offset}`).digest("hex");
+  const h = nodeCrypto().createHash("sha256").update(`${f.fingerprint}\0${f.commit ?? ""}\0${f.offset}`).digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 

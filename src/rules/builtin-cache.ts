@@ -9,7 +9,7 @@
 // tells: the same files with the same sizes, none modified after the cache was written (an npm
 // install gives every file one time stamp; a checkout or an edit after the build makes a pack newer).
 // Only when that differs are the packs hashed, and only a difference in content refuses the run.
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "../deferred-imports.js";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { KeyfenceError } from "../errors.js";
@@ -51,7 +51,7 @@ function packFiles(dir: string, prefix = "", out: PackFile[] = []): PackFile[] {
   return out;
 }
 
-const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+const sha256 = (bytes: Buffer) => nodeCrypto().createHash("sha256").update(bytes).digest("hex");
 
 /** What the packs folder holds now: every pack file's digest, and the schema's. */
 export function builtinPackDigest(rulesDir: string, schemaFile: string): PackDigest {

@@ -1,6 +1,6 @@
 // AWS Signature Version 4 for the one request keyfence makes to AWS (STS GetCallerIdentity): small
 // enough to own, so no SDK is pulled in and the secret only ever feeds an HMAC.
-import { createHash, createHmac } from "node:crypto";
+import { nodeCrypto } from "../deferred-imports.js";
 
 export interface SigV4Request {
   method: string;
@@ -16,8 +16,8 @@ export interface SigV4Request {
   now?: Date;
 }
 
-const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
-const hmac = (key: Buffer | string, s: string) => createHmac("sha256", key).update(s, "utf8").digest();
+const sha256 = (s: string) => nodeCrypto().createHash("sha256").update(s, "utf8").digest("hex");
+const hmac = (key: Buffer | string, s: string) => nodeCrypto().createHmac("sha256", key).update(s, "utf8").digest();
 
 /** The request's headers with `Authorization`, `X-Amz-Date` (and the session token) added. */
 export function signV4(r: SigV4Request): Record<string, string> {
@@ -33,7 +33,7 @@ export function signV4(r: SigV4Request): Record<string, string> {
   const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256(canonical)].join("\n");
   const kDate = hmac(`AWS4${r.secret}`, day);
   const kSigning = hmac(hmac(hmac(kDate, r.region), r.service), "aws4_request");
-  const signature = createHmac("sha256", kSigning).update(toSign, "utf8").digest("hex");
+  const signature = nodeCrypto().createHmac("sha256", kSigning).update(toSign, "utf8").digest("hex");
   const { host: _host, ...rest } = headers;
   return { ...rest, authorization: `AWS4-HMAC-SHA256 Credential=${r.keyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}` };
 }

@@ -2,7 +2,7 @@
 // sent), then at most one read-only request per distinct credential, through the transport's
 // allowlist and the limiter. A live credential is raised to critical; other verdicts leave
 // severity, and so --fail-on, unchanged.
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "../deferred-imports.js";
 import { deriveFinding } from "../finding/secret-store.js";
 import { remediationPlanOf, withRemediation } from "../finding/remediation.js";
 import { ROTATION_DAYS, type Finding, type Rule } from "../types.js";
@@ -44,7 +44,7 @@ export interface VerifyOutcome {
 }
 
 function digest(input: VerifyInput): string {
-  const h = createHash("sha256").update(`${input.ruleId}\0${input.environment}\0${input.secret}`);
+  const h = nodeCrypto().createHash("sha256").update(`${input.ruleId}\0${input.environment}\0${input.secret}`);
   for (const [role, v] of [...input.parts].sort(([a], [b]) => a.localeCompare(b))) h.update(`\0${role}\0${v}`);
   return h.digest("hex");
 }

@@ -5,7 +5,7 @@ import { basename, resolve } from "node:path";
 import { buildRotationReport, placeKey, type Place, type RotationScope } from "../../report/rotation/model.js";
 import { digestOf, repositoryName, rulesDigest, safeRemote } from "../../report/rotation/scope.js";
 import { runGit } from "../../sources/git/process.js";
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "../../deferred-imports.js";
 import { readFileSync } from "node:fs";
 import type { Finding } from "../../types.js";
 import { renderRotationMarkdown } from "../../report/rotation/markdown.js";
@@ -114,7 +114,7 @@ export const reportCommand: Command = {
       const file = resolve(io.cwd, values.from);
       findings = loadHistoryJson(file);
       repository ??= basename(io.cwd);
-      scope = { source: `saved history file ${values.from} (sha256:${createHash("sha256").update(readFileSync(file)).digest("hex")}); repository facts were not recorded in it`, generatedAt: new Date().toISOString(), toolVersion: TOOL.version };
+      scope = { source: `saved history file ${values.from} (sha256:${nodeCrypto().createHash("sha256").update(readFileSync(file)).digest("hex")}); repository facts were not recorded in it`, generatedAt: new Date().toISOString(), toolVersion: TOOL.version };
     } else {
       const { scanner, config } = prepareScan({ ...(values.config && { config: values.config }), ...(values["report-info"] && { "report-info": true }) }, io, { useBaseline: false });
       let root: string | undefined;

@@ -1,6 +1,6 @@
 // The scope block's facts that need care: a remote address never carries credentials into a report,
 // and the configuration is named by a digest, so two reports can be compared without the files.
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "../../deferred-imports.js";
 import type { Rule } from "../../types.js";
 
 /**
@@ -44,7 +44,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
-export const digestOf = (value: unknown): string => createHash("sha256").update(canonicalJson(value)).digest("hex");
+export const digestOf = (value: unknown): string => nodeCrypto().createHash("sha256").update(canonicalJson(value)).digest("hex");
 
 /** The active rules as the report names them: how many, and one digest of their definitions. */
 export function rulesDigest(rules: readonly Rule[]): { count: number; digest: string } {
