@@ -82,6 +82,24 @@ describe("prefilter hits", () => {
     );
   });
 
+  // Near a Unicode-only fold the alternation answers, elsewhere the automaton: long texts put folds
+  // far from other keywords, next to them, and inside them; chunked searches leave the same hits.
+  it("match the definition on long text with Unicode-only folds here and there, whole and chunked", () => {
+    const folding = [...asciiPieces, "\u212Aelvin", "\u212A", "\u017F", "\u017Fecret", "acce\u017Fs", "secretacce\u017Fs\u212Aey", "SECRETACCE\u017FS\u212AEY"];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...folding), { minLength: 50, maxLength: 300 }), fc.nat(), (parts, at) => {
+        const data = Buffer.from(parts.join(""));
+        const from = at % data.length;
+        const want = reference(SET, data).filter((h) => h.pos >= from);
+        expect(findKeywordHits(SET, data, from, true).hits).toEqual(want);
+        const { hits, resumeAt } = findKeywordHits(SET, data, from, false);
+        const rest = findKeywordHits(SET, data, resumeAt, true).hits;
+        expect([...hits, ...rest.filter((h) => !hits.some((x) => x.pos === h.pos))]).toEqual(want);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("finds a keyword matched through a non-ASCII case variant (Kelvin sign for K)", () => {
     const data = Buffer.from("x \u212Aelvin y");
     const hits = findKeywordHits(SET, data, 0, true).hits;

@@ -72,26 +72,59 @@ export function findKeywordHits(
 ): { hits: KeywordHit[]; resumeAt: number } {
   const automaton = set.automaton;
   const { starts, ids, unicodeFolds } = scanKeywords(automaton, data, from);
-  if (unicodeFolds) return findWithAlternation(set, data, from, final);
   const horizon = data.length - set.maxKeywordLength;
   const hits: KeywordHit[] = [];
-  for (let j = 0; j < starts.length; j++) {
-    const pos = starts[j]!;
-    if (!final && pos > horizon) return { hits, resumeAt: Math.max(from, horizon + 1) };
+  const fromAutomaton = (j: number) => {
     const k = automaton.keywords[ids[j]!]!;
-    hits.push({ pos, length: k.bytes.length, rules: rulesOf(k, data, pos) });
+    hits.push({ pos: starts[j]!, length: k.bytes.length, rules: rulesOf(k, data, starts[j]!) });
+  };
+  let j = 0;
+  // Near a character that folds to ASCII only under Unicode rules, the RE2 alternation answers for
+  // every start whose keyword could span it; everywhere else the automaton's hits stand. Hits are
+  // per start (the longest keyword there), so the two merge by position.
+  if (unicodeFolds) {
+    for (const [a, b] of foldRegions(data, from, set.maxKeywordLength)) {
+      for (; j < starts.length && starts[j]! < a; j++) fromAutomaton(j);
+      hits.push(...alternationHits(set, data, a, b));
+      while (j < starts.length && starts[j]! < b) j++;
+    }
   }
-  return { hits, resumeAt: final ? data.length : Math.max(from, horizon + 1) };
+  for (; j < starts.length; j++) fromAutomaton(j);
+  if (final) return { hits, resumeAt: data.length };
+  // Past the horizon a longer keyword may still be cut off by the end of the data — including one
+  // that starts before this hit — so everything from the horizon on is searched again next time.
+  const cut = hits.findIndex((h) => h.pos > horizon);
+  return { hits: cut < 0 ? hits : hits.slice(0, cut), resumeAt: Math.max(from, horizon + 1) };
+}
+
+const UNICODE_FOLDS = [Buffer.from("\u212A"), Buffer.from("\u017F")];
+
+/**
+ * Where a keyword could be matched through a Unicode-only case fold: for each such character at
+ * `p` (from `from` on), the starts [p − 4·longest keyword, p] (a keyword's characters take at most
+ * 4 bytes each in the text), merged, in order.
+ */
+function foldRegions(data: Buffer, from: number, longest: number): [number, number][] {
+  const at: number[] = [];
+  for (const f of UNICODE_FOLDS) for (let p = data.indexOf(f, from); p >= 0; p = data.indexOf(f, p + 1)) at.push(p);
+  at.sort((x, y) => x - y);
+  const out: [number, number][] = [];
+  for (const p of at) {
+    const a = Math.max(from, p - 4 * longest);
+    const last = out[out.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], p + 1);
+    else out.push([a, p + 1]);
+  }
+  return out;
 }
 
 /**
- * The same search by the RE2 alternation of the keywords, which folds case by Unicode's rules: for
- * text holding a character that folds to an ASCII letter (the automaton folds ASCII only).
+ * The hits starting in [from, until) found by the RE2 alternation of the keywords, which folds case
+ * by Unicode's rules: near a character that folds to an ASCII letter (the automaton folds ASCII only).
  */
-function findWithAlternation(set: RuleSet, data: Buffer, from: number, final: boolean): { hits: KeywordHit[]; resumeAt: number } {
+function alternationHits(set: RuleSet, data: Buffer, from: number, until: number): KeywordHit[] {
   const re = set.prefilter;
   const hits: KeywordHit[] = [];
-  const horizon = data.length - set.maxKeywordLength;
   let searchFrom = from;
   re.lastIndex = from;
   while (re.test(data)) {
@@ -108,13 +141,11 @@ function findWithAlternation(set: RuleSet, data: Buffer, from: number, final: bo
       pos = m.index;
       length = (m[0] as unknown as Buffer).length;
     }
-    // Past the horizon a longer keyword may still be cut off by the end of the data — including one
-    // that starts before this hit — so everything from the horizon on is searched again next time.
-    if (!final && pos > horizon) return { hits, resumeAt: Math.max(from, horizon + 1) };
+    if (pos >= until) break;
     hits.push({ pos, length, rules: k ? rulesOf(k, data, pos) : rulesAt(set, data.toString("utf8", pos, pos + length)) });
     // Restart just after the hit's start: a keyword may begin inside a longer one.
     searchFrom = pos + 1;
     re.lastIndex = searchFrom;
   }
-  return { hits, resumeAt: final ? data.length : Math.max(from, horizon + 1) };
+  return hits;
 }
