@@ -9,9 +9,9 @@
 // Case: the automaton reads bytes through ASCII lower-casing, so a case-insensitive keyword matches
 // in any case and a case-sensitive one is confirmed against the original bytes when it is found.
 // Unicode has two characters that fold to ASCII letters (U+212A KELVIN SIGN to k, U+017F LONG S to
-// s), which RE2's (?i) honours and byte folding cannot; a buffer holding either is searched by the
-// RE2 alternation instead, so both searches report the same hits. Their UTF-8 bytes are two more
-// words of the automaton (ids past the keywords'), so the same pass that finds the keywords says
+// s), which RE2's (?i) honours and byte folding cannot; around either, the RE2 alternation answers
+// instead (src/engine/prefilter.ts), so both searches report the same hits. Their UTF-8 bytes are two
+// more words of the automaton (ids past the keywords'), so the same pass that finds the keywords says
 // whether that is needed: two searches of every buffer for them cost ~14 ms of a bench tree scan.
 import type { KeywordBytes } from "./compile.js";
 import { bytesAt, lowerByte } from "./byte-compare.js";
@@ -41,7 +41,7 @@ export interface KeywordAutomaton {
 }
 
 /** UTF-8 of the characters that fold to ASCII letters only under Unicode rules. */
-const UNICODE_FOLDS = [Buffer.from("\u212A"), Buffer.from("\u017F")];
+export const UNICODE_FOLDS = [Buffer.from("\u212A"), Buffer.from("\u017F")];
 
 /** Byte lengths and exactness by id: the keywords', then the Unicode folds' (matched as exact bytes). */
 export function idTables(keywords: readonly KeywordBytes[]): { lengths: Int32Array; exact: Uint8Array } {

@@ -2,7 +2,7 @@
 // Everything after it (rule regexes, entropy, checksums) runs only in small windows around its hits.
 import type { KeywordBytes, RuleSet } from "./compile.js";
 import { bytesAt, lowerByte } from "./byte-compare.js";
-import { scanKeywords } from "./keyword-automaton.js";
+import { scanKeywords, UNICODE_FOLDS } from "./keyword-automaton.js";
 
 export interface KeywordHit {
   /** Byte offset of the keyword within the searched buffer. */
@@ -96,8 +96,6 @@ export function findKeywordHits(
   const cut = hits.findIndex((h) => h.pos > horizon);
   return { hits: cut < 0 ? hits : hits.slice(0, cut), resumeAt: Math.max(from, horizon + 1) };
 }
-
-const UNICODE_FOLDS = [Buffer.from("\u212A"), Buffer.from("\u017F")];
 
 /**
  * Where a keyword could be matched through a Unicode-only case fold: for each such character at
