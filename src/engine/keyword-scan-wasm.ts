@@ -163,10 +163,10 @@ type Scan = (...args: number[]) => number;
  * at every byte. A piece is therefore cut into two or four parts scanned at once, whose lookups
  * overlap. Each part after the first starts from the root state as many bytes before its own start
  * as the longest keyword has — the automaton's state depends on no more than that many bytes — and
- * reports only what ends in its own part. Later parts' transitions wait until the earlier ones' are
- * reported, so the order is the input's.
+ * reports only what ends in its own part. Parts are reported one after another, so the order is the
+ * input's.
  */
-export function wasmKeywordScanner(a: Pick<KeywordAutomaton, "next" | "classes" | "classCount" | "lengths">): WasmKeywordScanner | undefined {
+export function wasmKeywordScanner(a: Pick<KeywordAutomaton, "next" | "classes" | "lengths">): WasmKeywordScanner | undefined {
   const mod = wasmModule();
   if (!mod) return undefined;
   const instance = new WASM!.Instance(mod);
@@ -222,7 +222,8 @@ export function wasmKeywordScanner(a: Pick<KeywordAutomaton, "next" | "classes" 
     const states = Array.from({ length: width }, (_, i) => words[i]!);
     const counts = Array.from({ length: width }, (_, i) => words[width + 1 + i]!);
     report(width, 0, counts[0]!, 0, base, 0, onEnd);
-    let last = states[0]!;
+    // The first part's state is the second's start: only the last part's final state carries on.
+    let last = 0;
     for (let i = 1; i < width; i++) {
       const begin = (i - 1) * q + b;
       report(width, i, counts[i]!, begin, base, i * q, onEnd);

@@ -249,9 +249,8 @@ export class ScanSession {
       const lo = Math.max(0, h.pos - GRAMMAR_BEFORE);
       const hi = Math.min(this.total, h.end + GRAMMAR_AFTER);
       const view = this.data.subarray(lo - this.base, hi - this.base);
-      const rules = h.rules;
       let rescanned: Buffer | undefined;
-      for (const { rule: c, pair, bytes } of assignedValues(view, h.pos - lo, h.end - lo, rules)) {
+      for (const { rule: c, pair, bytes } of assignedValues(view, h.pos - lo, h.end - lo, h.rules)) {
         const start = lo + pair.value.start;
         const stop = lo + pair.value.end;
         // A percent-encoded URL parameter's value is glued to `%3D`, where self-identifying tokens'
