@@ -44,6 +44,12 @@ export interface Rule {
   keywords: string[];
   keywordsCaseInsensitive: boolean;
   /**
+   * A keyword counts only where a word begins: the byte before it is no ASCII letter, or it starts
+   * with a capital after a lower-case letter (camelCase). "wise" then finds `WISE_TOKEN`,
+   * `payoutWiseToken` and `# wise api token` but not "otherwise" or "likewise".
+   */
+  keywordsAtWordStart?: boolean;
+  /**
    * RE2 pattern the text right after a keyword must start with for the rule to run there: a cheap
    * check that drops most hits of a common keyword ("token" in code) before any window is opened.
    * It must hold for every match (typically the part of `regex` that follows the keyword).

@@ -36,7 +36,8 @@ function reference(set: RuleSet, data: Buffer): { pos: number; length: number; r
     if (!m) continue;
     const text = (m[0] as unknown as Buffer).toString("utf8");
     const rules = new Set<number>();
-    for (const k of set.keywords) if ((k.folded ? text.toLowerCase() : text).startsWith(k.text)) k.rules.forEach((r) => rules.add(r));
+    for (const k of set.keywords) if ((k.folded ? text.toLowerCase().replaceAll("\u017F", "s") : text).startsWith(k.text)) k.rules.forEach((r) => rules.add(r));
+    if (rules.size === 0) continue;
     out.push({ pos, length: (m[0] as unknown as Buffer).length, rules: [...rules].sort((a, b) => a - b) });
   }
   return out;
@@ -105,5 +106,43 @@ describe("prefilter hits", () => {
     const hits = findKeywordHits(SET, data, 0, true).hits;
     expect(hits).toEqual(reference(SET, data));
     expect(hits[0]).toMatchObject({ pos: 2, length: Buffer.byteLength("\u212Aelvin") });
+  });
+});
+
+// `keywordsAtWordStart`: the rule's keywords count only where a word begins, and only its hits are
+// dropped elsewhere; other rules' keywords at the same start still hit.
+describe("keywords that count only at a word start", () => {
+  const atStart = (r: Rule): Rule => ({ ...r, keywordsAtWordStart: true });
+  const WORDS = compileRuleSet([atStart(rule("w", ["wise", "transferwise"], true)), rule("o", ["wise_", "other"], false), atStart(rule("t", ["Tok"], false))]);
+  /** A word begins after no letter, after an escape (`\n`, `%3F`), or at a capital after a lower-case letter. */
+  const begins = (text: string, pos: number) =>
+    /(?:^|[^A-Za-z]|\\[A-Za-z]|%[0-9A-Fa-f][A-Fa-f])$/.test(text.slice(0, pos)) || (/[a-z]$/.test(text.slice(0, pos)) && /^[A-Z]/.test(text.slice(pos)));
+  const wordPieces = ["wise", "WISE", "Wise", "wise_", "other", "otherwise", "transferwise", "TransferWise", "likewise", "Tok", "tok", "my", "MY", "_", " ", "\\n", "%3F", "%2c", "%", "1", "é", "x"];
+
+  it("match the definition, whole and from any offset", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...wordPieces), { maxLength: 50 }), fc.nat(), (parts, at) => {
+        const text = parts.join("");
+        const data = Buffer.from(text);
+        const from = data.length ? at % data.length : 0;
+        const want = reference(WORDS, data)
+          .map((h) => ({ ...h, rules: h.rules.filter((r) => !WORDS.atWordStart![r] || begins(data.toString("latin1"), h.pos)) }))
+          .filter((h) => h.rules.length > 0 && h.pos >= from);
+        expect(findKeywordHits(WORDS, data, from, true).hits).toEqual(want);
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it("find a provider name in any naming convention but not inside another word", () => {
+    const rulesAt = (text: string) => findKeywordHits(WORDS, Buffer.from(text), 0, true).hits.flatMap((h) => h.rules.map((r) => `${WORDS.rules[r]!.rule.id}@${h.pos}`));
+    expect(rulesAt("WISE_API_TOKEN")).toEqual(["w@0"]);
+    expect(rulesAt("wise_api")).toEqual(["w@0", "o@0"]);
+    expect(rulesAt("payoutWiseToken")).toEqual(["w@6", "t@10"]);
+    expect(rulesAt("payoutWISETOKEN wiseTokens")).toEqual(["w@6", "w@16", "t@20"]);
+    expect(rulesAt("# wise sandbox")).toEqual(["w@2"]);
+    expect(rulesAt("otherwise likewise OTHERWISE")).toEqual(["o@0"]);
+    expect(rulesAt("a%3Fwise_token%3D")).toEqual(["w@4", "o@4"]);
+    expect(rulesAt('"x\\nwise')).toEqual(["w@4"]);
   });
 });

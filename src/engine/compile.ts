@@ -114,6 +114,10 @@ export interface RuleSet {
   hitMemo: Map<string, number[]>;
   /** A hit's rules list → the assignment rules in it, filled as hits are seen (src/engine/session.ts). */
   assignmentRules: WeakMap<readonly number[], readonly CompiledRule[]>;
+  /** Per rule, whether its keywords count only at a word start; undefined when no rule asks. */
+  atWordStart?: readonly boolean[];
+  /** A hit's rules list → those that also count inside a word, filled as such hits are seen. */
+  midWordRules: WeakMap<readonly number[], number[]>;
 }
 
 /** Why RE2 refused a pattern, in words a rule author can act on. */
@@ -333,5 +337,7 @@ export function compileRuleSet(rules: readonly Rule[]): RuleSet {
     maxBefore: Math.max(0, ...compiled.map((c) => (c.rule.assignment ? Math.max(GRAMMAR_BEFORE, c.rule.window.before) : c.rule.window.before))),
     hitMemo: new Map(),
     assignmentRules: new WeakMap(),
+    ...(compiled.some((c) => c.rule.keywordsAtWordStart) && { atWordStart: compiled.map((c) => c.rule.keywordsAtWordStart === true) }),
+    midWordRules: new WeakMap(),
   };
 }

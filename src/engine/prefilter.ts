@@ -19,7 +19,8 @@ export interface KeywordHit {
 function rulesAt(set: RuleSet, text: string): number[] {
   const cached = set.hitMemo.get(text);
   if (cached) return cached;
-  const lower = text.toLowerCase();
+  // LONG S folds to "s" in RE2's case folding but is its own lower case in JavaScript's.
+  const lower = text.toLowerCase().replaceAll("\u017F", "s");
   const out = new Set<number>();
   for (const k of set.keywords) {
     if (k.text.length > text.length) continue;
@@ -57,6 +58,36 @@ function rulesOf(k: KeywordBytes, data: Buffer, pos: number): number[] {
 }
 
 /**
+ * Whether a word begins at `pos`: no ASCII letter before it, or a capital after a lower-case letter.
+ * A letter that ends an escape is a separator too: `\n`, `\t` in JSON-escaped text and `%3F`, `%2C`
+ * in a percent-encoded URL.
+ */
+export function atWordStart(data: Uint8Array, pos: number): boolean {
+  if (pos === 0) return true;
+  const prev = data[pos - 1]!;
+  const lower = prev | 0x20;
+  if (lower < 0x61 || lower > 0x7a) return true;
+  if (pos >= 2 && data[pos - 2] === 0x5c) return true;
+  if (pos >= 3 && data[pos - 3] === 0x25 && lower <= 0x66 && isHexDigit(data[pos - 2]!)) return true;
+  const cur = data[pos]!;
+  return prev === lower && cur >= 0x41 && cur <= 0x5a;
+}
+
+function isHexDigit(b: number): boolean {
+  const l = b | 0x20;
+  return (b >= 0x30 && b <= 0x39) || (l >= 0x61 && l <= 0x66);
+}
+
+/** The rules a hit at `pos` means, without those whose keywords count only at a word start when none begins there. */
+function placed(set: RuleSet, data: Buffer, pos: number, rules: number[]): number[] {
+  const wordStart = set.atWordStart;
+  if (wordStart === undefined || atWordStart(data, pos)) return rules;
+  let mid = set.midWordRules.get(rules);
+  if (!mid) set.midWordRules.set(rules, (mid = rules.some((r) => wordStart[r]) ? rules.filter((r) => !wordStart[r]) : rules));
+  return mid;
+}
+
+/**
  * Keyword hits starting in [from, data.length) of `data`. When `final` is false, a hit too close to
  * the end to rule out a longer keyword is not reported; `resumeAt` says where the next search starts.
  *
@@ -76,7 +107,9 @@ export function findKeywordHits(
   const hits: KeywordHit[] = [];
   const fromAutomaton = (j: number) => {
     const k = automaton.keywords[ids[j]!]!;
-    hits.push({ pos: starts[j]!, length: k.bytes.length, rules: rulesOf(k, data, starts[j]!) });
+    const pos = starts[j]!;
+    const rules = placed(set, data, pos, rulesOf(k, data, pos));
+    if (rules.length) hits.push({ pos, length: k.bytes.length, rules });
   };
   let j = 0;
   // Near a character that folds to ASCII only under Unicode rules, the RE2 alternation answers for
@@ -140,7 +173,8 @@ function alternationHits(set: RuleSet, data: Buffer, from: number, until: number
       length = (m[0] as unknown as Buffer).length;
     }
     if (pos >= until) break;
-    hits.push({ pos, length, rules: k ? rulesOf(k, data, pos) : rulesAt(set, data.toString("utf8", pos, pos + length)) });
+    const rules = placed(set, data, pos, k ? rulesOf(k, data, pos) : rulesAt(set, data.toString("utf8", pos, pos + length)));
+    if (rules.length) hits.push({ pos, length, rules });
     // Restart just after the hit's start: a keyword may begin inside a longer one.
     searchFrom = pos + 1;
     re.lastIndex = searchFrom;

@@ -30,6 +30,7 @@ export interface RuleSpec {
   confidence?: Confidence;
   keywords: string[];
   keywordsCaseInsensitive?: boolean;
+  keywordsAtWordStart?: boolean;
   afterKeyword?: string;
   regex?: string;
   assignment?: { names: string[]; value: string; exclude?: string[] };
@@ -69,6 +70,7 @@ export function ruleFromSpec(spec: RuleSpec, pack: { provider: string; family: s
     keywords: spec.keywords,
     // An assignment rule's keywords are words of names, which come in every case convention.
     keywordsCaseInsensitive: spec.keywordsCaseInsensitive ?? spec.assignment !== undefined,
+    ...(spec.keywordsAtWordStart && { keywordsAtWordStart: true }),
     ...(spec.afterKeyword !== undefined && { afterKeyword: spec.afterKeyword }),
     ...(spec.regex !== undefined && { regex: spec.regex }),
     ...(spec.assignment && { assignment: { names: spec.assignment.names, value: spec.assignment.value, exclude: spec.assignment.exclude ?? [] } }),
