@@ -16,6 +16,17 @@ export const DEFAULT_WINDOW = { before: 64, after: 256 } as const;
 export interface CompiledRule {
   rule: Rule;
   index: number;
+  /**
+   * What the engine reads at every hit, copied here: rules come from packs, the build cache and API
+   * callers with whatever optional keys each set, so `rule.*` has many shapes and each new one that
+   * reaches a hot path throws away its optimised code (one shape here, RuleInEngine's).
+   */
+  opensWindows: boolean;
+  /** Has a regex and an `afterKeyword` gate. */
+  gated: boolean;
+  assigns: boolean;
+  before: number;
+  after: number;
   /** The rule's regex; undefined for an assignment rule without one (it never opens a window). */
   re?: RE2;
   /** The assignment the grammar must find; undefined for plain regex rules. */
@@ -218,20 +229,69 @@ function compileQuickGate(rule: Rule): QuickGate | undefined {
   return rule.afterKeyword === undefined || rule.regex === undefined ? undefined : quickGateOf(rule.keywords, rule.keywordsCaseInsensitive, rule.afterKeyword);
 }
 
-function compileRest(rule: Rule, index: number): Omit<CompiledRule, "re" | "allow" | "gate" | "quickGate"> {
-  return {
-    rule,
-    index,
-    stopwords: rule.allowlist.stopwords.map((s) => s.toLowerCase()),
-    pathAllowed: rule.allowlist.paths.length ? picomatch(rule.allowlist.paths, { dot: true }) : undefined,
-    prefixes: rule.keywordsCaseInsensitive ? [] : [...rule.keywords].sort((a, b) => b.length - a.length),
-    gateSeesEnd: rule.afterKeyword !== undefined && assertsTextEnd(rule.afterKeyword),
-  };
+/**
+ * A rule in the engine's form, with its regexes compiled on first use. One class, so that every
+ * rule has one hidden class: per-object getters (an object literal with `get re()`) gave each rule
+ * its own, and every rule the scan reached made the hit loop's optimised code wrong again.
+ */
+class RuleInEngine implements CompiledRule {
+  readonly opensWindows: boolean;
+  readonly gated: boolean;
+  readonly assigns: boolean;
+  readonly before: number;
+  readonly after: number;
+  readonly stopwords: string[];
+  readonly pathAllowed: ((path: string) => boolean) | undefined;
+  readonly prefixes: string[];
+  readonly gateSeesEnd: boolean;
+  private regexes: Pick<CompiledRule, "re" | "allow" | "assignment"> | undefined = undefined;
+  private compiledGate: { re: RE2 | undefined } | undefined = undefined;
+  private quick: { gate: QuickGate | undefined } | undefined = undefined;
+
+  constructor(
+    readonly rule: Rule,
+    readonly index: number,
+    check: boolean,
+  ) {
+    this.opensWindows = rule.regex !== undefined;
+    this.gated = rule.regex !== undefined && rule.afterKeyword !== undefined;
+    this.assigns = rule.assignment !== undefined;
+    this.before = rule.window.before;
+    this.after = rule.window.after;
+    this.stopwords = rule.allowlist.stopwords.map((w) => w.toLowerCase());
+    this.pathAllowed = rule.allowlist.paths.length ? picomatch(rule.allowlist.paths, { dot: true }) : undefined;
+    this.prefixes = rule.keywordsCaseInsensitive ? [] : [...rule.keywords].sort((x, y) => y.length - x.length);
+    this.gateSeesEnd = rule.afterKeyword !== undefined && assertsTextEnd(rule.afterKeyword);
+    if (check) {
+      this.regexes = compileRegexes(rule, true);
+      this.compiledGate = { re: compileGate(rule, true) };
+      this.quick = { gate: compileQuickGate(rule) };
+    }
+  }
+
+  private compiled(): Pick<CompiledRule, "re" | "allow" | "assignment"> {
+    return (this.regexes ??= compileRegexes(this.rule, false));
+  }
+  get re(): RE2 | undefined {
+    return this.compiled().re;
+  }
+  get allow(): RE2[] {
+    return this.compiled().allow;
+  }
+  get assignment(): CompiledAssignment | undefined {
+    return this.compiled().assignment;
+  }
+  get gate(): RE2 | undefined {
+    return (this.compiledGate ??= { re: compileGate(this.rule, false) }).re;
+  }
+  get quickGate(): QuickGate | undefined {
+    return (this.quick ??= { gate: compileQuickGate(this.rule) }).gate;
+  }
 }
 
 /** Compiles everything now, so that a bad regex is reported where the rule is loaded. */
 export function compileRule(rule: Rule, index: number): CompiledRule {
-  return { ...compileRest(rule, index), ...compileRegexes(rule, true), gate: compileGate(rule, true), quickGate: compileQuickGate(rule) };
+  return new RuleInEngine(rule, index, true);
 }
 
 /**
@@ -240,28 +300,7 @@ export function compileRule(rule: Rule, index: number): CompiledRule {
  * never run on a given input: compiling 160 of them up front cost more than Node's own start-up.
  */
 function compileRuleLazily(rule: Rule, index: number): CompiledRule {
-  let regexes: Pick<CompiledRule, "re" | "allow" | "assignment"> | undefined;
-  const get = () => (regexes ??= compileRegexes(rule, false));
-  let gate: { re: RE2 | undefined } | undefined;
-  let quick: { gate: QuickGate | undefined } | undefined;
-  return {
-    ...compileRest(rule, index),
-    get quickGate() {
-      return (quick ??= { gate: compileQuickGate(rule) }).gate;
-    },
-    get gate() {
-      return (gate ??= { re: compileGate(rule, false) }).re;
-    },
-    get re() {
-      return get().re;
-    },
-    get allow() {
-      return get().allow;
-    },
-    get assignment() {
-      return get().assignment;
-    },
-  };
+  return new RuleInEngine(rule, index, false);
 }
 
 function escapeLiteral(text: string): string {

@@ -53,7 +53,7 @@ const EMPTY = Buffer.alloc(0);
 function assignmentRulesOf(set: RuleSet, rules: readonly number[]): readonly CompiledRule[] {
   let out = set.assignmentRules.get(rules);
   if (!out) {
-    const found = rules.filter((r) => set.rules[r]!.rule.assignment).map((r) => set.rules[r]!);
+    const found = rules.filter((r) => set.rules[r]!.assigns).map((r) => set.rules[r]!);
     out = found.length ? found : NO_RULES;
     set.assignmentRules.set(rules, out);
   }
@@ -179,7 +179,7 @@ export class ScanSession {
     this.open.forEach((iv, r) => {
       // A later hit's window starts at or after hitFrom − before; once that is past this
       // window's end, nothing can extend it any more.
-      if (eof || this.hitFrom - this.set.rules[r]!.rule.window.before >= iv.end) {
+      if (eof || this.hitFrom - this.set.rules[r]!.before >= iv.end) {
         this.closed.push(iv);
         this.open.delete(r);
       }
@@ -195,7 +195,7 @@ export class ScanSession {
     if (eof) return true;
     for (const r of rules) {
       const c = this.set.rules[r]!;
-      if (c.rule.afterKeyword !== undefined && c.rule.regex !== undefined && this.rulesAllowedHere[r] && this.total < end + c.rule.window.after) return false;
+      if (c.gated && this.rulesAllowedHere[r] && this.total < end + c.after) return false;
     }
     return true;
   }
@@ -204,14 +204,13 @@ export class ScanSession {
     for (const r of rules) {
       if (!this.rulesAllowedHere[r]) continue;
       const c = this.set.rules[r]!;
-      if (c.rule.regex === undefined) continue;
-      const w = c.rule.window;
-      const start = Math.max(0, pos - w.before);
-      const end = pos + length + w.after;
+      if (!c.opensWindows) continue;
+      const start = Math.max(0, pos - c.before);
+      const end = pos + length + c.after;
       const cur = this.open.get(r);
       // A hit inside the rule's open window changes nothing: the window already covers its bytes.
       if (cur && start >= cur.start && end <= cur.end) continue;
-      if (c.rule.afterKeyword !== undefined && !this.passesGate(c, pos, pos + length)) continue;
+      if (c.gated && !this.passesGate(c, pos, pos + length)) continue;
       if (cur && start < cur.end && Math.max(cur.end, end) - cur.start <= MAX_WINDOW) {
         cur.end = Math.max(cur.end, end);
         continue;
@@ -273,7 +272,7 @@ export class ScanSession {
    * so the answer is the same whatever else has been read.
    */
   private passesGate(c: CompiledRule, pos: number, end: number): boolean {
-    const limit = Math.min(this.total, end + c.rule.window.after) - this.base;
+    const limit = Math.min(this.total, end + c.after) - this.base;
     if (c.quickGate) {
       const quick = runQuickGate(c.quickGate, this.data, pos - this.base, limit);
       if (quick !== undefined) return quick;
