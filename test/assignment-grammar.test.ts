@@ -57,6 +57,16 @@ const SYNTAXES: [string, string, Syntax][] = [
   ['api_key - "§"', "api_key", "assignment"],
   ["'api_key' => '§',", "api_key", "assignment"],
   ["password = r'§'", "password", "assignment"],
+  ['api_secret <- "§"', "api_secret", "assignment"],
+  ['#define API_SECRET "§"', "API_SECRET", "assignment"],
+  ['set(API_SECRET "§")', "API_SECRET", "assignment"],
+  ['{:api-secret "§" :region "eu"}', "api-secret", "assignment"],
+  ['SetEnv API_SECRET "§"\n', "API_SECRET", "assignment"],
+  ['<entry key="apiSecret">§</entry>', "apiSecret", "entry"],
+  ["api_secret = <<EOF\n§\nEOF\n", "api_secret", "assignment"],
+  ["api_secret = <<-EOT\n    §\n    EOT\n", "api_secret", "assignment"],
+  ["api_secret = '''§'''", "api_secret", "assignment"],
+  ['API_SECRET = """§"""', "API_SECRET", "assignment"],
 ];
 
 describe("the assignment grammar reads name → value in every syntax", () => {
@@ -80,7 +90,19 @@ describe("the assignment grammar reads name → value in every syntax", () => {
   });
 
   it("finds no assignment where code only mentions a name", () => {
-    for (const text of ['console.log("MFA token: "+e.token)', "token = getToken()", "password: this.options.proxyPassword", "if (token) {", "tokens.push(token)"]) {
+    for (const text of [
+      'console.log("MFA token: "+e.token)',
+      "token = getToken()",
+      "password: this.options.proxyPassword",
+      "if (token) {",
+      "tokens.push(token)",
+      'log token "expired" + reason',
+      'f(token "a", b)',
+      "token <- getToken",
+      'token = """\nmulti-line docstring\n"""',
+      "token = <<EOF\nline one\nline two\nEOF\n",
+      '<entry key="token"><value>x</value></entry>',
+    ]) {
       const b = Buffer.from(text);
       const at = text.indexOf(text.includes("token") ? "token" : "password");
       expect(pairsAt(b, at, at + 5), text).toEqual([]);

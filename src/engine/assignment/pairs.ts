@@ -165,6 +165,18 @@ function entryValue(b: Buffer, from: number, ctx: ValueContext): Span | undefine
   return undefined;
 }
 
+/** `<entry key="NAME">v</entry>`: the name is the tag's last attribute, the value the element's text. */
+function attributeElementText(b: Buffer, name: Name): Span | undefined {
+  if (!name.quoted) return undefined;
+  const p = skipHSpace(b, name.outerEnd);
+  return b[p] === 0x3e && lineHasTagOpen(b, name.outerStart) ? elementTextAt(b, p + 1) : undefined;
+}
+
+function lineHasTagOpen(b: Buffer, before: number): boolean {
+  for (let i = before - 1; i >= 0 && before - i < 256 && b[i] !== LF; i--) if (b[i] === 0x3c) return isLetter(b[i + 1]);
+  return false;
+}
+
 /** `variable "x" {` … `default = "v"` … `}`: the default at the block's own level. */
 function blockDefault(b: Buffer, from: number, ctx: ValueContext): Span | undefined {
   let p = skipHSpace(b, from);
@@ -231,6 +243,21 @@ function isDockerfileEnv(b: Buffer, name: Name): boolean {
   return (startsWithLower(b, p, "env") || startsWithLower(b, p, "arg")) && isHSpace(b[p + 3]) && skipHSpace(b, p + 3) === name.outerStart;
 }
 
+/**
+ * Whether the string at `p` is the last thing of its statement: `#define NAME "v"`, cmake's
+ * `set(NAME "v")`, EDN's `{:name "v"}`, Apache's `SetEnv NAME "v"`, a Ruby DSL's `api_key "v"` give
+ * a name its value with a space alone; `name "v" + x` or `f(name "v", y)` do not.
+ */
+function endsStatement(b: Buffer, p: number): boolean {
+  const v = quotedAt(b, p);
+  if (!v) return false;
+  let e = v.end;
+  while (e < b.length && e - v.end < 64 && b[e] !== b[p] && b[e] !== LF) e++;
+  const n = skipHSpace(b, e + 1);
+  const c = b[n];
+  return c === undefined || c === LF || c === CR || c === 0x29 || c === 0x7d || c === 0x5d || c === 0x3b || (c === 0x3a && isLetter(b[n + 1]));
+}
+
 /** The value after the name itself: every form where a separator follows the name. */
 function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; syntax: Syntax; percent: boolean } | undefined {
   let p = name.outerEnd;
@@ -273,6 +300,9 @@ function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; s
     [next, syntax] = [b[p + 2] === 0x3d ? p + 3 : p + 2, "fallback"];
   } else if (c === 0x3f && c1 === 0x3d) {
     next = p + 2;
+  } else if (c === 0x3c && c1 === 0x2d && b[p + 2] !== 0x2d && !name.quoted) {
+    // R's `name <- "v"`; only a string literal (Haskell's `x <- action` binds a result).
+    [next, need] = [p + 2, "quoted"];
   } else if (c === 0x7c && c1 === 0x7c) {
     [next, syntax] = [b[p + 2] === 0x3d ? p + 3 : p + 2, "fallback"];
   } else if (spaced && startsWithLower(b, p, "or") && isHSpace(b[p + 2])) {
@@ -294,6 +324,7 @@ function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; s
     const t = typeAnnotationEnd(b, p);
     if (t >= 0 && !name.quoted) next = t;
     else if (name.dashes > 0 || isNetrcPassword(b, name) || isDockerfileEnv(b, name)) [next, syntax] = [p, "flag"];
+    else if (!name.quoted && isQuote(c) && endsStatement(b, p)) [next, need] = [p, "quoted"];
   }
   if (next < 0) return undefined;
   if (name.dashes > 0 && syntax === "assignment") syntax = "flag";
@@ -328,7 +359,7 @@ export function pairsOf(b: Buffer, name: Name): Pair[] {
   if (table.length) return table.map((value) => ({ name: span, value, syntax: "column", percentEncoded: false }));
   const entry = entryKeyBefore(b, name.outerStart);
   if (entry) {
-    const value = entry === "entry" ? entryValue(b, name.outerEnd, ctx) : name.quoted ? blockDefault(b, name.outerEnd, ctx) : undefined;
+    const value = entry === "entry" ? (entryValue(b, name.outerEnd, ctx) ?? attributeElementText(b, name)) : name.quoted ? blockDefault(b, name.outerEnd, ctx) : undefined;
     if (value) return [{ name: span, value, syntax: entry, percentEncoded: false }];
   }
   const direct = directValue(b, name, ctx);

@@ -66,9 +66,45 @@ export function quotedAt(b: Buffer, p: number): Span | undefined {
     if (c === open.quote) break;
   }
   if (i >= stop) return undefined;
-  // Triple-quoted strings, and `"" + x`, are not a literal value here.
-  if (i === start) return undefined;
+  // `'''v'''` and `"""v"""` (TOML, Python) on one line hold v; a docstring spanning lines, and `"" + x`, no value.
+  if (i === start) return open.escaped || open.quote === BT || b[i + 1] !== open.quote ? undefined : tripleQuotedAt(b, i + 2, open.quote);
   return trimValue(b, skipScheme(b, start, i), i);
+}
+
+function tripleQuotedAt(b: Buffer, start: number, quote: number): Span | undefined {
+  const stop = Math.min(b.length, start + MAX_VALUE);
+  for (let i = start; i + 2 < stop; i++) {
+    const c = b[i]!;
+    if (c === LF) return undefined;
+    if (c === quote && b[i + 1] === quote && b[i + 2] === quote) return i > start ? trimValue(b, skipScheme(b, start, i), i) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * A heredoc whose body is one line (`api_secret = <<EOF` / `v` / `EOF` in HCL, `<<-`, Ruby's `<<~`):
+ * that line. A body of several lines is a document, not one value.
+ */
+function heredocAt(b: Buffer, p: number): Span | undefined {
+  let i = p + 2;
+  if (b[i] === 0x2d || b[i] === 0x7e) i++;
+  const quote = isQuote(b[i]) ? b[i++] : undefined;
+  const word = i;
+  while (i < b.length && i - word < 32 && (isLetter(b[i]) || b[i] === 0x5f)) i++;
+  if (i === word) return undefined;
+  const tag = b.subarray(word, i);
+  if (quote !== undefined && b[i++] !== quote) return undefined;
+  i = skipHSpace(b, i);
+  if (b[i] === CR) i++;
+  if (b[i] !== LF) return undefined;
+  const s = skipHSpace(b, i + 1);
+  const e = lineEnd(b, s, MAX_VALUE);
+  if (e < 0) return undefined;
+  let end = e;
+  while (end > s && (isHSpace(b[end - 1]) || b[end - 1] === CR)) end--;
+  const t = skipHSpace(b, e + 1);
+  if (end <= s || !b.subarray(t, t + tag.length).equals(tag) || isLetter(b[t + tag.length]) || b[t + tag.length] === 0x5f) return undefined;
+  return { start: s, end };
 }
 
 /** A quoted value must look like a literal: not `"+e+"` (code after a string that merely mentions a name). */
@@ -168,6 +204,7 @@ export function valueAt(b: Buffer, p: number, ctx: ValueContext): Span | undefin
   const c = b[p];
   if (c === undefined) return undefined;
   if (isQuote(c) || (c === BS && isQuote(b[p + 1]))) return quotedAt(b, p);
+  if (c === 0x3c && b[p + 1] === 0x3c) return heredocAt(b, p);
   if ((isLetter(c) || c === 0x40 || c === 0x24) && openingQuoteAhead(b, p)) return quotedAt(b, p) ?? bareAt(b, p, ctx);
   return bareAt(b, p, ctx);
 }
