@@ -67,6 +67,14 @@ const SYNTAXES: [string, string, Syntax][] = [
   ["api_secret = <<-EOT\n    §\n    EOT\n", "api_secret", "assignment"],
   ["api_secret = '''§'''", "api_secret", "assignment"],
   ['API_SECRET = """§"""', "API_SECRET", "assignment"],
+  ["api_secret: &creds §\n", "api_secret", "assignment"],
+  ["api_secret: !!str §\n", "api_secret", "assignment"],
+  ['val m = mapOf("apiSecret" to "§")', "apiSecret", "assignment"],
+  ['val m = Map("apiSecret" -> "§")', "apiSecret", "assignment"],
+  ["| api_secret | § |\n", "api_secret", "assignment"],
+  ["| api_secret | `§` |\n", "api_secret", "assignment"],
+  ["<key>ApiSecret</key>\n\t<string>§</string>", "ApiSecret", "element"],
+  ["password: ${DB_PASS:§}\n", "DB_PASS", "assignment"],
 ];
 
 describe("the assignment grammar reads name → value in every syntax", () => {
@@ -102,6 +110,10 @@ describe("the assignment grammar reads name → value in every syntax", () => {
       'token = """\nmulti-line docstring\n"""',
       "token = <<EOF\nline one\nline two\nEOF\n",
       '<entry key="token"><value>x</value></entry>',
+      "a | token | b",
+      "| snowflake-token | Snowflake | token | critical |",
+      "$obj->token->value",
+      "<key>token</key><integer>3</integer>",
     ]) {
       const b = Buffer.from(text);
       const at = text.indexOf(text.includes("token") ? "token" : "password");

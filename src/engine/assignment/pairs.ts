@@ -4,7 +4,7 @@
 // key, `variable`, `<`, `?`/`&`, a table header) and after it (a separator), then read one value.
 // Every scan is bounded (GRAMMAR_BEFORE / GRAMMAR_AFTER, MAX_VALUE), so the work per hit is bounded
 // and the result depends only on the bytes within those bounds: the same for any chunking.
-import { BS, CR, LF, NAME_CHAR, isHSpace, isHex, isLetter, isQuote, isWordChar, lineStart, skipHSpace, startsWithLower } from "./bytes.js";
+import { BS, CR, LF, NAME_CHAR, isHSpace, isHex, isLetter, isQuote, isWordChar, lineStart, skipHSpace, skipSpace, startsWithLower } from "./bytes.js";
 import { blockScalarAt, elementTextAt, quotedAt, valueAt, type Span, type ValueContext } from "./values.js";
 import { tablePairs } from "./tabular.js";
 
@@ -258,6 +258,38 @@ function endsStatement(b: Buffer, p: number): boolean {
   return c === undefined || c === LF || c === CR || c === 0x29 || c === 0x7d || c === 0x5d || c === 0x3b || (c === 0x3a && isLetter(b[n + 1]));
 }
 
+/** The name is the first cell of a Markdown table row (`| name | … |`). */
+function opensTableRow(b: Buffer, outerStart: number): boolean {
+  const s = lineStart(b, outerStart, 256);
+  if (s < 0) return false;
+  const p = skipHSpace(b, s);
+  return b[p] === 0x7c && skipHSpace(b, p + 1) === outerStart;
+}
+
+/**
+ * A Markdown table cell's text from `p` (quoted or in backticks, or bare) up to the `|` that closes
+ * it, in a setting → value table: at most one more cell (a description) follows. A wider table
+ * (`| rule id | provider | kind | … |`) lists things, not settings.
+ */
+function tableCellAt(b: Buffer, p: number): Span | undefined {
+  let v: Span | undefined;
+  let close: number;
+  if (isQuote(b[p])) {
+    v = quotedAt(b, p);
+    close = v ? skipHSpace(b, v.end + 1) : -1;
+  } else {
+    let e = p;
+    while (e < b.length && e - p < 4096 && b[e] !== 0x7c && b[e] !== LF) e++;
+    close = e;
+    while (e > p && isHSpace(b[e - 1])) e--;
+    v = e > p ? { start: p, end: e } : undefined;
+  }
+  if (!v || b[close] !== 0x7c) return undefined;
+  let cells = 0;
+  for (let i = close + 1; i < b.length && i - close < 4096 && b[i] !== LF; i++) if (b[i] === 0x7c && b[i - 1] !== BS) cells++;
+  return cells <= 1 ? v : undefined;
+}
+
 /** The value after the name itself: every form where a separator follows the name. */
 function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; syntax: Syntax; percent: boolean } | undefined {
   let p = name.outerEnd;
@@ -275,7 +307,7 @@ function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; s
   const c1 = b[p + 1];
   let syntax: Syntax = "assignment";
   let next = -1;
-  let need: "any" | "quoted" | "element" = "any";
+  let need: "any" | "quoted" | "element" | "cell" = "any";
   if (call && !((c === 0x3f && (c1 === 0x3f || c1 === 0x3a)) || (c === 0x7c && c1 === 0x7c) || c === 0x7b || startsWithLower(b, p, "or"))) {
     // After a call (`getenv("X")`) only a fallback or a block default gives the name a value:
     // `f('name') => '…'` and `f('name') = …` are something else.
@@ -317,6 +349,16 @@ function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; s
     [next, syntax, need] = [p + 1, "element", "element"];
   } else if (c === 0x2d && spaced && isHSpace(c1)) {
     [next, need] = [p + 1, "quoted"];
+  } else if (name.quoted && spaced && ((c === 0x2d && c1 === 0x3e) || (startsWithLower(b, p, "to") && isHSpace(b[p + 2])))) {
+    // Kotlin's `"name" to "v"` and Scala's `"name" -> "v"` pairs.
+    [next, need] = [p + 2, "quoted"];
+  } else if (c === 0x7c && c1 !== 0x7c && spaced && !name.quoted && opensTableRow(b, name.outerStart)) {
+    // A Markdown table row `| api_secret | v |`: the next cell.
+    [next, need] = [p + 1, "cell"];
+  } else if (c === 0x3c && c1 === 0x2f && !spaced && startsWithLower(b, p, "</key>") && startsWithLower(b, name.outerStart - 5, "<key>")) {
+    // A property list's `<key>ApiSecret</key>` then `<string>v</string>`.
+    const q = skipSpace(b, p + 6);
+    if (startsWithLower(b, q, "<string>")) [next, syntax, need] = [q + 8, "element", "element"];
   } else if (c === 0x25 && c1 === 0x33 && (b[p + 2] === 0x44 || b[p + 2] === 0x64) && !spaced) {
     next = p + 3;
     ctx = { ...ctx, percent: true };
@@ -333,6 +375,7 @@ function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; s
   let value: Span | undefined;
   if (need === "element") value = elementTextAt(b, v);
   else if (need === "quoted") value = quotedAt(b, v);
+  else if (need === "cell") value = tableCellAt(b, v);
   else value = blockScalarAt(b, v, indentOf(b, name.outerStart)) ?? valueAt(b, v, ctx);
   // A setter takes the value alone (`.apiKey("…")`); `secret("a", x, "b")` is some other call.
   if (value && syntax === "call" && b[p] === 0x28 && b[skipHSpace(b, value.end + 1)] !== 0x29) return undefined;

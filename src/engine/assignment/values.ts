@@ -205,6 +205,13 @@ export function valueAt(b: Buffer, p: number, ctx: ValueContext): Span | undefin
   if (c === undefined) return undefined;
   if (isQuote(c) || (c === BS && isQuote(b[p + 1]))) return quotedAt(b, p);
   if (c === 0x3c && b[p + 1] === 0x3c) return heredocAt(b, p);
+  // A YAML anchor or `!!str` tag before the value (`key: &creds v`) is not part of it.
+  if ((c === 0x26 && isLetter(b[p + 1])) || (c === 0x21 && b[p + 1] === 0x21 && startsWithLower(b, p + 2, "str "))) {
+    let q = p + 1;
+    while (q < b.length && q - p < 64 && !isSpace(b[q])) q++;
+    if (isHSpace(b[q])) return valueAt(b, skipHSpace(b, q), ctx);
+    return undefined;
+  }
   if ((isLetter(c) || c === 0x40 || c === 0x24) && openingQuoteAhead(b, p)) return quotedAt(b, p) ?? bareAt(b, p, ctx);
   return bareAt(b, p, ctx);
 }
