@@ -97,6 +97,15 @@ describe("the assignment grammar reads name → value in every syntax", () => {
     expect(b.toString("utf8", pairs[399]!.value.start, pairs[399]!.value.end)).toBe(`${V}399`);
   });
 
+  it("reads the word's name when the keyword hit spells a delimiter beside it (`,pan`, `pan=`)", () => {
+    for (const [text, keyword] of [["name,pan,expiry\nBob,§,12/29\n", ",pan"], ["pan=§\n", "pan="], ['{"pan": "§"}', '"pan"']] as const) {
+      const t = text.replace("§", V);
+      const b = Buffer.from(t);
+      const at = t.indexOf(keyword);
+      expect(pairsAt(b, at, at + keyword.length).map((p) => b.toString("utf8", p.value.start, p.value.end)), text).toEqual([V]);
+    }
+  });
+
   it("finds no assignment where code only mentions a name", () => {
     for (const text of [
       'console.log("MFA token: "+e.token)',

@@ -53,6 +53,10 @@ export interface Name extends Span {
 
 /** The name a keyword hit at [hs, he) is part of: an identifier, dotted path, flag or quoted key. */
 export function nameAround(b: Buffer, hs: number, he: number): Name | undefined {
+  // A keyword may spell a delimiter next to the word (`,pan`, `pan=`, `"pan"`): the name is the word.
+  while (hs < he && !NAME_CHAR[b[hs]!]) hs++;
+  while (he > hs && !NAME_CHAR[b[he - 1]!]) he--;
+  if (hs >= he) return undefined;
   let start = hs;
   let end = he;
   while (start > 0 && hs - start < MAX_NAME && NAME_CHAR[b[start - 1]!]) start--;
