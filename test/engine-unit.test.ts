@@ -140,3 +140,27 @@ describe("findings", () => {
     expect(e.scanBuffer(Buffer.from("zzzzzzzzzz"), { path: "x" })).toHaveLength(0);
   });
 });
+
+describe("keys one per line", () => {
+  // A rule's closing boundary must not take the newline that the next line's key opens with.
+  it("every key of a list is found, for every rule whose example is one line", () => {
+    const lost: string[] = [];
+    let lists = 0;
+    for (const rule of BUILTIN) {
+      // The secret alone on each line (as in a file of keys), where it is found alone.
+      const lines = [0, 1, 2].map((k) => {
+        const text = positive(rule.id, 0, `#list${k}`);
+        const f = text.includes("\n") ? undefined : engine.scanBuffer(Buffer.from(text), { path: "p" }).find((x) => x.ruleId === rule.id);
+        return f ? text.slice(f.column - 1, f.endColumn - 1) : undefined;
+      });
+      if (lines.some((l) => l === undefined)) continue;
+      const alone = lines.map((l) => engine.scanBuffer(Buffer.from(l!), { path: "p" }).filter((f) => f.ruleId === rule.id).length);
+      if (alone.some((n) => n !== 1)) continue;
+      lists++;
+      const together = engine.scanBuffer(Buffer.from(lines.join("\n")), { path: "p" }).filter((f) => f.ruleId === rule.id);
+      if (together.length !== 3) lost.push(`${rule.id}: ${together.length} of 3`);
+    }
+    expect(lost).toEqual([]);
+    expect(lists).toBeGreaterThan(200);
+  });
+});

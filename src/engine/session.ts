@@ -319,6 +319,10 @@ export class ScanSession {
       const named = m.indices!.groups;
       const span = named && "secret" in named ? named.secret : m.indices![1];
       if (!span || span[1] <= span[0]) continue;
+      // The next search starts where the secret ends, not the match: a rule's closing boundary
+      // (`(?:[^A-Za-z0-9_]|$)`) takes the newline that the next key's opening boundary needs, and a
+      // list of keys one per line lost every second one.
+      if (span[1] < whole[1]) re.lastIndex = span[1];
       const start = iv.start + span[0];
       const stop = iv.start + span[1];
       if (start < (this.lastEnd.get(iv.rule) ?? -1)) continue;
