@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pairsAt, type Syntax } from "../src/engine/assignment/pairs.js";
-import { acceptsName, compileAssignment, nameWords } from "../src/engine/assignment/rule-names.js";
+import { acceptsName, compileAssignment, mentionsName, nameWords } from "../src/engine/assignment/rule-names.js";
 import { loadRulePack } from "../src/rules/load.js";
 import { Engine } from "../src/engine/engine.js";
 import { KeyfenceError } from "../src/errors.js";
@@ -132,6 +132,13 @@ describe("the assignment grammar reads name → value in every syntax", () => {
 });
 
 describe("names are word sequences in any case convention", () => {
+  it("a value that spells a name is code, but a short name cut out of a random value by its case changes is not", () => {
+    const a = compileAssignment({ names: ["pwd", "pass", "api key"], value: ".+", exclude: [] }, {});
+    expect(mentionsName(a, nameWords("setApiKey"))).toBe(true);
+    expect(mentionsName(a, nameWords("Wl9EF5rPWdJqleJMXc"))).toBe(false);
+    expect(mentionsName(a, nameWords("q7PassZx9"))).toBe(false);
+  });
+
   it("splits snake, kebab, camel, Pascal, dotted and spaced names alike", () => {
     for (const n of ["DD_API_KEY", "ddApiKey", "dd-api-key", "dd.api.key", "DdApiKey", "dd api key"]) expect(nameWords(n)).toEqual(["dd", "api", "key"]);
     expect(nameWords("APIKey")).toEqual(["api", "key"]);

@@ -112,9 +112,13 @@ export function rejectsName(a: CompiledAssignment, words: readonly string[]): bo
   return words.length > 0 && a.names.some((n) => matchEnd(words, n) >= 0) && !acceptsName(a, words);
 }
 
-/** Whether words (of a value) spell one of the rule's names: `setApiKey = setApiKey` holds no key. */
+/**
+ * Whether words (of a value) spell one of the rule's names: `setApiKey = setApiKey` holds no key.
+ * Names of under five letters (`pwd`, `pass`) are left out: a random key's case changes cut such
+ * words out of it by chance (`…rPWdJq…` holds "pwd").
+ */
 export function mentionsName(a: CompiledAssignment, words: readonly string[]): boolean {
-  return a.names.some((n) => matchEnd(words, n) >= 0);
+  return a.names.some((n) => n.join("").length >= 5 && matchEnd(words, n) >= 0);
 }
 
 /** Whether a name (its words) is one the rule accepts. */
