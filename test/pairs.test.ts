@@ -93,6 +93,14 @@ describe("AWS access key id + secret access key across the assignment grammar's 
     expect(scan(`secret_key = "${awsSecret()}"\n`, "main.tf").map((f) => f.ruleId)).toEqual(["generic-secret-assignment"]);
   });
 
+  it("another provider's secret named `…_SECRET_KEY` near an AWS key id stays that provider's, unpaired", () => {
+    const found = scan(`AWS_ACCESS_KEY_ID=${awsId()}\nAPCA_API_BASE_URL=https://paper-api.alpaca.markets\nAPCA_API_SECRET_KEY=${gen("{{alnum:40}}")}\n`);
+    expect(found.map((f) => [f.ruleId, f.parts?.length])).toEqual([["aws-access-key-id", undefined], ["alpaca-secret-key", undefined]]);
+    // Terraform's secret_key beside a key id is still the AWS pair's secret.
+    const pair = scan(`access_key = "${awsId()}"\nsecret_key = "${awsSecret()}"\n`, "main.tf");
+    expect(pair.map((f) => [f.ruleId, f.parts?.length])).toEqual([["aws-access-key-id", 2]]);
+  });
+
   it("two pairs in one file are two findings, each id with its nearest secret", () => {
     const [id1, s1, id2, s2] = [awsId(), awsSecret(), awsId(), awsSecret()];
     for (const text of [

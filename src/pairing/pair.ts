@@ -206,11 +206,20 @@ function pairGroup(plan: PairingPlan, findings: Finding[]): Finding[] {
     if (list) list.push(f);
     else ofRule.set(f.ruleId, [f]);
   }
+  // A value a provider's own rule reports is that provider's: a part-only rule (a name too common to
+  // report alone, `secret_key`) does not take it into another provider's pair (APCA_API_SECRET_KEY
+  // five lines below an AWS key id is Alpaca's secret).
+  const owned = new Set<string>();
+  for (const f of findings) {
+    const r = plan.rules.get(f.ruleId);
+    if (r && !r.generic && plan.alone.get(f.ruleId) !== "drop") owned.add(spanKey(f));
+  }
+  const free = (f: Finding) => plan.alone.get(f.ruleId) !== "drop" || !owned.has(spanKey(f));
   for (const a of plan.anchors) {
     const anchors = ofRule.get(a.rule.id);
     if (!anchors?.length) continue;
     const roles = a.roles.map((r) => {
-      const items = [...r.rules].flatMap((id) => ofRule.get(id) ?? []);
+      const items = [...r.rules].flatMap((id) => ofRule.get(id) ?? []).filter(free);
       if (r.rules.size > 1) items.sort(byPosition);
       return { role: r, c: new RoleCandidates(items, used) };
     });
