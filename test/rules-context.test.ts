@@ -56,6 +56,14 @@ describe("right provider, right risk", () => {
     expect(f.message).toContain("file name");
   });
 
+  it("a provider the name gives beats one whose keyword is only nearby", () => {
+    const text = `truelayer.auth=https://auth.truelayer.com\ntruelayer.client.secret=${gen("{{uuid}}", "tl")}\nspring.application.name=core\nyapily.application.secret=${gen("{{uuid}}", "yp")}\n`;
+    expect(scan(text, "application.properties").map((f) => [f.line, f.ruleId])).toEqual([
+      [2, "truelayer-client-secret"],
+      [4, "yapily-application-secret"],
+    ]);
+  });
+
   it("never exposes the raw secret in a finding", () => {
     const token = gen("sk_live_{{alnum:99}}");
     const f = scan(`K=${token}`)[0]!;

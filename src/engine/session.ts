@@ -71,6 +71,8 @@ interface Candidate {
   finding?: Finding;
   /** Found by a decoder rule inside encoded text; plain matches of the same rule there yield to it. */
   decoded?: boolean;
+  /** Read by the grammar under a name the rule accepts: it names the provider, where a regex near a keyword only suggests one. */
+  named?: boolean;
 }
 
 export interface SessionOptions {
@@ -260,7 +262,7 @@ export class ScanSession {
         }
         const finding = this.judge(c, bytes, start, stop, view, pair.value.start, pair.value.end);
         if (finding === "allowed") this.candidates.push({ rule: c, start, end: stop });
-        else if (finding) this.candidates.push({ rule: c, start, end: stop, finding });
+        else if (finding) this.candidates.push({ rule: c, start, end: stop, finding, named: true });
       }
     }
     if (i) this.pairHits = this.pairHits.slice(i);
@@ -481,7 +483,12 @@ function resolve(group: Candidate[]): Finding[] {
   const out: Finding[] = [];
   const spans: Candidate[] = [];
   const partSpans: Candidate[] = [];
+  // Of two provider rules that report the same span, the one whose name the text gives wins over one
+  // that matched near its keyword (`yapily.application.secret=…` a few lines below a TrueLayer URL).
+  const plainProvider = (c: Candidate) => c.finding !== undefined && !c.named && !c.decoded && !c.rule.rule.generic && !partOnly(c);
+  const outnamed = (c: Candidate) => plainProvider(c) && specific.some((o) => o.named && !o.decoded && o.rule !== c.rule && o.start === c.start && o.end === c.end);
   for (const c of group) {
+    if (outnamed(c)) continue;
     const f = c.finding;
     if (!f) continue;
     const overlaps = (o: Candidate) => o.start < c.end && c.start < o.end;
