@@ -486,7 +486,8 @@ function resolve(group: Candidate[]): Finding[] {
   // Of two provider rules that report the same span, the one whose name the text gives wins over one
   // that matched near its keyword (`yapily.application.secret=…` a few lines below a TrueLayer URL).
   const plainProvider = (c: Candidate) => c.finding !== undefined && !c.named && !c.decoded && !c.rule.rule.generic && !partOnly(c);
-  const outnamed = (c: Candidate) => plainProvider(c) && specific.some((o) => o.named && !o.decoded && o.rule !== c.rule && o.start === c.start && o.end === c.end);
+  const outnamed = (c: Candidate) =>
+    plainProvider(c) && specific.some((o) => o.named && !o.decoded && o.rule !== c.rule && o.start === c.start && o.end === c.end && !o.rule.rule.defersTo?.includes(c.rule.rule.id));
   for (const c of group) {
     if (outnamed(c)) continue;
     const f = c.finding;
