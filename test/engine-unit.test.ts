@@ -163,4 +163,25 @@ describe("keys one per line", () => {
     expect(lost).toEqual([]);
     expect(lists).toBeGreaterThan(200);
   });
+
+  // A percent-escape or a backslash escape ends with a letter or digit, but it is a boundary.
+  it("a key right after an escape (`key%3D…`, JSON's `\\n…`) is found, for every rule whose example is one line", () => {
+    const lost: string[] = [];
+    let tried = 0;
+    for (const rule of BUILTIN) {
+      const text = positive(rule.id, 0, "#escape");
+      if (text.includes("\n") || !rule.regex?.startsWith("(?:^|[^")) continue;
+      const f = engine.scanBuffer(Buffer.from(text), { path: "p" }).find((x) => x.ruleId === rule.id);
+      if (!f) continue;
+      const secret = text.slice(f.column - 1, f.endColumn - 1);
+      if (engine.scanBuffer(Buffer.from(secret), { path: "p" }).filter((x) => x.ruleId === rule.id).length !== 1) continue;
+      tried++;
+      for (const before of ["next=a%3Fkey%3D", '{"env": "A=1\\n']) {
+        const found = engine.scanBuffer(Buffer.from(`${before}${secret}&x=1"`), { path: "p" }).filter((x) => x.ruleId === rule.id);
+        if (found.length !== 1) lost.push(`${rule.id} after ${before}`);
+      }
+    }
+    expect(lost).toEqual([]);
+    expect(tried).toBeGreaterThan(150);
+  });
 });

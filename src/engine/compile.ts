@@ -168,6 +168,26 @@ function groupsOf(pattern: string, where: { file?: string; line?: number; subjec
  * The regexes of a rule. The secret is the group named `secret`, else group 1; which one is read
  * off each match (session.ts), so only a rule checked here up front pays for the group probe.
  */
+/** The left-boundary idiom rules open with: `(?:^|[^…])` before the secret. */
+const BOUNDARY_OPEN = "(?:^|[^";
+
+/** Whether a rule's regex opens with the boundary idiom (its window then reaches 3 bytes back). */
+function opensWithBoundary(regex: string | undefined): boolean {
+  return regex !== undefined && regex.startsWith(BOUNDARY_OPEN) && regex.indexOf("])", BOUNDARY_OPEN.length) > 0;
+}
+
+/**
+ * The regex with an escape accepted as its left boundary too: a percent-escape (`key%3Dsk_live_…`
+ * in an encoded URL or form body) and a backslash escape (`"…\nsk_live_…"` in JSON-escaped text)
+ * end with a letter or digit that the character class refuses, so a self-identifying key right
+ * after one was missed.
+ */
+export function withEscapeBoundary(regex: string): string {
+  if (!opensWithBoundary(regex)) return regex;
+  const close = regex.indexOf("])", BOUNDARY_OPEN.length);
+  return `${regex.slice(0, close + 1)}|%[0-9A-Fa-f]{2}|\\\\[nrt]${regex.slice(close + 1)}`;
+}
+
 function compileRegexes(rule: Rule, check: boolean): Pick<CompiledRule, "re" | "allow" | "assignment"> {
   const where = { file: rule.origin.file, line: rule.origin.line, subject: `rule ${rule.id}` };
   const allow = rule.allowlist.regexes.map((p) => compilePattern(p, "", { ...where, subject: `rule ${rule.id} allowlist` }));
@@ -176,7 +196,7 @@ function compileRegexes(rule: Rule, check: boolean): Pick<CompiledRule, "re" | "
     if (!assignment) throw new KeyfenceError("rule has neither regex nor assignment", where);
     return { allow, assignment };
   }
-  const re = compilePattern(rule.regex, "gd", where);
+  const re = compilePattern(withEscapeBoundary(rule.regex), "gd", where);
   if (check) {
     const groups = groupsOf(rule.regex, where);
     if (!groups.named && groups.count === 0) {
@@ -256,7 +276,9 @@ class RuleInEngine implements CompiledRule {
     this.opensWindows = rule.regex !== undefined;
     this.gated = rule.regex !== undefined && rule.afterKeyword !== undefined;
     this.assigns = rule.assignment !== undefined;
-    this.before = rule.window.before;
+    // Room for the escape a boundary may be: `%3D` is two bytes longer than the one byte the rule's
+    // window leaves for its boundary (withEscapeBoundary).
+    this.before = opensWithBoundary(rule.regex) ? rule.window.before + 2 : rule.window.before;
     this.after = rule.window.after;
     this.stopwords = rule.allowlist.stopwords.map((w) => w.toLowerCase());
     this.pathAllowed = rule.allowlist.paths.length ? picomatch(rule.allowlist.paths, { dot: true }) : undefined;
@@ -373,7 +395,7 @@ export function compileRuleSet(rules: readonly Rule[]): RuleSet {
     },
     maxKeywordLength: Math.max(1, ...keywords.map((k) => Buffer.byteLength(k.text))),
     // The assignment grammar reads up to GRAMMAR_BEFORE bytes before a hit.
-    maxBefore: Math.max(0, ...compiled.map((c) => (c.rule.assignment ? Math.max(GRAMMAR_BEFORE, c.rule.window.before) : c.rule.window.before))),
+    maxBefore: Math.max(0, ...compiled.map((c) => (c.rule.assignment ? Math.max(GRAMMAR_BEFORE, c.before) : c.before))),
     hitMemo: new Map(),
     assignmentRules: new WeakMap(),
     ...(compiled.some((c) => c.rule.keywordsAtWordStart) && { atWordStart: compiled.map((c) => c.rule.keywordsAtWordStart === true) }),
