@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pairsAt, type Syntax } from "../src/engine/assignment/pairs.js";
+import { childPairs, nameAround, pairsAt, type Syntax } from "../src/engine/assignment/pairs.js";
 import { acceptsName, compileAssignment, mentionsName, nameWords } from "../src/engine/assignment/rule-names.js";
 import { loadRulePack } from "../src/rules/load.js";
 import { Engine } from "../src/engine/engine.js";
@@ -95,6 +95,19 @@ describe("the assignment grammar reads name → value in every syntax", () => {
     const pairs = pairsAt(b, text.indexOf("api_key"), text.indexOf("api_key") + 7);
     expect(pairs).toHaveLength(400);
     expect(b.toString("utf8", pairs[399]!.value.start, pairs[399]!.value.end)).toBe(`${V}399`);
+  });
+
+  it("a YAML block's parent key names its children's values (`twilio:` / `  auth_token: v`)", () => {
+    const text = `twilio:\n  # the account\n  account_sid: AC123\n  auth_token: "${V}"\n  nested:\n    deep: x\nother: y\n`;
+    const b = Buffer.from(text);
+    const pairs = childPairs(b, nameAround(b, 0, 6)!);
+    expect(pairs.map((p) => [b.toString("utf8", p.child!.start, p.child!.end), b.toString("utf8", p.value.start, p.value.end)])).toEqual([
+      ["account_sid", "AC123"],
+      ["auth_token", V],
+    ]);
+    const found = new Engine(BUILTIN).scanBuffer(Buffer.from(`twilio:\n  auth_token: "${"0123456789abcdef".split("").reverse().join("")}${"a1b2c3d4e5f60718"}"\n`), { path: "config/credentials.yml" });
+    expect(found.map((f) => [f.line, f.ruleId])).toEqual([[2, "twilio-auth-token"]]);
+    expect(childPairs(Buffer.from("twilio: value\n  x: y\n"), nameAround(Buffer.from("twilio: value\n  x: y\n"), 0, 6)!)).toEqual([]);
   });
 
   it("reads the word's name when the keyword hit spells a delimiter beside it (`,pan`, `pan=`)", () => {

@@ -2,7 +2,7 @@
 // by the rule's names and value shape. What is left goes through the same judge as regex matches.
 import type { CompiledRule } from "../compile.js";
 import { decodeUrl } from "../decoders.js";
-import { nameAround, pairsOf, type Pair } from "./pairs.js";
+import { childPairs, nameAround, pairsOf, parentKey, type Pair } from "./pairs.js";
 import { acceptsName, mentionsName, nameWords, rejectsName } from "./rule-names.js";
 import { NAME_CHAR, isHSpace, isQuote } from "./bytes.js";
 
@@ -66,7 +66,17 @@ export function namedByAny(view: Buffer, hs: number, he: number, rules: readonly
   const name = nameAround(view, hs, he);
   if (!name) return false;
   const text = view.toString("latin1", name.start, name.end);
-  return rules.some((c) => accepts(c, text));
+  // A YAML block's parent (`twilio:` ending its line) names its children's values too.
+  return rules.some((c) => accepts(c, text)) || headsBlock(view, name.outerEnd);
+}
+
+function headsBlock(b: Buffer, after: number): boolean {
+  let p = after;
+  while (isHSpace(b[p])) p++;
+  if (b[p] !== 0x3a) return false;
+  p++;
+  while (isHSpace(b[p])) p++;
+  return b[p] === 0x0a || (b[p] === 0x0d && b[p + 1] === 0x0a);
 }
 
 /**
@@ -77,20 +87,32 @@ export function assignedValues(view: Buffer, hs: number, he: number, rules: read
   const name = nameAround(view, hs, he);
   if (!name) return [];
   const text = view.toString("latin1", name.start, name.end);
-  const accepting = rules.filter((c) => accepts(c, text));
-  if (accepting.length === 0) return [];
   const out: AssignedValue[] = [];
-  for (const pair of pairsOf(view, name)) {
-    const raw = view.subarray(pair.value.start, pair.value.end);
-    const bytes = pair.percentEncoded ? (decodeUrl(raw.toString("utf8")) ?? raw) : raw;
-    if (NOT_A_SECRET.test(bytes.toString("latin1", 0, 32)) || isTemplated(bytes) || bytes.includes(TYPED_RUN)) continue;
-    // A value that spells a name the rule looks for (`exports.setApiKey = setApiKey`) is code.
-    const valueWords = bytes.length <= 256 ? nameWords(bytes.toString("latin1")) : [];
-    for (const rule of accepting) {
-      if (rule.assignment!.value.test(bytes) && !mentionsName(rule.assignment!, valueWords)) out.push({ rule, pair, bytes });
+  // A YAML key is read with its block's key (`version:` / `  token: v` is a version token).
+  const parent = parentKey(view, name);
+  const full = parent ? `${view.toString("latin1", parent.start, parent.end)}.${text}` : text;
+  const accepting = rules.filter((c) => accepts(c, text) && (full === text || accepts(c, full)));
+  if (accepting.length) for (const pair of pairsOf(view, name)) valuesOf(view, pair, accepting, out);
+  if (out.length === 0 && headsBlock(view, name.outerEnd)) {
+    for (const pair of childPairs(view, name)) {
+      const qualified = `${text}.${view.toString("latin1", pair.child!.start, pair.child!.end)}`;
+      const named = rules.filter((c) => accepts(c, qualified));
+      if (named.length) valuesOf(view, pair, named, out);
     }
   }
   return out;
+}
+
+/** The (rule, value) pairs of one pair: its value checked against each rule's shape. */
+function valuesOf(view: Buffer, pair: Pair, rules: readonly CompiledRule[], out: AssignedValue[]): void {
+  const raw = view.subarray(pair.value.start, pair.value.end);
+  const bytes = pair.percentEncoded ? (decodeUrl(raw.toString("utf8")) ?? raw) : raw;
+  if (NOT_A_SECRET.test(bytes.toString("latin1", 0, 32)) || isTemplated(bytes) || bytes.includes(TYPED_RUN)) return;
+  // A value that spells a name the rule looks for (`exports.setApiKey = setApiKey`) is code.
+  const valueWords = bytes.length <= 256 ? nameWords(bytes.toString("latin1")) : [];
+  for (const rule of rules) {
+    if (rule.assignment!.value.test(bytes) && !mentionsName(rule.assignment!, valueWords)) out.push({ rule, pair, bytes });
+  }
 }
 
 /**

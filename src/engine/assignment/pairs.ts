@@ -4,7 +4,7 @@
 // key, `variable`, `<`, `?`/`&`, a table header) and after it (a separator), then read one value.
 // Every scan is bounded (GRAMMAR_BEFORE / GRAMMAR_AFTER, MAX_VALUE), so the work per hit is bounded
 // and the result depends only on the bytes within those bounds: the same for any chunking.
-import { BS, CR, LF, NAME_CHAR, isHSpace, isHex, isLetter, isQuote, isWordChar, lineStart, skipHSpace, skipSpace, startsWithLower } from "./bytes.js";
+import { BS, CR, LF, NAME_CHAR, isHSpace, isHex, isLetter, isQuote, isWordChar, lineEnd, lineStart, skipHSpace, skipSpace, startsWithLower } from "./bytes.js";
 import { blockScalarAt, elementTextAt, quotedAt, valueAt, type Span, type ValueContext } from "./values.js";
 import { tablePairs } from "./tabular.js";
 
@@ -35,6 +35,87 @@ export interface Pair {
   syntax: Syntax;
   /** The value is (in) percent-encoded text: rules see it decoded, and every rule scans it. */
   percentEncoded: boolean;
+  /** A key of the block the hit's name heads (`twilio:` / `  auth_token: v`): the name is both, in order. */
+  child?: Span;
+}
+
+/**
+ * The key of the YAML block a key belongs to (`version:` above `  token: v`), or undefined: the
+ * nearest line above, within GRAMMAR_BEFORE bytes, indented less and holding only `key:`.
+ */
+export function parentKey(b: Buffer, name: Name): Span | undefined {
+  if (name.quoted || b[skipHSpace(b, name.outerEnd)] !== 0x3a) return undefined;
+  const ls = lineStart(b, name.outerStart, 256);
+  if (ls < 0 || skipHSpace(b, ls) !== name.outerStart || name.outerStart === ls) return undefined;
+  const indent = name.outerStart - ls;
+  const stop = Math.max(0, name.outerStart - GRAMMAR_BEFORE);
+  for (let end = ls - 1; end > stop; ) {
+    const s = lineStart(b, end, 512);
+    if (s < 0) return undefined;
+    const t = skipHSpace(b, s, 256);
+    let e = end;
+    if (b[e - 1] === CR) e--;
+    while (e > t && isHSpace(b[e - 1])) e--;
+    if (e > t && b[t] !== 0x23) {
+      if (t - s < indent) {
+        let k = t;
+        while (k < e && NAME_CHAR[b[k]!]) k++;
+        return k > t && k + 1 === e && b[k] === 0x3a ? { start: t, end: k } : undefined;
+      }
+    }
+    end = s - 1;
+  }
+  return undefined;
+}
+
+/** Most child keys and bytes a block parent's children are read over. */
+const MAX_CHILDREN = 16;
+const CHILD_REACH = 2048;
+
+/**
+ * `name:` ending its line in YAML heads a block: its children's pairs, each named by the parent and the
+ * child key (`twilio:` then `  auth_token: "…"` is a Twilio auth token; `stripe:` then `  secret_key:`
+ * Stripe's). Only the block's first level, up to MAX_CHILDREN keys within CHILD_REACH bytes.
+ */
+export function childPairs(b: Buffer, name: Name): Pair[] {
+  if (name.quoted) return [];
+  let p = skipHSpace(b, name.outerEnd);
+  if (b[p] !== 0x3a) return [];
+  p = skipHSpace(b, p + 1);
+  if (b[p] === 0x23) p = Math.max(p, lineEnd(b, p, 256));
+  if (b[p] === CR) p++;
+  if (b[p] !== LF) return [];
+  const parentStart = lineStart(b, name.outerStart, 256);
+  if (parentStart < 0 || skipHSpace(b, parentStart) !== name.outerStart) return [];
+  const parentIndent = name.outerStart - parentStart;
+  const stop = Math.min(b.length, p + CHILD_REACH);
+  const out: Pair[] = [];
+  let level = -1;
+  for (let line = p + 1, keys = 0; line < stop && keys < MAX_CHILDREN; ) {
+    const t = skipHSpace(b, line, 256);
+    const end = lineEnd(b, t, 4096);
+    if (end < 0) break;
+    const next = b[end] === CR ? end + 2 : end + 1;
+    if (t === end || b[t] === 0x23) {
+      line = next;
+      continue;
+    }
+    const indent = t - line;
+    if (indent <= parentIndent) break;
+    if (level < 0) level = indent;
+    if (indent === level) {
+      keys++;
+      let k = t;
+      while (k < end && NAME_CHAR[b[k]!]) k++;
+      if (k > t && b[k] === 0x3a && (isHSpace(b[k + 1]) || k + 1 === end)) {
+        const child = { start: t, end: k, dashes: 0, outerStart: t, outerEnd: k, quoted: false };
+        const value = directValue(b, child, { query: false, percent: false });
+        if (value) out.push({ name: { start: name.start, end: name.end }, value: value.value, syntax: value.syntax, percentEncoded: false, child: { start: t, end: k } });
+      }
+    }
+    line = next;
+  }
+  return out;
 }
 
 /** Keys whose value is the name of another entry (k8s env lists, Postman, XML appSettings, ECS). */
