@@ -2,7 +2,7 @@
 // by the rule's names and value shape. What is left goes through the same judge as regex matches.
 import type { CompiledRule } from "../compile.js";
 import { decodeUrl } from "../decoders.js";
-import { childPairs, nameAround, pairsOf, parentKey, type Pair } from "./pairs.js";
+import { childPairs, headsBlock, nameAround, pairsOf, parentKey, type Pair } from "./pairs.js";
 import { acceptsName, mentionsName, nameWords, rejectsName } from "./rule-names.js";
 import { NAME_CHAR, isHSpace, isQuote } from "./bytes.js";
 
@@ -67,16 +67,7 @@ export function namedByAny(view: Buffer, hs: number, he: number, rules: readonly
   if (!name) return false;
   const text = view.toString("latin1", name.start, name.end);
   // A YAML block's parent (`twilio:` ending its line) names its children's values too.
-  return rules.some((c) => accepts(c, text)) || headsBlock(view, name.outerEnd);
-}
-
-function headsBlock(b: Buffer, after: number): boolean {
-  let p = after;
-  while (isHSpace(b[p])) p++;
-  if (b[p] !== 0x3a) return false;
-  p++;
-  while (isHSpace(b[p])) p++;
-  return b[p] === 0x0a || (b[p] === 0x0d && b[p + 1] === 0x0a);
+  return rules.some((c) => accepts(c, text)) || headsBlock(view, name.outerEnd) >= 0;
 }
 
 /**
@@ -88,12 +79,15 @@ export function assignedValues(view: Buffer, hs: number, he: number, rules: read
   if (!name) return [];
   const text = view.toString("latin1", name.start, name.end);
   const out: AssignedValue[] = [];
+  let accepting = rules.filter((c) => accepts(c, text));
   // A YAML key is read with its block's key (`version:` / `  token: v` is a version token).
-  const parent = parentKey(view, name);
-  const full = parent ? `${view.toString("latin1", parent.start, parent.end)}.${text}` : text;
-  const accepting = rules.filter((c) => accepts(c, text) && (full === text || accepts(c, full)));
+  const parent = accepting.length ? parentKey(view, name) : undefined;
+  if (parent) {
+    const full = `${view.toString("latin1", parent.start, parent.end)}.${text}`;
+    accepting = accepting.filter((c) => accepts(c, full));
+  }
   if (accepting.length) for (const pair of pairsOf(view, name)) valuesOf(view, pair, accepting, out);
-  if (out.length === 0 && headsBlock(view, name.outerEnd)) {
+  if (out.length === 0) {
     for (const pair of childPairs(view, name)) {
       const qualified = `${text}.${view.toString("latin1", pair.child!.start, pair.child!.end)}`;
       const named = rules.filter((c) => accepts(c, qualified));

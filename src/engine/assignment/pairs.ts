@@ -39,29 +39,44 @@ export interface Pair {
   child?: Span;
 }
 
+/** The indentation of the line a name starts (nothing but spaces before it), or -1. */
+function lineIndent(b: Buffer, name: Name): number {
+  const s = lineStart(b, name.outerStart, 256);
+  return s >= 0 && skipHSpace(b, s) === name.outerStart ? name.outerStart - s : -1;
+}
+
+/**
+ * Where the block a YAML key heads begins: past the line break when `name:` ends its line (only
+ * spaces after the colon), else -1.
+ */
+export function headsBlock(b: Buffer, after: number): number {
+  let p = skipHSpace(b, after);
+  if (b[p] !== 0x3a) return -1;
+  p = skipHSpace(b, p + 1);
+  if (b[p] === CR) p++;
+  return b[p] === LF ? p + 1 : -1;
+}
+
 /**
  * The key of the YAML block a key belongs to (`version:` above `  token: v`), or undefined: the
  * nearest line above, within GRAMMAR_BEFORE bytes, indented less and holding only `key:`.
  */
 export function parentKey(b: Buffer, name: Name): Span | undefined {
   if (name.quoted || b[skipHSpace(b, name.outerEnd)] !== 0x3a) return undefined;
-  const ls = lineStart(b, name.outerStart, 256);
-  if (ls < 0 || skipHSpace(b, ls) !== name.outerStart || name.outerStart === ls) return undefined;
-  const indent = name.outerStart - ls;
+  const indent = lineIndent(b, name);
+  if (indent <= 0) return undefined;
   const stop = Math.max(0, name.outerStart - GRAMMAR_BEFORE);
-  for (let end = ls - 1; end > stop; ) {
+  for (let end = name.outerStart - indent - 1; end > stop; ) {
     const s = lineStart(b, end, 512);
     if (s < 0) return undefined;
     const t = skipHSpace(b, s, 256);
     let e = end;
     if (b[e - 1] === CR) e--;
     while (e > t && isHSpace(b[e - 1])) e--;
-    if (e > t && b[t] !== 0x23) {
-      if (t - s < indent) {
-        let k = t;
-        while (k < e && NAME_CHAR[b[k]!]) k++;
-        return k > t && k + 1 === e && b[k] === 0x3a ? { start: t, end: k } : undefined;
-      }
+    if (e > t && b[t] !== 0x23 && t - s < indent) {
+      let k = t;
+      while (k < e && NAME_CHAR[b[k]!]) k++;
+      return k > t && k + 1 === e && b[k] === 0x3a ? { start: t, end: k } : undefined;
     }
     end = s - 1;
   }
@@ -79,19 +94,14 @@ const CHILD_REACH = 2048;
  */
 export function childPairs(b: Buffer, name: Name): Pair[] {
   if (name.quoted) return [];
-  let p = skipHSpace(b, name.outerEnd);
-  if (b[p] !== 0x3a) return [];
-  p = skipHSpace(b, p + 1);
-  if (b[p] === 0x23) p = Math.max(p, lineEnd(b, p, 256));
-  if (b[p] === CR) p++;
-  if (b[p] !== LF) return [];
-  const parentStart = lineStart(b, name.outerStart, 256);
-  if (parentStart < 0 || skipHSpace(b, parentStart) !== name.outerStart) return [];
-  const parentIndent = name.outerStart - parentStart;
-  const stop = Math.min(b.length, p + CHILD_REACH);
+  const body = headsBlock(b, name.outerEnd);
+  if (body < 0) return [];
+  const parentIndent = lineIndent(b, name);
+  if (parentIndent < 0) return [];
+  const stop = Math.min(b.length, body + CHILD_REACH);
   const out: Pair[] = [];
   let level = -1;
-  for (let line = p + 1, keys = 0; line < stop && keys < MAX_CHILDREN; ) {
+  for (let line = body, keys = 0; line < stop && keys < MAX_CHILDREN; ) {
     const t = skipHSpace(b, line, 256);
     const end = lineEnd(b, t, 4096);
     if (end < 0) break;

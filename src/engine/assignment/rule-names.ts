@@ -8,6 +8,11 @@ import type { RuleAssignment } from "../../types.js";
 export interface CompiledAssignment {
   /** Each accepted name as word runs, matched against consecutive words of a name in the text. */
   names: NamePattern[];
+  /**
+   * The names a value can be said to spell (mentionsName): those of five letters or more. A random
+   * key's case changes cut shorter ones (`pwd`, `pass`) out of it by chance (`…rPWdJq…` holds "pwd").
+   */
+  spelled: NamePattern[];
   exclude: NamePattern[];
   value: RE2;
 }
@@ -112,13 +117,9 @@ export function rejectsName(a: CompiledAssignment, words: readonly string[]): bo
   return words.length > 0 && a.names.some((n) => matchEnd(words, n) >= 0) && !acceptsName(a, words);
 }
 
-/**
- * Whether words (of a value) spell one of the rule's names: `setApiKey = setApiKey` holds no key.
- * Names of under five letters (`pwd`, `pass`) are left out: a random key's case changes cut such
- * words out of it by chance (`…rPWdJq…` holds "pwd").
- */
+/** Whether words (of a value) spell one of the rule's names: `setApiKey = setApiKey` holds no key. */
 export function mentionsName(a: CompiledAssignment, words: readonly string[]): boolean {
-  return a.names.some((n) => n.join("").length >= 5 && matchEnd(words, n) >= 0);
+  return a.spelled.some((n) => matchEnd(words, n) >= 0);
 }
 
 /** Whether a name (its words) is one the rule accepts. */
@@ -143,5 +144,6 @@ export function compileAssignment(spec: RuleAssignment, where: { file?: string; 
   const own = spec.names.map((n) => ` ${n.toLowerCase()} `);
   const shared = SHARED_EXCLUDE.filter((x) => !own.some((n) => n.includes(` ${x.join(" ")} `))).map((x) => [x.join("")]);
   const exclude = [...spec.exclude.map(patternOf), ...shared];
-  return { names, exclude, value: compilePattern(`^(?:${spec.value})$`, "", where) };
+  const spelled = names.filter((n) => n.join("").length >= 5);
+  return { names, spelled, exclude, value: compilePattern(`^(?:${spec.value})$`, "", where) };
 }
