@@ -11,6 +11,7 @@ import { planShards, rendezvousOrder, type FleetPlan } from "../src/fleet/plan.j
 import { identify, withoutCredentials } from "../src/fleet/repo-identity.js";
 import { githubMatrix, k8sIndexedJob } from "../src/fleet/plan-formats.js";
 import { createScanner } from "../src/scanner.js";
+import { scanSettingsDigest } from "../src/fleet/checkpoint.js";
 import { scanHistory } from "../src/index.js";
 import { historyNameFindings } from "../src/orchestrator/git.js";
 import { historyNames } from "../src/sources/git/names.js";
@@ -235,4 +236,31 @@ describe("fleet scan and merge without a shared fingerprint key", () => {
     expect(remerged.stderr).not.toContain("warning");
     expect(JSON.parse(readFileSync(join(root, "fleet.json"), "utf8")).summary.credentials).toBe(1);
   }, 60_000);
+});
+
+describe("fleet settings digest", () => {
+  it("changes with what decides findings, and not with the folder a shard runs from", () => {
+    const dir = tempDir("kf-settings-");
+    const pack = join(dir, "pack.yaml");
+    const packText = (title: string) => `provider: acme\nfamily: internal\nrules:\n  - id: acme-token\n    kind: api-token\n    title: ${title}\n    severity: high\n    environment: live\n    keywords: [acme_]\n    regex: 'acme_[a-z0-9]{24}'\n`;
+    writeFileSync(pack, packText("Acme token"));
+    const base = scanSettingsDigest({ rulePacks: [pack] }, "1.0.0", "k1");
+    expect(scanSettingsDigest({ rulePacks: [pack] }, "1.0.0", "k1")).toBe(base);
+    const cwd = process.cwd();
+    try {
+      process.chdir(dir);
+      expect(scanSettingsDigest({ rulePacks: [pack] }, "1.0.0", "k1")).toBe(base);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(scanSettingsDigest({ rulePacks: [pack] }, "1.0.1", "k1")).not.toBe(base);
+    expect(scanSettingsDigest({ rulePacks: [pack] }, "1.0.0", "k2")).not.toBe(base);
+    expect(scanSettingsDigest({ rulePacks: [pack], disableRules: ["stripe-secret-key-live"] }, "1.0.0", "k1")).not.toBe(base);
+    expect(scanSettingsDigest({ rulePacks: [pack], builtinRules: false }, "1.0.0", "k1")).not.toBe(base);
+    writeFileSync(pack, packText("Acme API token"));
+    expect(scanSettingsDigest({ rulePacks: [pack] }, "1.0.0", "k1")).not.toBe(base);
+    const [rule] = createScanner().rules.slice(0, 1);
+    expect(scanSettingsDigest({}, "1.0.0", "k1", [rule!])).not.toBe(scanSettingsDigest({}, "1.0.0", "k1", [{ ...rule!, severity: "low" }]));
+    expect(() => scanSettingsDigest({ rulePacks: [join(dir, "gone.yaml")] }, "1.0.0")).toThrow(/cannot read the rule pack/);
+  });
 });

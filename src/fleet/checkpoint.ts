@@ -4,16 +4,33 @@
 import { nodeCrypto } from "../deferred-imports.js";
 import { readFileSync } from "node:fs";
 import type { Rule } from "../types.js";
+import { KeyfenceError } from "../errors.js";
+import { BUILTIN_RULES_CACHE } from "../rules/load.js";
 import type { Config } from "../config/config.js";
 import { RESULT_SCHEMA, type RepoResult } from "./repo-result.js";
 
 /**
- * Digest of what decides findings: the active rules, the configuration, the tool version and the
- * fingerprint key's id — a result kept from a run under another key would carry digests that match
- * nothing this run writes, so it must not count as done.
+ * Digest of what decides findings: the tool version, the configuration, the rules it selects and
+ * the fingerprint key's id — a result kept from a run under another key would carry digests that
+ * match nothing this run writes, so it must not count as done. The built-in rules are named by
+ * their build-time cache file (its bytes are those rules, and loading checks the packs on disk
+ * against it), custom packs by their text, and rules handed in through the API (`extraRules`) by
+ * their content: none of it needs the rules loaded, so an unchanged shard never pays for that.
+ * Where a rule came from is not part of it: running from another folder re-scans nothing.
  */
-export function scanSettingsDigest(rules: readonly Rule[], config: Config, version: string, keyId = ""): string {
-  return nodeCrypto().createHash("sha256").update(JSON.stringify({ version, rules, config, ...(keyId && { keyId }) })).digest("hex");
+export function scanSettingsDigest(config: Config, version: string, keyId = "", extraRules: readonly Rule[] = []): string {
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new KeyfenceError(`cannot read ${what} (${(err as NodeJS.ErrnoException).code ?? "error"})`, { file });
+    }
+  };
+  const sha = (b: Buffer | string) => nodeCrypto().createHash("sha256").update(b).digest("hex");
+  const builtin = config.builtinRules === false ? null : sha(read(BUILTIN_RULES_CACHE, "the built-in rule cache"));
+  const packs = (config.rulePacks ?? []).map((p) => sha(read(p, "the rule pack")));
+  const extra = extraRules.map(({ origin: _origin, ...rule }) => rule);
+  return sha(JSON.stringify({ version, builtin, packs, extra, config, ...(keyId && { keyId }) }));
 }
 
 export function checkpointKey(repoId: string, refsDigest: string, settings: string): string {

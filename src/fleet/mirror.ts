@@ -9,7 +9,8 @@
 import { spawn } from "node:child_process";
 import { nodeCrypto } from "../deferred-imports.js";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, isAbsolute } from "node:path";
+import { localAdvertisedRefs } from "./local-refs.js";
 import { withoutCredentials } from "./repo-identity.js";
 
 export interface MirrorState {
@@ -108,13 +109,21 @@ function lsRemoteBatch(locations: readonly string[], o: MirrorOptions): Promise<
  * The digests the mirrors' refs would have after an update, asked of the servers without fetching
  * (`git ls-remote`). A mirror fetches `+refs/*:refs/*`, so the advertised refs under refs/ (peeled
  * `^{}` lines aside) are exactly the refs the mirror ends up with. Undefined where the query failed
- * (the update then says why). Four shells share the list, so network round trips overlap.
+ * (the update then says why). A local repository's refs are read from its files where git keeps
+ * them plainly (local-refs.ts); the rest go to ls-remote, four shells sharing the list so that
+ * network round trips overlap.
  */
 export async function remoteRefsDigests(locations: readonly string[], o: MirrorOptions): Promise<(string | undefined)[]> {
-  const workers = Math.min(4, locations.length);
-  const slices = Array.from({ length: workers }, (_, w) => locations.map((l, i) => [l, i] as const).filter(([, i]) => i % workers === w));
-  const results = await Promise.all(slices.map((slice) => lsRemoteBatch(slice.map(([l]) => l), o)));
   const out: (string | undefined)[] = locations.map(() => undefined);
+  const asked: (readonly [string, number])[] = [];
+  locations.forEach((l, i) => {
+    const local = isAbsolute(l) ? localAdvertisedRefs(l) : undefined;
+    if (local) out[i] = digestOf(local);
+    else asked.push([l, i]);
+  });
+  const workers = Math.min(4, asked.length);
+  const slices = Array.from({ length: workers }, (_, w) => asked.filter((_, j) => j % workers === w));
+  const results = await Promise.all(slices.map((slice) => lsRemoteBatch(slice.map(([l]) => l), o)));
   slices.forEach((slice, w) => slice.forEach(([, i], j) => (out[i] = results[w]![j])));
   return out;
 }

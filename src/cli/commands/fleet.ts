@@ -143,20 +143,20 @@ async function scan(args: string[], io: CliIO): Promise<number> {
   const { index, shards, repos } = shardOf(values, io);
   const outDir = resolve(io.cwd, values.out);
   const { config } = resolveConfig(io.cwd, values.config && resolve(io.cwd, values.config));
-  // Rules are compiled only when a repository needs scanning: an unchanged shard never pays for it.
-  const rules = rulesForConfig(config);
+  // Rules are loaded and compiled only when a repository needs scanning: an unchanged shard never
+  // pays for it (its settings digest names the rules without loading them, checkpoint.ts).
   // Every shard must fingerprint with the same key, or the merge cannot count a credential once.
   const key = resolveFingerprintKey(io.cwd, io.env);
   const keyWarning = shardKeyWarning(key, shards);
   if (keyWarning) io.stderr.write(keyWarning);
   let scanner: Scanner | undefined;
-  const summary = await scanShard(() => (scanner ??= createScanner({ config, rules, fingerprintKey: key.key })), repos, {
+  const summary = await scanShard(() => (scanner ??= createScanner({ config, rules: rulesForConfig(config), fingerprintKey: key.key })), repos, {
     shard: index,
     outDir,
     mirrorDir: values.mirrors ? resolve(io.cwd, values.mirrors) : resolve(outDir, "mirrors"),
     env: io.env,
     tool: TOOL,
-    settings: scanSettingsDigest(rules, config, VERSION, key.id),
+    settings: scanSettingsDigest(config, VERSION, key.id),
     fingerprintKey: { id: key.id, source: key.source },
     include: config.include,
     exclude: config.exclude,
