@@ -61,7 +61,7 @@ const SYNTAXES: [string, string, Syntax][] = [
   ['#define API_SECRET "§"', "API_SECRET", "assignment"],
   ['set(API_SECRET "§")', "API_SECRET", "assignment"],
   ['{:api-secret "§" :region "eu"}', "api-secret", "assignment"],
-  ['SetEnv API_SECRET "§"\n', "API_SECRET", "assignment"],
+  ['SetEnv API_SECRET "§"\n', "API_SECRET", "flag"],
   ['<entry key="apiSecret">§</entry>', "apiSecret", "entry"],
   ["api_secret = <<EOF\n§\nEOF\n", "api_secret", "assignment"],
   ["api_secret = <<-EOT\n    §\n    EOT\n", "api_secret", "assignment"],
@@ -75,6 +75,14 @@ const SYNTAXES: [string, string, Syntax][] = [
   ["| api_secret | `§` |\n", "api_secret", "assignment"],
   ["<key>ApiSecret</key>\n\t<string>§</string>", "ApiSecret", "element"],
   ["password: ${DB_PASS:§}\n", "DB_PASS", "assignment"],
+  ["ARG NPM_TOKEN §\n", "NPM_TOKEN", "flag"],
+  ["setenv API_TOKEN §\n", "API_TOKEN", "flag"],
+  ["set -gx API_TOKEN §\n", "API_TOKEN", "flag"],
+  ["set --export --global API_TOKEN '§'\n", "API_TOKEN", "flag"],
+  ['set api_token "§"\n', "api_token", "flag"],
+  ['buildConfigField "String", "API_KEY", "\\"§\\""', "API_KEY", "call"],
+  ['buildConfigField("String", "API_KEY", "\\"§\\"")', "API_KEY", "call"],
+  ['resValue "string", "api_key", "§"', "api_key", "call"],
 ];
 
 describe("the assignment grammar reads name → value in every syntax", () => {
@@ -136,6 +144,9 @@ describe("the assignment grammar reads name → value in every syntax", () => {
       "| snowflake-token | Snowflake | token | critical |",
       "$obj->token->value",
       "<key>token</key><integer>3</integer>",
+      'format("%s", "token", "abcdefghijkl0123456789", more)',
+      "reset API_TOKEN value\n",
+      "  offset token abcdef0123456789xyz\n",
     ]) {
       const b = Buffer.from(text);
       const at = text.indexOf(text.includes("token") ? "token" : "password");
@@ -223,6 +234,13 @@ describe("precision and provider attribution at the grammar", () => {
     const pan = expandExample("{{luhn:16:4}}", "pan");
     expect(ids(`card_number = "${pan}"\n`)).toEqual(["pci-card-pan"]);
     expect(ids(`card_id = "${pan}"\n`)).toEqual([]);
+    // A space alone separates a name from its value too.
+    expect(ids(`set -x CARD_NUMBER ${pan}\n`)).toEqual(["pci-card-pan"]);
+    expect(ids(`set -x CARD_ID ${pan}\n`)).toEqual([]);
+    expect(ids(`ENV CARD_ID "${pan}"\n`)).toEqual([]);
+    // Runs of spaces and quotes before the value (a first version of the space reading never ended here).
+    expect(ids(`card_number =  " ${pan}"\n`)).toEqual(["pci-card-pan"]);
+    expect(ids(`CARD_ID   '  ${pan}'\n`)).toEqual([]);
   });
 
   it("names that describe a secret, and ARN or timestamp values, are never a secret's value", () => {

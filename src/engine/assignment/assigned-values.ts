@@ -112,16 +112,21 @@ function valuesOf(view: Buffer, pair: Pair, rules: readonly CompiledRule[], out:
 /**
  * For a rule with both a regex and an assignment: whether the regex match at `start` of `b` is the
  * value of a name the rule's assignment rules out (`card_id = 4…`): read back over quotes, spaces
- * and one separator (`=`, `:`, `=>`) to the name.
+ * and one separator (`=`, `:`, `=>`, or a space alone) to the name.
  */
 export function vetoedByName(b: Buffer, start: number, rule: CompiledRule): boolean {
   let i = start - 1;
   const stop = Math.max(0, start - 16);
-  while (i >= stop && (isHSpace(b[i]) || isQuote(b[i]))) i--;
+  let spaced = false;
+  for (; i >= stop && (isHSpace(b[i]) || isQuote(b[i])); i--) if (isHSpace(b[i])) spaced = true;
   if (b[i] === 0x3e && b[i - 1] === 0x3d) i--;
-  if (b[i] !== 0x3d && b[i] !== 0x3a) return false;
-  i--;
-  while (i >= stop - 8 && i >= 0 && (isHSpace(b[i]) || isQuote(b[i]))) i--;
+  if (b[i] === 0x3d || b[i] === 0x3a) {
+    i--;
+    while (i >= stop - 8 && i >= 0 && (isHSpace(b[i]) || isQuote(b[i]))) i--;
+  } else if (!(spaced && NAME_CHAR[b[i]!])) {
+    // A space alone also separates a name from its value (`ENV CARD_ID 4…`, `setenv`, `set -x`).
+    return false;
+  }
   const end = i + 1;
   while (i >= 0 && end - i < 128 && NAME_CHAR[b[i]!]) i--;
   if (end - (i + 1) < 2) return false;

@@ -318,11 +318,32 @@ function typeAnnotationEnd(b: Buffer, p: number): number {
   return v >= b.length || b[v] === LF || b[v] === CR ? -1 : v;
 }
 
-/** `f("NAME", …)`: the quoted name opens a call's arguments (not an item of a list or array). */
-function isFirstArgument(b: Buffer, outerStart: number): boolean {
+/**
+ * `f("NAME", "v")`: the quoted name opens a call's arguments (not an item of a list or array), or
+ * follows other string arguments (`buildConfigField("String", "NAME", "v")`, Groovy's call without
+ * parentheses, `resValue "string", "NAME", "v"`); the value must then end the call (lastArgument).
+ */
+function isArgumentName(b: Buffer, outerStart: number): "first" | "later" | undefined {
   let i = outerStart - 1;
   while (i >= 0 && outerStart - i < 16 && isHSpace(b[i])) i--;
-  return b[i] === 0x28;
+  if (b[i] === 0x28) return "first";
+  if (b[i] !== 0x2c) return undefined;
+  i--;
+  while (i >= 0 && outerStart - i < 20 && isHSpace(b[i])) i--;
+  return b[i] === 0x22 || b[i] === 0x27 ? "later" : undefined;
+}
+
+/** Where the code after a string value whose text ends at `end` resumes (past its closing quotes). */
+function afterString(b: Buffer, end: number): number {
+  let n = end;
+  while (n - end < 3 && (b[n] === BS || isQuote(b[n]))) n++;
+  return skipHSpace(b, n);
+}
+
+/** The string ending at `end` closes its call: `)` or the end of the line follows. */
+function lastArgument(b: Buffer, end: number): boolean {
+  const n = afterString(b, end);
+  return n >= b.length || b[n] === 0x29 || b[n] === LF || b[n] === CR || b[n] === 0x3b;
 }
 
 function isNetrcPassword(b: Buffer, name: Name): boolean {
@@ -330,12 +351,28 @@ function isNetrcPassword(b: Buffer, name: Name): boolean {
   return (n === 8 && startsWithLower(b, name.start, "password")) || (n === 6 && startsWithLower(b, name.start, "passwd"));
 }
 
-/** `ENV NAME value` / `ARG NAME value` (the Dockerfile's older form). */
-function isDockerfileEnv(b: Buffer, name: Name): boolean {
-  const s = lineStart(b, name.outerStart, 64);
+/**
+ * A command that sets the name it is followed by to the rest of the line: the Dockerfile's older
+ * `ENV NAME value` / `ARG NAME value`, csh's `setenv NAME value`, fish's and Tcl's `set [-gx] NAME value`.
+ */
+function isSetterLine(b: Buffer, name: Name): boolean {
+  const s = lineStart(b, name.outerStart, 96);
   if (s < 0) return false;
   const p = skipHSpace(b, s);
-  return (startsWithLower(b, p, "env") || startsWithLower(b, p, "arg")) && isHSpace(b[p + 3]) && skipHSpace(b, p + 3) === name.outerStart;
+  let w = p;
+  while (w < name.outerStart && isLetter(b[w])) w++;
+  const word = w - p;
+  if (!isHSpace(b[w])) return false;
+  let q = skipHSpace(b, w);
+  if (word === 3 && (startsWithLower(b, p, "env") || startsWithLower(b, p, "arg"))) return q === name.outerStart;
+  if (word === 6 && startsWithLower(b, p, "setenv")) return q === name.outerStart;
+  if (word !== 3 || !startsWithLower(b, p, "set")) return false;
+  // fish's scope and export flags: `set -x`, `set -gx`, `set --export --global`.
+  for (let flags = 0; flags < 3 && b[q] === 0x2d && q < name.outerStart; flags++) {
+    while (q < name.outerStart && !isHSpace(b[q])) q++;
+    q = skipHSpace(b, q);
+  }
+  return q === name.outerStart;
 }
 
 /**
@@ -403,6 +440,7 @@ function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; s
   let syntax: Syntax = "assignment";
   let next = -1;
   let need: "any" | "quoted" | "element" | "cell" = "any";
+  let argument: "first" | "later" | undefined;
   if (call && !((c === 0x3f && (c1 === 0x3f || c1 === 0x3a)) || (c === 0x7c && c1 === 0x7c) || c === 0x7b || startsWithLower(b, p, "or"))) {
     // After a call (`getenv("X")`) only a fallback or a block default gives the name a value:
     // `f('name') => '…'` and `f('name') = …` are something else.
@@ -434,7 +472,7 @@ function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; s
     [next, syntax] = [b[p + 2] === 0x3d ? p + 3 : p + 2, "fallback"];
   } else if (spaced && startsWithLower(b, p, "or") && isHSpace(b[p + 2])) {
     [next, syntax, need] = [p + 2, "fallback", "quoted"];
-  } else if (c === 0x2c && name.quoted && (b[name.outerEnd - 1] === 0x22 || b[name.outerEnd - 1] === 0x27) && isFirstArgument(b, name.outerStart)) {
+  } else if (c === 0x2c && name.quoted && (b[name.outerEnd - 1] === 0x22 || b[name.outerEnd - 1] === 0x27) && (argument = isArgumentName(b, name.outerStart))) {
     [next, syntax, need] = [p + 1, "call", "quoted"];
   } else if (c === 0x28 && !name.quoted && closers === 0 && !spaced) {
     [next, syntax, need] = [p + 1, "call", "quoted"];
@@ -460,7 +498,7 @@ function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; s
   } else if (spaced && c !== LF && c !== CR && c !== undefined) {
     const t = typeAnnotationEnd(b, p);
     if (t >= 0 && !name.quoted) next = t;
-    else if (name.dashes > 0 || isNetrcPassword(b, name) || isDockerfileEnv(b, name)) [next, syntax] = [p, "flag"];
+    else if (name.dashes > 0 || isNetrcPassword(b, name) || isSetterLine(b, name)) [next, syntax] = [p, "flag"];
     else if (!name.quoted && isQuote(c) && endsStatement(b, p)) [next, need] = [p, "quoted"];
   }
   if (next < 0) return undefined;
@@ -473,7 +511,8 @@ function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; s
   else if (need === "cell") value = tableCellAt(b, v);
   else value = blockScalarAt(b, v, indentOf(b, name.outerStart)) ?? valueAt(b, v, ctx);
   // A setter takes the value alone (`.apiKey("…")`); `secret("a", x, "b")` is some other call.
-  if (value && syntax === "call" && b[p] === 0x28 && b[skipHSpace(b, value.end + 1)] !== 0x29) return undefined;
+  if (value && syntax === "call" && b[p] === 0x28 && b[afterString(b, value.end)] !== 0x29) return undefined;
+  if (value && argument === "later" && !lastArgument(b, value.end)) return undefined;
   return value && { value, syntax, percent: ctx.percent };
 }
 

@@ -68,7 +68,14 @@ export function quotedAt(b: Buffer, p: number): Span | undefined {
   if (i >= stop) return undefined;
   // `'''v'''` and `"""v"""` (TOML, Python) on one line hold v; a docstring spanning lines, and `"" + x`, no value.
   if (i === start) return open.escaped || open.quote === BT || b[i + 1] !== open.quote ? undefined : tripleQuotedAt(b, i + 2, open.quote);
-  return trimValue(b, skipScheme(b, start, i), i);
+  // A string whose text is itself a quoted string (`"\"v\""`, as Gradle's buildConfigField takes it): v.
+  let end = i;
+  let from = start;
+  if (!open.escaped && end - from > 4 && b[from] === BS && isQuote(b[from + 1]) && b[end - 2] === BS && b[end - 1] === b[from + 1]) {
+    from += 2;
+    end -= 2;
+  }
+  return trimValue(b, skipScheme(b, from, end), end);
 }
 
 function tripleQuotedAt(b: Buffer, start: number, quote: number): Span | undefined {
