@@ -74,6 +74,12 @@ export interface Rule {
   generic: boolean;
   /** Ids of rules this one yields to where both report overlapping secrets (more specific formats). */
   defersTo?: string[];
+  /**
+   * Ids of rules whose match this credential is given right after, with no name of its own: the next
+   * string argument or item (`Client("AC…", "v")`, `auth=("rzp_live_…", "v")`, `["id", "v"]`). The
+   * value must have this rule's `assignment.value` shape and pass its checks.
+   */
+  follows?: string[];
   confidence: Confidence;
   /** The matched text is encoded: decode it, check the decoded value and scan it with the other rules. */
   decode?: RuleDecode;

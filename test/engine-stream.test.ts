@@ -69,6 +69,15 @@ describe("streaming equals whole-buffer scanning", () => {
     expect(await streamed(data, Array.from({ length: data.length }, (_, i) => i))).toEqual(whole);
   });
 
+  it("a credential given right after another's match (`follows`) is found for every cut", async () => {
+    // twilio-auth-token's example `Client("AC…", "token")`: the token has no name, only the SID before it.
+    const text = `import os\n${positive("twilio-auth-token", 4, "#follows")}`;
+    const data = Buffer.from(text);
+    const whole = engine.scanBuffer(data, { path: "p" }).map(key);
+    expect(whole.filter((k) => k.startsWith("twilio-auth-token@"))).toHaveLength(1);
+    for (let cut = 0; cut <= data.length; cut++) expect(await streamed(data, [cut])).toEqual(whole);
+  });
+
   it("a long keyword cut by a chunk boundary is found even when a shorter one follows in the same chunk", async () => {
     // Regression found by fuzzing: "klarna_test_api_" cut after "klarna_test_", with "test_" (another
     // rule's keyword) complete inside the first chunk, used to move the search past the long one.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadRulePack, loadRulePacks } from "../src/rules/load.js";
+import { assertPairReferences, loadRulePack, loadRulePacks } from "../src/rules/load.js";
 import { KeyfenceError } from "../src/errors.js";
 import { tempTree } from "./helpers/cli.js";
 import { join } from "node:path";
@@ -87,6 +87,32 @@ describe("rule-pack loading errors name the file, the line and the rule", () => 
   it("duplicate keys in YAML", () => {
     const e = packError(`provider: Acme\nprovider: Other\nrules:\n${GOOD_RULE}`);
     expect(e.format()).toMatch(/acme\.yaml:2: malformed YAML/);
+  });
+
+  it("`follows` must name a known rule and come with an assignment (the shape of what follows)", () => {
+    const follower = (extra: string) => `  - id: acme-secret
+    kind: api-secret
+    title: Acme API secret
+    severity: high
+    keywords: [acme]
+${extra}    examples:
+      match: ['ACME_SECRET={{lowernum:32}}', 'acme_secret: {{lowernum:32}}']
+      noMatch: ['ACME_SECRET=\${ACME}', 'ACME_SECRET=short']
+`;
+    const load = (extra: string) => loadRulePack("rules/custom/acme.yaml", { text: `provider: Acme\nrules:\n${GOOD_RULE}${follower(extra)}` });
+    const format = (f: () => void) => {
+      try {
+        f();
+      } catch (err) {
+        return (err as KeyfenceError).format();
+      }
+      return "no error";
+    };
+    const good = load("    assignment: { names: [acme secret], value: '[a-z0-9]{32}' }\n    follows: [acme-token]\n");
+    expect(good[1]!.follows).toEqual(["acme-token"]);
+    expect(() => assertPairReferences(good)).not.toThrow();
+    expect(format(() => assertPairReferences(load("    assignment: { names: [acme secret], value: '[a-z0-9]{32}' }\n    follows: [acme-nope]\n")))).toMatch(/acme\.yaml:\d+: rule acme-secret follows: names unknown rule acme-nope/);
+    expect(format(() => assertPairReferences(load("    regex: 'ACME_SECRET=(?P<secret>[a-z0-9]{32})'\n    follows: [acme-token]\n")))).toMatch(/rule acme-secret follows: needs an assignment/);
   });
 
   it("duplicate rule ids across packs name both places", () => {

@@ -129,6 +129,8 @@ export interface RuleSet {
   atWordStart?: readonly boolean[];
   /** A hit's rules list → those that also count inside a word, filled as such hits are seen. */
   midWordRules: WeakMap<readonly number[], number[]>;
+  /** Per rule, the rules whose credential may follow its matches (`follows`); undefined for most. */
+  followers: readonly (readonly CompiledRule[] | undefined)[];
 }
 
 /** Why RE2 refused a pattern, in words a rule author can act on. */
@@ -400,5 +402,18 @@ export function compileRuleSet(rules: readonly Rule[]): RuleSet {
     assignmentRules: new WeakMap(),
     ...(compiled.some((c) => c.rule.keywordsAtWordStart) && { atWordStart: compiled.map((c) => c.rule.keywordsAtWordStart === true) }),
     midWordRules: new WeakMap(),
+    followers: followersOf(compiled),
   };
+}
+
+function followersOf(compiled: readonly CompiledRule[]): (CompiledRule[] | undefined)[] {
+  const index = new Map(compiled.map((c) => [c.rule.id, c.index]));
+  const out: (CompiledRule[] | undefined)[] = compiled.map(() => undefined);
+  for (const c of compiled) {
+    for (const id of c.rule.follows ?? []) {
+      const leader = index.get(id);
+      if (leader !== undefined) (out[leader] ??= []).push(c);
+    }
+  }
+  return out;
 }

@@ -22,6 +22,7 @@ import { INLINE_LOOKAHEAD, INLINE_LOOKBACK, inlineAllowed } from "./inline-allow
 import { GRAMMAR_AFTER, GRAMMAR_BEFORE } from "./assignment/pairs.js";
 import { assignedValues, namedByAny, vetoedByName } from "./assignment/assigned-values.js";
 import { NAME_REACH } from "./assignment/pairs.js";
+import { nextArgumentAt } from "./assignment/values.js";
 import type { Finding, ScanTarget } from "../types.js";
 import { KeyfenceError } from "../errors.js";
 
@@ -345,7 +346,28 @@ export class ScanSession {
       } else if (finding) {
         this.lastEnd.set(iv.rule, stop);
         this.candidates.push({ rule: c, start, end: stop, finding });
+        if (this.set.followers[c.index]) this.runFollowers(c, stop);
       }
+    }
+  }
+
+  /**
+   * The credentials given right after a match of `leader` that ends at `stop` (rules that `follow`
+   * it): the next string argument, judged as each follower's own value. It is read from at most
+   * INLINE_LOOKAHEAD bytes on, which a window always has when it runs, so any chunking gives the same.
+   */
+  private runFollowers(leader: CompiledRule, stop: number): void {
+    const view = this.data.subarray(0, Math.min(this.total, stop + INLINE_LOOKAHEAD) - this.base);
+    const v = nextArgumentAt(view, stop - this.base);
+    if (!v) return;
+    const bytes = view.subarray(v.start, v.end);
+    const start = this.base + v.start;
+    const end = this.base + v.end;
+    for (const c of this.set.followers[leader.index]!) {
+      if (!c.assignment!.value.test(bytes)) continue;
+      const finding = this.judge(c, bytes, start, end, view, v.start, v.end);
+      if (finding === "allowed") this.candidates.push({ rule: c, start, end });
+      else if (finding) this.candidates.push({ rule: c, start, end, finding, named: true });
     }
   }
 

@@ -27,6 +27,7 @@ export interface RuleSpec {
   environment?: Environment;
   generic?: boolean;
   defersTo?: string[];
+  follows?: string[];
   confidence?: Confidence;
   keywords: string[];
   keywordsCaseInsensitive?: boolean;
@@ -86,6 +87,7 @@ export function ruleFromSpec(spec: RuleSpec, pack: { provider: string; family: s
     tags: spec.tags ?? [],
     generic: spec.generic ?? false,
     ...(spec.defersTo?.length && { defersTo: spec.defersTo }),
+    ...(spec.follows?.length && { follows: spec.follows }),
     confidence: spec.confidence ?? pack.confidence ?? "B",
     ...(spec.decode && {
       decode: {
@@ -169,12 +171,18 @@ export function loadRulePacks(paths: readonly string[]): Rule[] {
 }
 
 /**
- * Every pair's companions name rules that exist (in `rules`, or among `also`: the built-in rules a
+ * Every `follows` and every pair's companions name rules that exist (in `rules`, or among `also`: the built-in rules a
  * configuration's pack may pair with), and a rule never pairs with itself.
  */
 export function assertPairReferences(rules: readonly Rule[], also: readonly Rule[] = []): void {
   const ids = new Set([...rules, ...also].map((r) => r.id));
   for (const r of rules) {
+    for (const id of r.follows ?? []) {
+      const where = { file: r.origin.file, line: r.origin.line, subject: `rule ${r.id} follows` };
+      if (id === r.id) throw new KeyfenceError("a rule cannot follow itself", where);
+      if (!ids.has(id)) throw new KeyfenceError(`names unknown rule ${id}`, where);
+      if (!r.assignment) throw new KeyfenceError("needs an assignment: its value is the shape of what follows", where);
+    }
     if (!r.pair) continue;
     const where = { file: r.origin.file, line: r.origin.line, subject: `rule ${r.id} pair` };
     for (const p of r.pair.parts) {

@@ -56,12 +56,13 @@ export function testRules(rules: readonly Rule[], options: { salt?: string; comp
   const byId = new Map([...(options.companions ?? []), ...rules].map((r) => [r.id, r]));
   for (const rule of rules) {
     examples += testPairs(rule, byId, options.salt, failures);
-    const engine = new Engine([rule]);
+    // A rule that follows another's matches (`follows`) is run with those rules; only its own findings count.
+    const engine = new Engine([rule, ...(rule.follows ?? []).flatMap((id) => byId.get(id) ?? [])]);
     for (const expectation of ["match", "noMatch"] as const) {
       rule.examples[expectation].forEach((template, index) => {
         examples++;
         const input = exampleInput(rule, expectation, index, options.salt);
-        const found = engine.scanBuffer(Buffer.from(input), { path: "example" }).length;
+        const found = engine.scanBuffer(Buffer.from(input), { path: "example" }).filter((f) => f.ruleId === rule.id).length;
         if (expectation === "match" ? found !== 1 : found !== 0) failures.push({ rule, expectation, index, template, found });
       });
     }

@@ -228,3 +228,20 @@ function openingQuoteAhead(b: Buffer, p: number): boolean {
   return isQuote(b[p + 1]) || ((isLetter(b[p + 1]) || b[p + 1] === 0x40) && isQuote(b[p + 2]));
 }
 
+
+/**
+ * The string given right after the one ending at `end` (its closing quote, if any, comes first):
+ * the next argument of a call or item of a tuple or list, `("AC…", "v")`, `["id",\n  "v"]`. Only a
+ * comma and white space (line breaks too, as formatters write long calls) may stand between them.
+ */
+export function nextArgumentAt(b: Buffer, end: number): Span | undefined {
+  let p = end;
+  if (isQuote(b[p])) p++;
+  const limit = p + 16;
+  while (p < limit && isSpace(b[p])) p++;
+  if (b[p] !== 0x2c) return undefined;
+  p++;
+  const open = p + 32;
+  while (p < open && isSpace(b[p])) p++;
+  return isQuote(b[p]) ? quotedAt(b, p) : undefined;
+}
