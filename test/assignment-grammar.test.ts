@@ -230,6 +230,12 @@ describe("precision and provider attribution at the grammar", () => {
     expect(ids(`next=https%3A%2F%2Fapi.example.org%2Fv1%3Fstripe_secret_key%3D${key}%26page%3D2\n`)).toEqual(["stripe-secret-key-live"]);
   });
 
+  it("a generic rule defers to the generic rule it names: Basic credentials are the Basic rule's, not the Bearer rule's", () => {
+    const basic = Buffer.from(`svc-payments:${expandExample("{{alnum:20}}", "basic")}`).toString("base64");
+    expect(ids(`headers = {'Authorization': 'Basic ${basic}'}\n`)).toEqual(["http-basic-auth-header"]);
+    expect(ids(`Authorization: Bearer ${expandExample("{{alnum:40}}", "bearer")}\n`)).toEqual(["http-bearer-token"]);
+  });
+
   it("a card number under a name that rules it out (card_id) is not a PAN", () => {
     const pan = expandExample("{{luhn:16:4}}", "pan");
     expect(ids(`card_number = "${pan}"\n`)).toEqual(["pci-card-pan"]);

@@ -81,6 +81,12 @@ export const COMPLIANCE_TAGS: readonly ComplianceTag[] = [
     appliesTo: "bank account numbers (IBAN) of natural persons",
   },
   {
+    tag: "CWE-214",
+    framework: "CWE",
+    title: "Invocation of process using visible sensitive information",
+    appliesTo: "passwords given on a command line (mysql -p, sshpass -p, docker login -p, redis-cli -a, curl -u), which process lists, shell histories and CI logs show",
+  },
+  {
     tag: "CWE-312",
     framework: "CWE",
     title: "Cleartext storage of sensitive information",

@@ -516,9 +516,10 @@ function resolve(group: Candidate[]): Finding[] {
     if (!f) continue;
     const overlaps = (o: Candidate) => o.start < c.end && c.start < o.end;
     if (c.rule.rule.generic && (vetoes.some(overlaps) || specific.some(overlaps))) continue;
-    // A rule that declares it defers to another (a more specific format of the same token) yields.
+    // A rule that declares it defers to another (a more specific format of the same token) yields,
+    // generic or not: the Bearer rule's reading of `Authorization: Basic …` is the Basic rule's.
     const defersTo = c.rule.rule.defersTo;
-    if (defersTo && specific.some((o) => o !== c && defersTo.includes(o.rule.rule.id) && overlaps(o))) continue;
+    if (defersTo && group.some((o) => o !== c && o.finding && defersTo.includes(o.rule.rule.id) && overlaps(o))) continue;
     // A piece of a split key matched on its own is the same secret the decoder reassembled.
     if (!c.decoded && decoded.some((d) => d.finding?.ruleId === f.ruleId && overlaps(d))) continue;
     if (partOnly(c)) {
