@@ -114,7 +114,15 @@ export interface RuleAssignment {
   value: string;
   /** Word sequences that disqualify a name even when it contains one of `names` (e.g. "page token"). */
   exclude: string[];
+  /**
+   * Only pairs of these syntaxes count (a name too common elsewhere: `key` is an API key in a URL's
+   * query, `?key=…`, and anything at all in code). Undefined: every syntax.
+   */
+  syntaxes?: AssignmentSyntax[];
 }
+
+/** How the assignment grammar read a pair (src/engine/assignment/pairs.ts describes each). */
+export type AssignmentSyntax = "assignment" | "fallback" | "call" | "flag" | "entry" | "block" | "element" | "query" | "column";
 
 export type RuleAlone = "keep" | "drop" | Severity;
 

@@ -230,6 +230,18 @@ describe("precision and provider attribution at the grammar", () => {
     expect(ids(`next=https%3A%2F%2Fapi.example.org%2Fv1%3Fstripe_secret_key%3D${key}%26page%3D2\n`)).toEqual(["stripe-secret-key-live"]);
   });
 
+  it("an assignment limited to some syntaxes reads its name only there (`key` in a URL query, not in code)", () => {
+    const [rule] = loadRulePack("rules/custom/key.yaml", {
+      text: `provider: Acme\nrules:\n  - id: acme-key\n    kind: api-key\n    title: Acme key\n    severity: high\n    keywords: [key]\n    assignment:\n      names: [key]\n      value: '[A-Za-z0-9]{24}'\n      syntaxes: [query]\n    examples:\n      match: ['?key={{alnum:24}}', '&key={{alnum:24}}']\n      noMatch: ['key = "{{alnum:24}}"', 'key: {{alnum:24}}']\n`,
+    });
+    const only = new Engine([rule!]);
+    const v = expandExample("{{alnum:24}}", "q");
+    const found = (text: string) => only.scanBuffer(Buffer.from(text), { path: "a.txt" }).length;
+    expect(found(`https://api.example.org/v1?key=${v}&page=2`)).toBe(1);
+    expect(found(`key = "${v}"`)).toBe(0);
+    expect(found(`{"key": "${v}"}`)).toBe(0);
+  });
+
   it("a generic rule defers to the generic rule it names: Basic credentials are the Basic rule's, not the Bearer rule's", () => {
     const basic = Buffer.from(`svc-payments:${expandExample("{{alnum:20}}", "basic")}`).toString("base64");
     expect(ids(`headers = {'Authorization': 'Basic ${basic}'}\n`)).toEqual(["http-basic-auth-header"]);

@@ -111,6 +111,12 @@ export const COMPLIANCE_TAGS: readonly ComplianceTag[] = [
     appliesTo: "short-lived tokens that typically leak through logs and captured requests",
   },
   {
+    tag: "CWE-598",
+    framework: "CWE",
+    title: "Use of GET request method with sensitive query strings",
+    appliesTo: "API keys sent as URL query parameters, which proxies, browser histories and server logs keep",
+  },
+  {
     tag: "CWE-798",
     framework: "CWE",
     title: "Use of hard-coded credentials",

@@ -8,7 +8,7 @@ import { loadDocument } from "../schema-document.js";
 import { KeyfenceError, displayPath } from "../errors.js";
 import { assertUniqueIds, compileRule, DEFAULT_WINDOW } from "../engine/compile.js";
 import { readBuiltinCache } from "./builtin-cache.js";
-import type { Confidence, DecodeKind, Environment, Rule, RuleAlone, Severity, ValidatorName } from "../types.js";
+import type { AssignmentSyntax, Confidence, DecodeKind, Environment, Rule, RuleAlone, Severity, ValidatorName } from "../types.js";
 import { compileRuleExtras } from "../engine/rule-extras.js";
 
 const require = createRequire(import.meta.url);
@@ -34,7 +34,7 @@ export interface RuleSpec {
   keywordsAtWordStart?: boolean;
   afterKeyword?: string;
   regex?: string;
-  assignment?: { names: string[]; value: string; exclude?: string[] };
+  assignment?: { names: string[]; value: string; exclude?: string[]; syntaxes?: AssignmentSyntax[] };
   window?: { before?: number; after?: number };
   entropy?: number;
   validate?: ValidatorName[];
@@ -74,7 +74,7 @@ export function ruleFromSpec(spec: RuleSpec, pack: { provider: string; family: s
     ...(spec.keywordsAtWordStart && { keywordsAtWordStart: true }),
     ...(spec.afterKeyword !== undefined && { afterKeyword: spec.afterKeyword }),
     ...(spec.regex !== undefined && { regex: spec.regex }),
-    ...(spec.assignment && { assignment: { names: spec.assignment.names, value: spec.assignment.value, exclude: spec.assignment.exclude ?? [] } }),
+    ...(spec.assignment && { assignment: { names: spec.assignment.names, value: spec.assignment.value, exclude: spec.assignment.exclude ?? [], ...(spec.assignment.syntaxes?.length && { syntaxes: spec.assignment.syntaxes }) } }),
     window: { before: spec.window?.before ?? DEFAULT_WINDOW.before, after: spec.window?.after ?? DEFAULT_WINDOW.after },
     ...(spec.entropy !== undefined && { entropy: spec.entropy }),
     validate: spec.validate ?? [],

@@ -105,7 +105,8 @@ function valuesOf(view: Buffer, pair: Pair, rules: readonly CompiledRule[], out:
   // A value that spells a name the rule looks for (`exports.setApiKey = setApiKey`) is code.
   const valueWords = bytes.length <= 256 ? nameWords(bytes.toString("latin1")) : [];
   for (const rule of rules) {
-    if (rule.assignment!.value.test(bytes) && !mentionsName(rule.assignment!, valueWords)) out.push({ rule, pair, bytes });
+    const a = rule.assignment!;
+    if ((!a.syntaxes || a.syntaxes.has(pair.syntax)) && a.value.test(bytes) && !mentionsName(a, valueWords)) out.push({ rule, pair, bytes });
   }
 }
 

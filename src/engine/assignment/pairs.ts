@@ -18,6 +18,7 @@ const MAX_NAME = 128;
 export const NAME_REACH = MAX_NAME + 3 * 50 + 8;
 
 /** Which syntax a pair was read from; the accuracy benchmark and tests name them. */
+// The same union as AssignmentSyntax (src/types.ts), which rules name; here with what each means.
 export type Syntax =
   | "assignment" // name = value, name: value, name := value, name => value (code and config)
   | "fallback" // ENV ?? 'v', || 'v', or 'v', ?: 'v', ${X:-v}

@@ -14,6 +14,8 @@ export interface CompiledAssignment {
    */
   spelled: NamePattern[];
   exclude: NamePattern[];
+  /** The syntaxes whose pairs count; undefined: all. */
+  syntaxes?: ReadonlySet<string>;
   value: RE2;
 }
 
@@ -145,5 +147,5 @@ export function compileAssignment(spec: RuleAssignment, where: { file?: string; 
   const shared = SHARED_EXCLUDE.filter((x) => !own.some((n) => n.includes(` ${x.join(" ")} `))).map((x) => [x.join("")]);
   const exclude = [...spec.exclude.map(patternOf), ...shared];
   const spelled = names.filter((n) => n.join("").length >= 5);
-  return { names, spelled, exclude, value: compilePattern(`^(?:${spec.value})$`, "", where) };
+  return { names, spelled, exclude, value: compilePattern(`^(?:${spec.value})$`, "", where), ...(spec.syntaxes?.length && { syntaxes: new Set(spec.syntaxes) }) };
 }
