@@ -175,6 +175,13 @@ describe("names are word sequences in any case convention", () => {
     for (const n of ["DD_KEY", "api_key", "dd_api_key_id", "DdApiKeyArn"]) expect(acceptsName(a, nameWords(n)), n).toBe(false);
   });
 
+  it("a long first run may end a word glued to a prefix (PGPASSWORD), a short one may not", () => {
+    const a = compileAssignment({ names: ["password", "api key", "token", "plaid * secret"], value: ".+", exclude: [] }, {});
+    for (const n of ["PGPASSWORD", "DBPASSWORD", "MYAPIKEY", "redisPassword"]) expect(acceptsName(a, nameWords(n)), n).toBe(true);
+    // "token" and "plaid" are too short to be found at a word's end; a glued run must end the word.
+    for (const n of ["MYTOKEN", "xplaid_secret", "PASSWORDHASH_SALT"]) expect(acceptsName(a, nameWords(n)), n).toBe(false);
+  });
+
   it("drops names about a secret rather than of one (shared and per rule)", () => {
     const a = compileAssignment({ names: ["token", "password"], value: ".+", exclude: ["refresh interval"] }, {});
     for (const n of ["nextPageToken", "version_token", "PasswordLastUsed", "TOKEN_TTL", "token_refresh_interval"]) expect(acceptsName(a, nameWords(n)), n).toBe(false);

@@ -80,8 +80,15 @@ type NamePattern = string[];
 /** How many words a `*` in a name may stand for ("plaid * secret": PLAID_SECRET, plaidClientSecret). */
 const GAP = 3;
 
+/**
+ * A run this long may also end a word that glues something before it (PGPASSWORD, DBPASSWORD,
+ * MYAPIKEY): capitals run together hide word breaks, and a long run does not end a word by chance.
+ */
+const GLUED_RUN = 6;
+
 /** Where a word run matches consecutive whole words from `i` (they may together spell it): the end, or -1. */
-function runAt(words: readonly string[], run: string, i: number): number {
+function runAt(words: readonly string[], run: string, i: number, glued = false): number {
+  if (glued && run.length >= GLUED_RUN && words[i]!.length > run.length && words[i]!.endsWith(run)) return i + 1;
   let acc = "";
   for (let j = i; j < words.length; j++) {
     acc += words[j];
@@ -93,7 +100,8 @@ function runAt(words: readonly string[], run: string, i: number): number {
 
 /** End of a match of runs[k…] starting at word i, or -1 (at most GAP+1 tries per gap: bounded). */
 function restAt(words: readonly string[], runs: NamePattern, k: number, i: number): number {
-  const end = runAt(words, runs[k]!, i);
+  // Only a name's first run may be glued to what comes before it.
+  const end = runAt(words, runs[k]!, i, k === 0);
   if (end < 0 || k === runs.length - 1) return end;
   for (let g = 0; g <= GAP && end + g < words.length; g++) {
     const e = restAt(words, runs, k + 1, end + g);
