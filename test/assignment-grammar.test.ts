@@ -186,6 +186,8 @@ describe("names are word sequences in any case convention", () => {
     const a = compileAssignment({ names: ["token", "password"], value: ".+", exclude: ["refresh interval"] }, {});
     for (const n of ["nextPageToken", "version_token", "PasswordLastUsed", "TOKEN_TTL", "token_refresh_interval"]) expect(acceptsName(a, nameWords(n)), n).toBe(false);
     for (const n of ["accessToken", "DB_PASSWORD"]) expect(acceptsName(a, nameWords(n)), n).toBe(true);
+    // A secret's encrypted or hashed form is not the secret (Travis's api_key: / secure: …).
+    for (const n of ["api_token.secure", "password_hash", "token_digest", "PASSWORD_ENCRYPTED"]) expect(acceptsName(a, nameWords(n)), n).toBe(false);
   });
 });
 

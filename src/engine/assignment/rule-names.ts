@@ -33,13 +33,15 @@ const SHARED_EXCLUDE: readonly string[][] = [
 /**
  * Last words that make the whole name a descriptor of a secret (SecretsManagerAccessRoleArn,
  * PasswordLastUsed, DB_PASSWORD_FILE, TOKEN_TTL, api_key_id): what such a name holds is not the secret.
+ * A secret's encrypted or hashed form is not the secret either (Travis's `api_key:` / `secure: …`,
+ * password_hash, token_digest).
  */
 const DESCRIPTORS: ReadonlySet<string> = new Set(
   ("arn arns url urls uri endpoint host hostname path paths file filename dir name names id ids type types length len " +
     "size ttl expiry expires expiration timeout time timestamp date at used count version format prefix suffix field " +
     "label hint placeholder enabled disabled required policy role header param rotation regex pattern env var variable " +
     "mode min max location ref reference source template error message msg help description title text input button " +
-    "page link store provider manager").split(" "),
+    "page link store provider manager secure encrypted ciphertext hash hashed digest").split(" "),
 );
 
 /** Words of a name: split at non-alphanumerics and case changes (fooBar, FOOBar, Foo2Bar), lower-cased. */
