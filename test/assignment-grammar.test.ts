@@ -261,13 +261,20 @@ describe("precision and provider attribution at the grammar", () => {
     const pan = expandExample("{{luhn:16:4}}", "pan");
     expect(ids(`card_number = "${pan}"\n`)).toEqual(["pci-card-pan"]);
     expect(ids(`card_id = "${pan}"\n`)).toEqual([]);
+    // The grammar finds the name in any syntax it reads: a call, a type annotation, RSpec's let, JSON-escaped text.
+    for (const text of [`.cardId("${pan}")`, `const cardId: string = \`${pan}\`;`, `let(:card_id) { '${pan}' }`, `"card_id = \\"${pan}\\"\\n",`, `cardId := "${pan}"`]) expect(ids(`${text}\n`), text).toEqual([]);
     // A space alone separates a name from its value too.
     expect(ids(`set -x CARD_NUMBER ${pan}\n`)).toEqual(["pci-card-pan"]);
     expect(ids(`set -x CARD_ID ${pan}\n`)).toEqual([]);
     expect(ids(`ENV CARD_ID "${pan}"\n`)).toEqual([]);
+    // A name that makes its value an identifier (order_id, an IMEI), and a quoted name before a comma.
+    expect(ids(`// order_id = ${pan}\n`)).toEqual([]);
+    expect(ids(`device_imei: ${pan}\n`)).toEqual([]);
+    expect(ids(`CARD_ID = ENV.fetch('CARD_ID', '${pan}')\n`)).toEqual([]);
+    expect(ids(`card_number = ENV.fetch('CARD_NUMBER', '${pan}')\n`)).toEqual(["pci-card-pan"]);
     // Runs of spaces and quotes before the value (a first version of the space reading never ended here).
     expect(ids(`card_number =  " ${pan}"\n`)).toEqual(["pci-card-pan"]);
-    expect(ids(`CARD_ID   '  ${pan}'\n`)).toEqual([]);
+    expect(ids(`CARD_ID   =  '${pan}'\n`)).toEqual([]);
   });
 
   it("names that describe a secret, and ARN or timestamp values, are never a secret's value", () => {

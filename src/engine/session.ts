@@ -330,7 +330,9 @@ export class ScanSession {
       const stop = iv.start + span[1];
       if (start < (this.lastEnd.get(iv.rule) ?? -1)) continue;
       // The value of a name the rule's own assignment rules out (card_id = …) is not this credential.
-      if (c.assignment && vetoedByName(slice, span[0], c)) continue;
+      // Read from the retained data, not the window: the name may begin before the window does
+      // (INLINE_LOOKBACK bytes before any window are always kept, so chunking cannot change this).
+      if (c.assignment && vetoedByName(this.data, start - this.base, c)) continue;
       if (c.rule.decode) {
         // Hook: decoder rules (decoders.ts) report what is inside the encoded text.
         const nameSpan = named && "name" in named ? named.name : undefined;

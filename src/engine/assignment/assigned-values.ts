@@ -3,8 +3,8 @@
 import type { CompiledRule } from "../compile.js";
 import { decodeUrl } from "../decoders.js";
 import { childPairs, headsBlock, nameAround, pairsOf, parentKey, type Pair } from "./pairs.js";
-import { acceptsName, mentionsName, nameWords, rejectsName } from "./rule-names.js";
-import { NAME_CHAR, isHSpace, isQuote } from "./bytes.js";
+import { acceptsName, mentionsName, nameWords, namesAnIdentifier, rejectsName } from "./rule-names.js";
+import { LF, NAME_CHAR } from "./bytes.js";
 
 export interface AssignedValue {
   rule: CompiledRule;
@@ -110,26 +110,42 @@ function valuesOf(view: Buffer, pair: Pair, rules: readonly CompiledRule[], out:
   }
 }
 
+/** How far back from a value the words tried as its name may start (one line's worth). */
+const NAME_LOOKBACK = 96;
+
+/**
+ * The names whose value the grammar reads at `start` of `b`: the words before it on its line are
+ * tried as names, nearest first (up to four: `.cardId("…")`, `cardId: string = "…"`,
+ * `let(:card_id) { '…' }`), and each whose pairs include a value there is one (a type written
+ * before `=` reads as a name too, so all are kept). The grammar decides, so every syntax it reads
+ * is read here too.
+ */
+export function namesOfValueAt(b: Buffer, start: number): string[] {
+  const out: string[] = [];
+  let i = start - 1;
+  for (let tries = 0; tries < 4; tries++) {
+    while (i >= 0 && start - i < NAME_LOOKBACK && !NAME_CHAR[b[i]!] && b[i] !== LF) i--;
+    if (i < 0 || b[i] === LF || start - i >= NAME_LOOKBACK) break;
+    const end = i + 1;
+    while (i >= 0 && end - i < NAME_LOOKBACK && NAME_CHAR[b[i]!]) i--;
+    // The word as a keyword hit would be: without the dots and dashes a name may not begin with.
+    let from = i + 1;
+    while (from < end && (b[from] === 0x2e || b[from] === 0x2d)) from++;
+    const name = from < end ? nameAround(b, from, end) : undefined;
+    if (!name) continue;
+    if (pairsOf(b, name).some((p) => p.value.start <= start && start < p.value.end)) out.push(b.toString("latin1", name.start, name.end));
+  }
+  return out;
+}
+
 /**
  * For a rule with both a regex and an assignment: whether the regex match at `start` of `b` is the
- * value of a name the rule's assignment rules out (`card_id = 4…`): read back over quotes, spaces
- * and one separator (`=`, `:`, `=>`, or a space alone) to the name.
+ * value of a name the rule's assignment rules out (`card_id = 4…`) or of an identifier's name
+ * (`order_id = 4…`, an IMEI or ICCID), as the grammar reads names and values (namesOfValueAt).
  */
 export function vetoedByName(b: Buffer, start: number, rule: CompiledRule): boolean {
-  let i = start - 1;
-  const stop = Math.max(0, start - 16);
-  let spaced = false;
-  for (; i >= stop && (isHSpace(b[i]) || isQuote(b[i])); i--) if (isHSpace(b[i])) spaced = true;
-  if (b[i] === 0x3e && b[i - 1] === 0x3d) i--;
-  if (b[i] === 0x3d || b[i] === 0x3a) {
-    i--;
-    while (i >= stop - 8 && i >= 0 && (isHSpace(b[i]) || isQuote(b[i]))) i--;
-  } else if (!(spaced && NAME_CHAR[b[i]!])) {
-    // A space alone also separates a name from its value (`ENV CARD_ID 4…`, `setenv`, `set -x`).
-    return false;
-  }
-  const end = i + 1;
-  while (i >= 0 && end - i < 128 && NAME_CHAR[b[i]!]) i--;
-  if (end - (i + 1) < 2) return false;
-  return rejectsName(rule.assignment!, nameWords(b.toString("latin1", i + 1, end)));
+  return namesOfValueAt(b, start).some((name) => {
+    const words = nameWords(name);
+    return rejectsName(rule.assignment!, words) || namesAnIdentifier(words);
+  });
 }

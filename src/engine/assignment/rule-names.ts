@@ -44,6 +44,20 @@ const DESCRIPTORS: ReadonlySet<string> = new Set(
     "page link store provider manager secure encrypted ciphertext hash hashed digest").split(" "),
 );
 
+/**
+ * Last words of a name whose value identifies or counts something (order_id, device_imei,
+ * sim_iccid, retry_count): a card-shaped number there is that identifier, not a card. IMEIs and
+ * ICCIDs carry a Luhn digit too.
+ */
+const IDENTIFIER_WORDS: ReadonlySet<string> = new Set(
+  "id ids uuid guid ref reference seq sequence index idx count total amount timestamp ts version port phone msisdn imei iccid".split(" "),
+);
+
+/** Whether a name (its words) ends in a word that makes its value an identifier or a count. */
+export function namesAnIdentifier(words: readonly string[]): boolean {
+  return words.length > 0 && IDENTIFIER_WORDS.has(words[words.length - 1]!);
+}
+
 /** Words of a name: split at non-alphanumerics and case changes (fooBar, FOOBar, Foo2Bar), lower-cased. */
 export function nameWords(name: string): string[] {
   const out: string[] = [];
