@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { execFileSync } from "node:child_process";
 import { TempRepo, cleanupTempDirs, cli, gitTestEnv, tempDir } from "./helpers/git-repo.js";
 import { positive } from "./helpers/secrets.js";
 import { planShards, rendezvousOrder, type FleetPlan } from "../src/fleet/plan.js";
@@ -261,6 +262,17 @@ describe("fleet settings digest", () => {
     expect(scanSettingsDigest({ rulePacks: [pack] }, "1.0.0", "k1")).not.toBe(base);
     const [rule] = createScanner().rules.slice(0, 1);
     expect(scanSettingsDigest({}, "1.0.0", "k1", [rule!])).not.toBe(scanSettingsDigest({}, "1.0.0", "k1", [{ ...rule!, severity: "low" }]));
-    expect(() => scanSettingsDigest({ rulePacks: [join(dir, "gone.yaml")] }, "1.0.0")).toThrow(/cannot read the rule pack/);
+    // A missing pack fails as loading it would; a folder of packs is read as loading reads it.
+    expect(() => scanSettingsDigest({ rulePacks: [join(dir, "gone.yaml")] }, "1.0.0")).toThrow(/rule pack not found/);
+    const folder = join(dir, "packs");
+    mkdirSync(join(folder, "nested"), { recursive: true });
+    writeFileSync(join(folder, "nested", "acme.yaml"), packText("Acme token"));
+    const byFolder = scanSettingsDigest({ rulePacks: [folder] }, "1.0.0", "k1");
+    writeFileSync(join(folder, "nested", "acme.yaml"), packText("Acme token, renamed"));
+    expect(scanSettingsDigest({ rulePacks: [folder] }, "1.0.0", "k1")).not.toBe(byFolder);
+    // A FIFO named as a pack is refused, never read (it would block).
+    const fifo = join(dir, "pack.fifo.yaml");
+    execFileSync("mkfifo", [fifo]);
+    expect(() => scanSettingsDigest({ rulePacks: [fifo] }, "1.0.0")).toThrow(/must be a regular file/);
   });
 });

@@ -4,8 +4,8 @@
 import { nodeCrypto } from "../deferred-imports.js";
 import { readFileSync } from "node:fs";
 import type { Rule } from "../types.js";
-import { KeyfenceError } from "../errors.js";
-import { BUILTIN_RULES_CACHE } from "../rules/load.js";
+import { BUILTIN_RULES_CACHE, rulePackFiles } from "../rules/load.js";
+import { readRegularFile } from "../io/regular-file.js";
 import type { Config } from "../config/config.js";
 import { RESULT_SCHEMA, type RepoResult } from "./repo-result.js";
 
@@ -19,16 +19,10 @@ import { RESULT_SCHEMA, type RepoResult } from "./repo-result.js";
  * Where a rule came from is not part of it: running from another folder re-scans nothing.
  */
 export function scanSettingsDigest(config: Config, version: string, keyId = "", extraRules: readonly Rule[] = []): string {
-  const read = (file: string, what: string) => {
-    try {
-      return readFileSync(file);
-    } catch (err) {
-      throw new KeyfenceError(`cannot read ${what} (${(err as NodeJS.ErrnoException).code ?? "error"})`, { file });
-    }
-  };
   const sha = (b: Buffer | string) => nodeCrypto().createHash("sha256").update(b).digest("hex");
-  const builtin = config.builtinRules === false ? null : sha(read(BUILTIN_RULES_CACHE, "the built-in rule cache"));
-  const packs = (config.rulePacks ?? []).map((p) => sha(read(p, "the rule pack")));
+  const builtin = config.builtinRules === false ? null : sha(readRegularFile(BUILTIN_RULES_CACHE, "the built-in rule cache"));
+  // The same files, in the same order, as loading the packs reads (folders included).
+  const packs = rulePackFiles(config.rulePacks ?? []).map((f) => sha(readRegularFile(f, "rule pack")));
   const extra = extraRules.map(({ origin: _origin, ...rule }) => rule);
   return sha(JSON.stringify({ version, builtin, packs, extra, config, ...(keyId && { keyId }) }));
 }

@@ -153,8 +153,8 @@ function packFilesUnder(dir: string): string[] {
   return out;
 }
 
-/** Loads packs from files and folders (recursively), rejecting duplicate ids across all of them. */
-export function loadRulePacks(paths: readonly string[]): Rule[] {
+/** The pack files that `rulePacks` paths name: files as given, folders' YAML files recursively, in order. */
+export function rulePackFiles(paths: readonly string[]): string[] {
   const files: string[] = [];
   for (const p of paths) {
     let isDir: boolean;
@@ -165,7 +165,12 @@ export function loadRulePacks(paths: readonly string[]): Rule[] {
     }
     files.push(...(isDir ? packFilesUnder(p) : [p]));
   }
-  const rules = files.flatMap((f) => loadRulePack(f));
+  return files;
+}
+
+/** Loads packs from files and folders (recursively), rejecting duplicate ids across all of them. */
+export function loadRulePacks(paths: readonly string[]): Rule[] {
+  const rules = rulePackFiles(paths).flatMap((f) => loadRulePack(f));
   assertUniqueIds(rules);
   return rules;
 }
