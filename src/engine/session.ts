@@ -330,9 +330,7 @@ export class ScanSession {
       const stop = iv.start + span[1];
       if (start < (this.lastEnd.get(iv.rule) ?? -1)) continue;
       // The value of a name the rule's own assignment rules out (card_id = …) is not this credential.
-      // Read from the retained data, not the window: the name may begin before the window does
-      // (INLINE_LOOKBACK bytes before any window are always kept, so chunking cannot change this).
-      if (c.assignment && vetoedByName(this.data, start - this.base, c)) continue;
+      if (c.assignment && vetoedByName(this.settledView(stop), start - this.base, c)) continue;
       if (c.rule.decode) {
         // Hook: decoder rules (decoders.ts) report what is inside the encoded text.
         const nameSpan = named && "name" in named ? named.name : undefined;
@@ -354,12 +352,21 @@ export class ScanSession {
   }
 
   /**
+   * The retained data up to INLINE_LOOKAHEAD bytes past `stop`, the end of a match in a window being
+   * run: a window runs only once that much follows it (or at the end), and INLINE_LOOKBACK bytes
+   * before any window are kept, so what is read in this view — a name before the match, an
+   * argument after it — is the same for any chunking.
+   */
+  private settledView(stop: number): Buffer {
+    return this.data.subarray(0, Math.min(this.total, stop + INLINE_LOOKAHEAD) - this.base);
+  }
+
+  /**
    * The credentials given right after a match of `leader` that ends at `stop` (rules that `follow`
-   * it): the next string argument, judged as each follower's own value. It is read from at most
-   * INLINE_LOOKAHEAD bytes on, which a window always has when it runs, so any chunking gives the same.
+   * it): the next string argument, judged as each follower's own value, read in settledView.
    */
   private runFollowers(leader: CompiledRule, stop: number): void {
-    const view = this.data.subarray(0, Math.min(this.total, stop + INLINE_LOOKAHEAD) - this.base);
+    const view = this.settledView(stop);
     const v = nextArgumentAt(view, stop - this.base);
     if (!v) return;
     const bytes = view.subarray(v.start, v.end);
