@@ -121,8 +121,17 @@ export interface RuleAssignment {
   syntaxes?: AssignmentSyntax[];
 }
 
-/** How the assignment grammar read a pair (src/engine/assignment/pairs.ts describes each). */
-export type AssignmentSyntax = "assignment" | "fallback" | "call" | "flag" | "entry" | "block" | "element" | "query" | "column";
+/** How the assignment grammar read a pair; rules name them in `assignment.syntaxes`. */
+export type AssignmentSyntax =
+  | "assignment" // name = value, name: value, name := value, name => value (code and config)
+  | "fallback" // ENV ?? 'v', || 'v', or 'v', ?: 'v', ${X:-v}
+  | "call" // os.Setenv("X", "v"), environ.get('X', 'v'), .apiKey("v"), let(:x) { 'v' }
+  | "flag" // --api-key v, -ApiKey "v", .netrc password v, Dockerfile ENV X v, setenv X v
+  | "entry" // name: X / value: v, {"key": X, "value": v}, <add key="X" value="v"/>
+  | "block" // variable "x" { default = "v" }
+  | "element" // <password>v</password>
+  | "query" // ?api_key=v&…, plain or percent-encoded
+  | "column"; // CSV / SQL INSERT where the name is a column header
 
 export type RuleAlone = "keep" | "drop" | Severity;
 

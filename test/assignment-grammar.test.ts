@@ -7,6 +7,7 @@ import { KeyfenceError } from "../src/errors.js";
 import { expandExample } from "../src/rules/example-template.js";
 import { BUILTIN } from "./helpers/secrets.js";
 import fc from "fast-check";
+import { readFileSync } from "node:fs";
 import { lineEnd, lineStart } from "../src/engine/assignment/bytes.js";
 
 // A fake value built at run time (the repository holds no credential-shaped literal).
@@ -86,6 +87,12 @@ const SYNTAXES: [string, string, Syntax][] = [
 ];
 
 describe("the assignment grammar reads name → value in every syntax", () => {
+  it("the rule-pack schema's assignment.syntaxes accepts exactly the syntaxes the grammar reads", () => {
+    const schema = JSON.parse(readFileSync(new URL("../schema/rule-pack.schema.json", import.meta.url), "utf8"));
+    const rule = schema.definitions.rule.properties;
+    expect(new Set(rule.assignment.properties.syntaxes.items.enum)).toEqual(new Set(SYNTAXES.map(([, , syntax]) => syntax)));
+  });
+
   for (const [template, word, syntax] of SYNTAXES) {
     it(`${syntax}: ${JSON.stringify(template)}`, () => {
       const text = template.replace("§", V);

@@ -7,6 +7,7 @@
 import { BS, CR, LF, NAME_CHAR, isHSpace, isHex, isLetter, isQuote, isWordChar, lineEnd, lineStart, skipHSpace, skipSpace, startsWithLower } from "./bytes.js";
 import { blockScalarAt, elementTextAt, quotedAt, valueAt, type Span, type ValueContext } from "./values.js";
 import { tablePairs } from "./tabular.js";
+import type { AssignmentSyntax } from "../../types.js";
 
 /** Bytes before a hit the grammar may read (a table header line, an entry key). */
 export const GRAMMAR_BEFORE = 1024;
@@ -17,18 +18,8 @@ const MAX_NAME = 128;
 /** Bytes on either side of a hit that reading its name may touch (the name, spaced words, quotes). */
 export const NAME_REACH = MAX_NAME + 3 * 50 + 8;
 
-/** Which syntax a pair was read from; the accuracy benchmark and tests name them. */
-// The same union as AssignmentSyntax (src/types.ts), which rules name; here with what each means.
-export type Syntax =
-  | "assignment" // name = value, name: value, name := value, name => value (code and config)
-  | "fallback" // ENV ?? 'v', || 'v', or 'v', ?: 'v', ${X:-v}
-  | "call" // os.Setenv("X", "v"), environ.get('X', 'v'), .apiKey("v"), let(:x) { 'v' }
-  | "flag" // --api-key v, -ApiKey "v", .netrc password v, Dockerfile ENV X v
-  | "entry" // name: X / value: v, {"key": X, "value": v}, <add key="X" value="v"/>
-  | "block" // variable "x" { default = "v" }
-  | "element" // <password>v</password>
-  | "query" // ?api_key=v&…, plain or percent-encoded
-  | "column"; // CSV / SQL INSERT where the name is a column header
+/** Which syntax a pair was read from (src/types.ts says what each is); rules, the accuracy benchmark and tests name them. */
+export type Syntax = AssignmentSyntax;
 
 export interface Pair {
   name: Span;
