@@ -21,7 +21,7 @@ mkdirSync(outdir, { recursive: true });
 writeFileSync(join(outdir, "package.json"), '{ "type": "commonjs" }\n');
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { keyfence: "dist/cli/main.js", "pool-worker": "dist/orchestrator/pool-worker.js" },
+  entryPoints: { keyfence: "dist/cli/main.js", "pool-worker": "dist/orchestrator/pool-worker.js", "drain-worker": "dist/sources/git/drain-worker.js" },
   outdir,
   bundle: true,
   format: "cjs",

@@ -6,6 +6,8 @@ import { CatFile } from "./cat-file.js";
 import { LineSplitter } from "./line-splitter.js";
 import { runGit, startGit } from "./process.js";
 
+const NAMED_PATHS = 256;
+
 export class HeadBlobsSource implements Source {
   readonly name = "HEAD";
 
@@ -13,10 +15,11 @@ export class HeadBlobsSource implements Source {
 
   async *items(): AsyncGenerator<SourceItem> {
     const { cwd, env, paths } = this.o;
-    const head = await runGit(["rev-parse", "-q", "--verify", "HEAD^{commit}"], { cwd, env, okCodes: [1, 128] });
-    if (head.code !== 0) return;
     const blobs: { path: string; oid: string }[] = [];
-    const ls = startGit(["ls-tree", "-r", "-z", "--full-tree", "HEAD"], { cwd, env });
+    // An unborn HEAD lists nothing (git exits 128): no blob is at HEAD. A few paths are named to git,
+    // literally, so that a large tree is not listed whole; many would not fit on a command line.
+    const named = paths.size <= NAMED_PATHS ? ["--", ...paths] : [];
+    const ls = startGit([...(named.length ? ["--literal-pathspecs"] : []), "ls-tree", "-r", "-z", "--full-tree", "HEAD", ...named], { cwd, env });
     ls.child.stdin.end();
     // Entries are "<mode> <type> <oid>\t<path>\0".
     const split = new LineSplitter(0);

@@ -36,11 +36,16 @@ export function gitEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv
   };
 }
 
-export interface GitProcess {
-  child: ChildProcessWithoutNullStreams;
+/** What a scan reads of a git process: its output, its exit, and a way to stop it. */
+export interface GitOutput {
   stdout: AsyncIterable<Buffer>;
   /** Resolves when git exits, with its exit code and (the first 64 KiB of) stderr. */
   done: Promise<{ code: number; stderr: string }>;
+  kill(): void;
+}
+
+export interface GitProcess extends GitOutput {
+  child: ChildProcessWithoutNullStreams;
 }
 
 export interface GitCallOptions {
@@ -50,8 +55,8 @@ export interface GitCallOptions {
 
 /** Starts `git <args>` with pinned configuration; stdout is streamed, stderr collected. */
 export function startGit(args: readonly string[], options: GitCallOptions): GitProcess {
-  const fullArgs = [...PINNED_CONFIG.flatMap((c) => ["-c", c]), ...args];
-  const child = spawn("git", fullArgs, { cwd: options.cwd, env: gitEnv(options.env), stdio: ["pipe", "pipe", "pipe"] });
+  const line = gitCommandLine(args, options);
+  const child = spawn("git", line.args, { cwd: options.cwd, env: line.env, stdio: ["pipe", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (s: string) => {
@@ -67,7 +72,12 @@ export function startGit(args: readonly string[], options: GitCallOptions): GitP
   });
   // Attach a handler now so that a spawn failure is not an unhandled rejection before anyone awaits.
   done.catch(() => {});
-  return { child, stdout: child.stdout, done };
+  return { child, stdout: child.stdout, done, kill: () => void child.kill() };
+}
+
+/** git's arguments after the pinned configuration, and its environment: what every git call runs with. */
+export function gitCommandLine(args: readonly string[], options: GitCallOptions): { args: string[]; env: NodeJS.ProcessEnv } {
+  return { args: [...PINNED_CONFIG.flatMap((c) => ["-c", c]), ...args], env: gitEnv(options.env) };
 }
 
 /**

@@ -13,7 +13,8 @@ import { AddedLineUnits, type AddedLineStats } from "./added-lines.js";
 import { CatFile } from "./cat-file.js";
 import { LineSplitter } from "./line-splitter.js";
 import { LOG_FORMAT, PatchParser, type CommitInfo } from "./patch-parser.js";
-import { startGit, GitFailure } from "./process.js";
+import { startGit, GitFailure, type GitOutput, type GitProcess } from "./process.js";
+import { startDrainedGit } from "./drained-git.js";
 import { asUserError, isPartialClone, openRepo } from "./repo.js";
 
 export interface GitRangeOptions {
@@ -105,28 +106,34 @@ export class GitRangeSource implements Source {
     const cwd = options.cwd ?? process.cwd();
     const env = options.env;
     const args = logArgs(options);
-    const partialP = isPartialClone({ cwd, env });
-    partialP.catch(() => {});
-    const repo = await openRepo({ cwd, env });
-    const where = repo.root ?? repo.gitDir;
-    if (repo.shallow) {
-      yield { notice: { path: where, reason: "shallow clone: commits beyond the shallow boundary are missing, and each boundary commit shows its whole tree as added (dates are those of the boundary)", incomplete: false } };
-    }
-    if (await partialP) {
-      yield { notice: { path: where, reason: "partial clone: objects that were not downloaded cannot be scanned (keyfence never fetches them); the scan stops at the first missing one", incomplete: false } };
-    }
-    const ready: ScanUnit[] = [];
-    const sink = new AddedLineUnits(scope, ready, options.onCommit);
-    const parser = new PatchParser(sink);
-    const splitter = new LineSplitter();
-    const onLine = (b: Buffer, s: number, e: number) => parser.line(b, s, e);
-    const proc = startGit(args, { cwd, env });
-    proc.child.stdin.end();
+    // The log starts first, so that git works while the repository is looked at. A whole history is
+    // read on a thread of its own (drained-git.ts); a range, usually a few commits, from the pipe.
+    const proc: GitOutput = options.all ? startDrainedGit(args, { cwd, env }) : startGit(args, { cwd, env });
+    if ("child" in proc) (proc as GitProcess).child.stdin.end();
+    // Read from now on: node discards a child's output that nobody is reading when it exits.
+    const chunks = proc.stdout[Symbol.asyncIterator]();
+    const first = chunks.next();
+    first.catch(() => {});
     let finished = false;
     const blobs = new WholeBlobs(cwd, env, scope);
+    const ready: ScanUnit[] = [];
+    const sink = new AddedLineUnits(scope, ready, options.onCommit);
     try {
-      for await (const chunk of proc.stdout) {
-        splitter.push(chunk, onLine);
+      const partialP = isPartialClone({ cwd, env });
+      partialP.catch(() => {});
+      const repo = await openRepo({ cwd, env });
+      const where = repo.root ?? repo.gitDir;
+      if (repo.shallow) {
+        yield { notice: { path: where, reason: "shallow clone: commits beyond the shallow boundary are missing, and each boundary commit shows its whole tree as added (dates are those of the boundary)", incomplete: false } };
+      }
+      if (await partialP) {
+        yield { notice: { path: where, reason: "partial clone: objects that were not downloaded cannot be scanned (keyfence never fetches them); the scan stops at the first missing one", incomplete: false } };
+      }
+      const parser = new PatchParser(sink);
+      const splitter = new LineSplitter();
+      const onLine = (b: Buffer, s: number, e: number) => parser.line(b, s, e);
+      for (let r = await first; !r.done; r = await chunks.next()) {
+        splitter.push(r.value, onLine);
         if (ready.length) yield* blobs.resolve(ready.splice(0));
       }
       splitter.end(onLine);
@@ -146,7 +153,7 @@ export class GitRangeSource implements Source {
         }
       }
     } finally {
-      if (!finished) proc.child.kill();
+      if (!finished) proc.kill();
       blobs.kill();
       Object.assign(this.stats, sink.stats);
     }
@@ -169,15 +176,22 @@ class WholeBlobs {
   ) {}
 
   async *resolve(units: ScanUnit[]): AsyncGenerator<SourceItem> {
+    const whole = (u: ScanUnit) => {
+      const oid = u.target.blob;
+      return oid !== undefined && /^[0-9a-f]{40,64}$/.test(oid) && openerFor(u) !== undefined;
+    };
+    // Asked for all at once, read back in order: one round trip per batch, not per blob.
+    const wanted = new Set(units.filter(whole));
+    if (wanted.size) {
+      this.cat ??= new CatFile({ cwd: this.cwd, env: this.env });
+      this.cat.request([...wanted].map((u) => u.target.blob!));
+    }
     for (const unit of units) {
-      const oid = unit.target.blob;
-      if (oid === undefined || !/^[0-9a-f]{40,64}$/.test(oid) || !openerFor(unit)) {
+      if (!wanted.has(unit)) {
         yield unit;
         continue;
       }
-      this.cat ??= new CatFile({ cwd: this.cwd, env: this.env });
-      this.cat.request([oid]);
-      const obj = await this.cat.read(this.scope.maxSize);
+      const obj = await this.cat!.read(this.scope.maxSize);
       if ("content" in obj) yield { target: unit.target, content: { kind: "bytes", data: obj.content } };
       else if ("skipped" in obj) yield { notice: this.scope.oversize(unit.target.path, obj.size) };
       // A blob missing from a partial clone: its added lines are what there is to scan.
