@@ -11,7 +11,7 @@ import { packageFile } from "../../package-root.js";
 import type { DrainMessage, DrainRequest } from "./drain-worker.js";
 import { gitCommandLine, spawnFailure, type GitCallOptions, type GitOutput } from "./process.js";
 
-const HIGH_WATER = 64 * 1024 * 1024;
+const HIGH_WATER = 16 * 1024 * 1024;
 
 /** The compiled worker; when running from the TypeScript sources (the tests), the build's copy. */
 function workerScript(): URL {
