@@ -284,6 +284,29 @@ describe("precision and provider attribution at the grammar", () => {
     expect(ids(`CARD_ID   =  '${pan}'\n`)).toEqual([]);
   });
 
+  it("a cell of an SQL VALUES tuple is named by its column, read back from the cell", () => {
+    const pan = (r: number) => expandExample("{{luhn:16:4}}", `sql-${r}`);
+    const insert = (column: string, rows: number) =>
+      `INSERT INTO accounts (id, "holder", \`${column}\`, note) VALUES\n${Array.from({ length: rows }, (_, r) => `  (${r}, 'O''Brien, ${r}', '${pan(r)}', 'a (b), c')`).join(",\n")};\n`;
+    expect(ids(insert("card_id", 40))).toEqual([]);
+    expect(ids(insert("card_number", 40))).toEqual(Array(40).fill("pci-card-pan"));
+    // A PAN in a call or an ordinary tuple has no column; nor has a cell whose tuple holds a call (not read).
+    expect(ids(`charge_card(1, "${pan(1)}")\n`)).toEqual(["pci-card-pan"]);
+    expect(ids(`INSERT INTO t (id, card_id) VALUES (NOW(), '${pan(2)}');\n`)).toEqual(["pci-card-pan"]);
+    // The column is read within what every window keeps before it: a stream cut anywhere gives the same findings.
+    const text = Buffer.from(insert("card_number", 30) + insert("card_id", 30) + insert("card_number", 30));
+    const whole = engine.scanBuffer(text, { path: "seed.sql" }).map((f) => `${f.ruleId}:${f.line}`);
+    expect(whole).toHaveLength(60);
+    for (const size of [1, 7, 100, 4093]) {
+      const pieces = Array.from({ length: Math.ceil(text.length / size) }, (_, k) => text.subarray(k * size, (k + 1) * size));
+      const streamed: string[] = [];
+      const s = engine.session({ path: "seed.sql" }, (f) => streamed.push(`${f.ruleId}:${f.line}`));
+      for (const p of pieces) s.push(p);
+      s.end();
+      expect(streamed, `chunks of ${size}`).toEqual(whole);
+    }
+  });
+
   it("names that describe a secret, and ARN or timestamp values, are never a secret's value", () => {
     const v = expandExample("{{alnum:40}}", "desc");
     for (const text of [`"SecretsManagerAccessRoleArn": "arn:aws:iam::${expandExample("{{digits:12}}", "d")}:role/reader"`, `"PasswordLastUsed": "2024-03-01T12:00:00Z"`, `version_token: "${v}"`, `# next page token: ${v}`, `TOKEN_TTL=${v}`]) {

@@ -5,6 +5,7 @@ import { decodeUrl } from "../decoders.js";
 import { childPairs, headsBlock, nameAround, pairsOf, parentKey, type Pair } from "./pairs.js";
 import { acceptsName, mentionsName, nameWords, namesAnIdentifier, rejectsName } from "./rule-names.js";
 import { LF, NAME_CHAR } from "./bytes.js";
+import { sqlColumnOfCell } from "./tabular.js";
 
 export interface AssignedValue {
   rule: CompiledRule;
@@ -134,6 +135,11 @@ export function namesOfValueAt(b: Buffer, start: number): string[] {
     const name = from < end ? nameAround(b, from, end) : undefined;
     if (!name) continue;
     if (pairsOf(b, name).some((p) => p.value.start <= start && start < p.value.end)) out.push(b.toString("latin1", name.start, name.end));
+  }
+  // A cell of an SQL VALUES tuple is named by its column, which is not on its line.
+  if (!out.length) {
+    const column = sqlColumnOfCell(b, start);
+    if (column) out.push(column);
   }
   return out;
 }

@@ -197,3 +197,79 @@ export function tablePairs(b: Buffer, name: NameSpan): Span[] {
   const csv = csvColumn(b, name);
   return csv.length ? csv : sqlColumn(b, name);
 }
+
+/** How far back from a cell its INSERT's column list is looked for: what a window keeps before it (INLINE_LOOKBACK). */
+const CELL_LOOKBACK = 4096;
+
+/**
+ * Back from `p` over the fields of an SQL tuple to its "(": where it opens and how many commas
+ * precede `p` in it, or undefined when `p` is not inside a tuple. Quotes are paired going backwards
+ * too (SQL's '' escape pairs as two quotes), so a comma or a parenthesis inside a string is text.
+ */
+function tupleOpenBefore(b: Buffer, p: number, stop: number): { open: number; commas: number } | undefined {
+  let commas = 0;
+  let quote = 0;
+  for (let i = p - 1; i >= stop; i--) {
+    const c = b[i]!;
+    if (quote) {
+      if (c === quote) quote = 0;
+      continue;
+    }
+    if (c === SQ || c === DQ) quote = c;
+    else if (c === 0x2c) commas++;
+    else if (c === 0x28) return { open: i, commas };
+    // A ")" or ";" before any "(": the end of another tuple or statement (or a call inside this
+    // tuple, which is not read), so `p` is in no tuple this reads.
+    else if (c === 0x29 || c === 0x3b) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The column a cell of an `INSERT INTO t (a, b, c) VALUES (…), (…)` tuple belongs to, read back from
+ * the cell at `start` (within CELL_LOOKBACK bytes: a far-off header is not guessed): "b" for the
+ * second field of any tuple. The reverse of sqlColumn, for judging a value found by its shape (a
+ * card number under `card_id` is an identifier).
+ */
+export function sqlColumnOfCell(b: Buffer, start: number): string | undefined {
+  const stop = Math.max(0, start - CELL_LOOKBACK);
+  let cell = start;
+  // A quoted cell: from its opening quote.
+  if (cell > 0 && (b[cell - 1] === SQ || b[cell - 1] === DQ)) cell--;
+  const own = tupleOpenBefore(b, cell, stop);
+  if (!own) return undefined;
+  // Back over earlier tuples ("), (") to VALUES.
+  let i = own.open - 1;
+  for (;;) {
+    while (i >= stop && isSpace(b[i])) i--;
+    if (i < stop) return undefined;
+    if (b[i] !== 0x2c) break;
+    i--;
+    while (i >= stop && isSpace(b[i])) i--;
+    if (b[i] !== 0x29) return undefined;
+    const prev = tupleOpenBefore(b, i, stop);
+    if (!prev) return undefined;
+    i = prev.open - 1;
+  }
+  if (!(i - 5 >= stop && startsWithLower(b, i - 5, "values") && !isWordChar(b[i - 6]))) return undefined;
+  i -= 6;
+  while (i >= stop && isSpace(b[i])) i--;
+  if (b[i] !== 0x29) return undefined;
+  // The column list: names, commas and quoting only.
+  const close = i;
+  let open = close - 1;
+  while (open >= stop && b[open] !== 0x28) {
+    const c = b[open]!;
+    if (!(isWordChar(c) || isSpace(c) || c === DQ || c === 0x60 || c === 0x5b || c === 0x5d || c === 0x2c || c === 0x2e)) return undefined;
+    open--;
+  }
+  if (open < stop) return undefined;
+  let j = open - 1;
+  while (j >= stop && isSpace(b[j])) j--;
+  while (j >= stop && (isWordChar(b[j]) || b[j] === 0x2e || b[j] === DQ || b[j] === 0x60 || b[j] === 0x5b || b[j] === 0x5d)) j--;
+  while (j >= stop && isSpace(b[j])) j--;
+  if (!(j - 3 >= stop && startsWithLower(b, j - 3, "into"))) return undefined;
+  const names = b.toString("latin1", open + 1, close).split(",");
+  const name = names[own.commas]?.trim().replace(/^["`[]|["`\]]$/g, "");
+  return name || undefined;
+}
