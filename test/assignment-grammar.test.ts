@@ -9,6 +9,7 @@ import { BUILTIN } from "./helpers/secrets.js";
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { lineEnd, lineStart } from "../src/engine/assignment/bytes.js";
+import { revealSecret } from "../src/finding/secret-store.js";
 
 // A fake value built at run time (the repository holds no credential-shaped literal).
 const V = ["q7Rk", "2mZx", "9LpW", "v4Tn", "8sHd"].join("");
@@ -282,6 +283,31 @@ describe("precision and provider attribution at the grammar", () => {
     // Runs of spaces and quotes before the value (a first version of the space reading never ended here).
     expect(ids(`card_number =  " ${pan}"\n`)).toEqual(["pci-card-pan"]);
     expect(ids(`CARD_ID   =  '${pan}'\n`)).toEqual([]);
+    // A name on a line above whose value the grammar reads here: an entry's name, a Terraform variable.
+    expect(ids(`env:\n  - name: CARD_ID\n    value: "${pan}"\n`)).toEqual([]);
+    expect(ids(`env:\n  - name: CARD_NUMBER\n    value: "${pan}"\n`)).toEqual(["pci-card-pan"]);
+    expect(ids(`variable "card_id" {\n  type      = string\n  sensitive = true\n  default   = "${pan}"\n}\n`, "vars.tf")).toEqual([]);
+    expect(ids(`variable "card_number" {\n  type      = string\n  sensitive = true\n  default   = "${pan}"\n}\n`, "vars.tf")).toEqual(["pci-card-pan"]);
+    // A name above that holds its own value says nothing of the next line's.
+    expect(ids(`card_id = 17\ncard_number = "${pan}"\n`)).toEqual(["pci-card-pan"]);
+  });
+
+  it("string literals the language joins are one value: + in Java/JS/Python, . in PHP, across lines", () => {
+    const v = expandExample("{{alnum:28}}", "joined");
+    const [a, b] = [v.slice(0, 14), v.slice(14)];
+    const secrets = (text: string) => engine.scanBuffer(Buffer.from(text), { path: "a.txt" }).map((f) => `${f.ruleId}:${revealSecret(f)}`);
+    for (const text of [`api_secret = "${a}" + "${b}"\n`, `String apiSecret = "${a}" +\n    "${b}";\n`, `$api_secret = '${a}' . '${b}';\n`, `const apiSecret = "${a.slice(0, 7)}" + "${a.slice(7)}" + "${b}";\n`]) {
+      expect(secrets(text), text).toEqual([`generic-secret-assignment:${v}`]);
+    }
+    // Only literals join: a variable ends the value, and `+=` is not a join.
+    expect(secrets(`api_secret = "${a}" + suffix\n`)).toEqual([`generic-secret-assignment:${a}`]);
+    expect(secrets(`api_secret = "${a}"; total += "${b}"\n`)).toEqual([`generic-secret-assignment:${a}`]);
+    expect(secrets(`api_secret = "${v}" + "/v1"\n`)).toEqual([`generic-secret-assignment:${v}`]);
+    // A self-identifying token split in two is its provider's, found by its own rule in the joined value.
+    const sk = expandExample("sk_live_{{alnum:24}}", "joined-stripe");
+    const found = engine.scanBuffer(Buffer.from(`STRIPE_SECRET_KEY = "${sk.slice(0, 16)}" +\n  "${sk.slice(16)}";\n`), { path: "Keys.java" });
+    expect(found.map((f) => `${f.ruleId}:${revealSecret(f)}:${f.line}-${f.endLine}`)).toEqual([`stripe-secret-key-live:${sk}:1-2`]);
+    expect(found[0]!.message).toMatch(/string literals joined/);
   });
 
   it("a cell of an SQL VALUES tuple is named by its column, read back from the cell", () => {

@@ -78,6 +78,8 @@ export const SYNTAXES: Syntax[] = [
   { id: "go-setenv", path: (i) => `ledger/internal/setup${i}_test.go`, write: (w) => [`\tos.Setenv("${upper(w)}", "`, '")'] },
   { id: "go-struct", path: (i) => `ledger/internal/client${i}.go`, write: (w) => [`\t\t${pascal(w)}: "`, '",'] },
   { id: "java", path: (i) => `core/src/main/java/bank/Keys${i}.java`, write: (w) => [`  private static final String ${upper(w)} = "`, '";'] },
+  // A key split into literals that the compiler joins, the second on the next line.
+  { id: "java-concat", path: (i) => `core/src/main/java/bank/Split${i}.java`, write: (w) => [`  private static final String ${upper(w)} = "`, '";'], encode: (v) => `${v.slice(0, Math.ceil(v.length / 2))}" +\n      "${v.slice(Math.ceil(v.length / 2))}` },
   { id: "java-builder", path: (i) => `core/src/main/java/bank/Client${i}.java`, write: (w) => [`    .${camel(w)}("`, '")'] },
   { id: "kotlin-elvis", path: (i) => `android/app/src/Keys${i}.kt`, write: (w) => [`val ${camel(w)}: String = System.getenv("${upper(w)}") ?: "`, '"'] },
   { id: "csharp", path: (i) => `Bank.Api/Keys${i}.cs`, write: (w) => [`    public const string ${pascal(w)} = "`, '";'] },

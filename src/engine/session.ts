@@ -256,10 +256,11 @@ export class ScanSession {
         const start = lo + pair.value.start;
         const stop = lo + pair.value.end;
         // A percent-encoded URL parameter's value is glued to `%3D`, where self-identifying tokens'
-        // own rules see no boundary: every rule scans the decoded value, once per pair.
-        if (pair.percentEncoded && rescanned !== bytes) {
+        // own rules see no boundary, and a key split into joined literals is whole nowhere in the
+        // text: every rule scans the value as the program sees it, once per pair.
+        if ((pair.percentEncoded || pair.pieces) && rescanned !== bytes) {
           rescanned = bytes;
-          this.candidates.push(...this.scanInner(bytes, start, stop, "url", "a URL query parameter"));
+          this.candidates.push(...(pair.pieces ? this.scanInner(bytes, start, stop, "joined", "string literals joined") : this.scanInner(bytes, start, stop, "url", "url-decoded from a URL query parameter")));
         }
         const finding = this.judge(c, bytes, start, stop, view, pair.value.start, pair.value.end);
         if (finding === "allowed") this.candidates.push({ rule: c, start, end: stop });
@@ -417,7 +418,7 @@ export class ScanSession {
     const decode = c.rule.decode!;
     const decoded = decodeValue(decode.as, window.subarray(from, to));
     if (!decoded) return [];
-    const found = this.scanInner(decoded, start, stop, decode.as, decode.where);
+    const found = this.scanInner(decoded, start, stop, decode.as, `${decode.as}-decoded from ${decode.where}`);
     if (found.length) return found;
     const note = ` — ${decode.as}-decoded from ${decode.where}`;
     if (!decode.reportSelf) return [];
@@ -453,7 +454,7 @@ export class ScanSession {
     const byId = new Map(inner.rules.map((r) => [r.rule.id, r]));
     return found.map((f) => {
       Object.assign(f, { offset: start, endOffset: stop, line: at.line, column: at.column, endLine: end.line, endColumn: end.column, encoding: as });
-      f.message += ` — ${as}-decoded from ${where}`;
+      f.message += ` — ${where}`;
       return { rule: byId.get(f.ruleId)!, start, end: stop, finding: f, decoded: true };
     });
   }

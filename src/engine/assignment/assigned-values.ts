@@ -98,9 +98,13 @@ export function assignedValues(view: Buffer, hs: number, he: number, rules: read
   return out;
 }
 
-/** The (rule, value) pairs of one pair: its value checked against each rule's shape. */
+/** The (rule, value) pairs of one pair: its value (joined literals joined) checked against each rule's shape. */
 function valuesOf(view: Buffer, pair: Pair, rules: readonly CompiledRule[], out: AssignedValue[]): void {
-  const raw = view.subarray(pair.value.start, pair.value.end);
+  const raw = pair.pieces ? Buffer.concat(pair.pieces.map((p) => view.subarray(p.start, p.end))) : view.subarray(pair.value.start, pair.value.end);
+  valuesOfBytes(pair, raw, rules, out);
+}
+
+function valuesOfBytes(pair: Pair, raw: Buffer, rules: readonly CompiledRule[], out: AssignedValue[]): void {
   const bytes = pair.percentEncoded ? (decodeUrl(raw.toString("utf8")) ?? raw) : raw;
   if (NOT_A_SECRET.test(bytes.toString("latin1", 0, 32)) || isTemplated(bytes) || bytes.includes(TYPED_RUN)) return;
   // A value that spells a name the rule looks for (`exports.setApiKey = setApiKey`) is code.
@@ -114,27 +118,27 @@ function valuesOf(view: Buffer, pair: Pair, rules: readonly CompiledRule[], out:
 /** How far back from a value the words tried as its name may start (one line's worth). */
 const NAME_LOOKBACK = 96;
 
+/** Lines above a value whose words are tried as its name when its own line names nothing. */
+const NAME_LINES_ABOVE = 3;
+
 /**
  * The names whose value the grammar reads at `start` of `b`: the words before it on its line are
  * tried as names, nearest first (up to four: `.cardId("…")`, `cardId: string = "…"`,
  * `let(:card_id) { '…' }`), and each whose pairs include a value there is one (a type written
- * before `=` reads as a name too, so all are kept). The grammar decides, so every syntax it reads
- * is read here too.
+ * before `=` reads as a name too, so all are kept); so are the words of the lines just above, where
+ * a name whose value is on a later line sits (an entry's `- name: CARD_ID` over its `value:`,
+ * Terraform's `variable "card_id" {` over its `default`); without any, an SQL tuple's column. The grammar decides, so every syntax it reads is read here too.
  */
 export function namesOfValueAt(b: Buffer, start: number): string[] {
   const out: string[] = [];
-  let i = start - 1;
-  for (let tries = 0; tries < 4; tries++) {
-    while (i >= 0 && start - i < NAME_LOOKBACK && !NAME_CHAR[b[i]!] && b[i] !== LF) i--;
-    if (i < 0 || b[i] === LF || start - i >= NAME_LOOKBACK) break;
-    const end = i + 1;
-    while (i >= 0 && end - i < NAME_LOOKBACK && NAME_CHAR[b[i]!]) i--;
-    // The word as a keyword hit would be: without the dots and dashes a name may not begin with.
-    let from = i + 1;
-    while (from < end && (b[from] === 0x2e || b[from] === 0x2d)) from++;
-    const name = from < end ? nameAround(b, from, end) : undefined;
-    if (!name) continue;
-    if (pairsOf(b, name).some((p) => p.value.start <= start && start < p.value.end)) out.push(b.toString("latin1", name.start, name.end));
+  namesOnLine(b, start, start, out);
+  let lineEnd = start;
+  // Also when its own line has a name: that may only carry the value (`value:`, `default =`).
+  for (let above = 0; above < NAME_LINES_ABOVE; above++) {
+    while (lineEnd > 0 && b[lineEnd - 1] !== LF) lineEnd--;
+    if (lineEnd === 0 || start - lineEnd > NAME_LOOKBACK * NAME_LINES_ABOVE * 2) break;
+    lineEnd--;
+    namesOnLine(b, lineEnd, start, out);
   }
   // A cell of an SQL VALUES tuple is named by its column, which is not on its line.
   if (!out.length) {
@@ -142,6 +146,23 @@ export function namesOfValueAt(b: Buffer, start: number): string[] {
     if (column) out.push(column);
   }
   return out;
+}
+
+/** The words before `from` on its line (up to four, nearest first) whose pairs hold a value at `start`. */
+function namesOnLine(b: Buffer, from: number, start: number, out: string[]): void {
+  let i = from - 1;
+  for (let tries = 0; tries < 4; tries++) {
+    while (i >= 0 && from - i < NAME_LOOKBACK && !NAME_CHAR[b[i]!] && b[i] !== LF) i--;
+    if (i < 0 || b[i] === LF || from - i >= NAME_LOOKBACK) break;
+    const end = i + 1;
+    while (i >= 0 && end - i < NAME_LOOKBACK && NAME_CHAR[b[i]!]) i--;
+    // The word as a keyword hit would be: without the dots and dashes a name may not begin with.
+    let first = i + 1;
+    while (first < end && (b[first] === 0x2e || b[first] === 0x2d)) first++;
+    const name = first < end ? nameAround(b, first, end) : undefined;
+    if (!name) continue;
+    if (pairsOf(b, name).some((p) => p.value.start <= start && start < p.value.end)) out.push(b.toString("latin1", name.start, name.end));
+  }
 }
 
 /**

@@ -29,6 +29,8 @@ export interface Pair {
   percentEncoded: boolean;
   /** A key of the block the hit's name heads (`twilio:` / `  auth_token: v`): the name is both, in order. */
   child?: Span;
+  /** String literals the language joins into the value (`"ab" + "cd"`): rules see them joined; `value` spans them all. */
+  pieces?: Span[];
 }
 
 /** The indentation of the line a name starts (nothing but spaces before it), or -1. */
@@ -533,7 +535,52 @@ export function pairsOf(b: Buffer, name: Name): Pair[] {
   }
   const direct = directValue(b, name, ctx);
   if (!direct) return [];
+  const pieces = direct.syntax === "query" ? undefined : joinedPieces(b, direct.value);
+  if (pieces) return [{ name: span, value: { start: direct.value.start, end: pieces[pieces.length - 1]!.end }, syntax: direct.syntax, percentEncoded: false, pieces }];
   return [{ name: span, value: direct.value, syntax: direct.syntax, percentEncoded: direct.syntax === "query" && (ctx.percent || direct.percent || hasPercentEscape(b, direct.value)) }];
+}
+
+const MAX_PIECES = 8;
+
+/**
+ * Text a key could be split into: letters, digits and base64/base64url punctuation, a later piece not
+ * starting with "/" — `"<key>" + "/v1"` builds a path, `"Bearer " + "…"` a header: those do not join.
+ */
+function tokenText(b: Buffer, s: Span, first: boolean): boolean {
+  if (s.end <= s.start || (!first && b[s.start] === 0x2f)) return false;
+  for (let i = s.start; i < s.end; i++) {
+    const c = b[i]!;
+    if (!(isWordChar(c) || c === 0x2d || c === 0x2b || c === 0x2f || c === 0x3d)) return false;
+  }
+  return true;
+}
+
+/**
+ * A string value continued by more string literals that the language joins: `"ab" + "cd"` (Java, C#,
+ * JavaScript, Python, Kotlin, Ruby, Swift), PHP's `"ab" . "cd"`, also across lines. Splitting a key
+ * so that no line holds it whole is how code (and an evasive commit) writes long secrets. Only
+ * literals join: `"ab" + suffix` is the first piece alone, as before.
+ */
+function joinedPieces(b: Buffer, first: Span): Span[] | undefined {
+  const q = b[first.end];
+  if (!isQuote(q) || b[first.start - 1] !== q || !tokenText(b, first, true)) return undefined;
+  const pieces = [first];
+  let end = first.end + 1;
+  while (pieces.length < MAX_PIECES) {
+    let p = skipHSpace(b, end);
+    const op = b[p];
+    const plus = op === 0x2b && b[p + 1] !== 0x2b && b[p + 1] !== 0x3d;
+    const dot = op === 0x2e && p > end && isHSpace(b[p + 1]);
+    if (!plus && !dot) break;
+    p = skipSpace(b, p + 1, 64);
+    const quote = b[p];
+    if (!isQuote(quote)) break;
+    const next = quotedAt(b, p);
+    if (!next || next.start !== p + 1 || b[next.end] !== quote || !tokenText(b, next, false)) break;
+    pieces.push(next);
+    end = next.end + 1;
+  }
+  return pieces.length > 1 ? pieces : undefined;
 }
 
 function hasPercentEscape(b: Buffer, v: Span): boolean {
