@@ -530,8 +530,10 @@ function resolve(group: Candidate[]): Finding[] {
     // generic or not: the Bearer rule's reading of `Authorization: Basic …` is the Basic rule's.
     const defersTo = c.rule.rule.defersTo;
     if (defersTo && group.some((o) => o !== c && o.finding && defersTo.includes(o.rule.rule.id) && overlaps(o))) continue;
-    // A piece of a split key matched on its own is the same secret the decoder reassembled.
+    // A piece of a split key matched on its own is the same secret the decoder reassembled, and so
+    // is the same key reassembled twice (the concatenation decoder, and the grammar's joined value).
     if (!c.decoded && decoded.some((d) => d.finding?.ruleId === f.ruleId && overlaps(d))) continue;
+    if (c.decoded && spans.some((o) => o.decoded && o.finding?.ruleId === f.ruleId && overlaps(o))) continue;
     if (partOnly(c)) {
       if (!partSpans.some((o) => o.rule === c.rule && o.start === c.start && o.end === c.end)) {
         partSpans.push(c);
