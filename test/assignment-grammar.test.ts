@@ -85,6 +85,11 @@ const SYNTAXES: [string, string, Syntax][] = [
   ['buildConfigField "String", "API_KEY", "\\"§\\""', "API_KEY", "call"],
   ['buildConfigField("String", "API_KEY", "\\"§\\"")', "API_KEY", "call"],
   ['resValue "string", "api_key", "§"', "api_key", "call"],
+  ['-define(API_KEY, "§").', "API_KEY", "call"],
+  ['constexpr char kApiKey[] = "§";', "kApiKey", "assignment"],
+  ['static const char api_key[64] = "§";', "api_key", "assignment"],
+  ["$ENV{API_KEY} = '§';", "API_KEY", "assignment"],
+  ["$config{api_key} = '§';", "api_key", "assignment"],
 ];
 
 describe("the assignment grammar reads name → value in every syntax", () => {

@@ -327,6 +327,16 @@ function isArgumentName(b: Buffer, outerStart: number): "first" | "later" | unde
   return b[i] === 0x22 || b[i] === 0x27 ? "later" : undefined;
 }
 
+/** `-define(` right before a name: an Erlang macro, whose second argument is its text. */
+function definesMacro(b: Buffer, outerStart: number): boolean {
+  let i = outerStart - 1;
+  while (i >= 0 && outerStart - i < 8 && isHSpace(b[i])) i--;
+  if (b[i] !== 0x28) return false;
+  i--;
+  while (i >= 0 && outerStart - i < 12 && isHSpace(b[i])) i--;
+  return i >= 6 && b[i - 6] === 0x2d && b.toString("latin1", i - 5, i + 1) === "define";
+}
+
 /** Where the code after a string value whose text ends at `end` resumes (past its closing quotes). */
 function afterString(b: Buffer, end: number): number {
   let n = end;
@@ -421,7 +431,14 @@ function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; s
   let p = name.outerEnd;
   let closers = 0;
   let call = false;
-  while (closers < 3 && (b[p] === 0x5d || b[p] === 0x29)) {
+  // C's `char kApiKey[] = "…"` (or `[64]`): an array's empty or sized brackets.
+  if (b[p] === 0x5b && !name.quoted) {
+    let q = p + 1;
+    while (q < p + 6 && b[q]! >= 0x30 && b[q]! <= 0x39) q++;
+    if (b[q] === 0x5d) p = q + 1;
+  }
+  // A subscript's closers: `config["api_key"] = …`, Perl's `$ENV{API_KEY} = '…'`; `getenv("X")` is a call.
+  while (closers < 3 && (b[p] === 0x5d || b[p] === 0x29 || (b[p] === 0x7d && b[name.outerStart - 1] === 0x7b))) {
     call ||= b[p] === 0x29;
     p++;
     closers++;
@@ -467,6 +484,9 @@ function directValue(b: Buffer, name: Name, ctx: ValueContext): { value: Span; s
   } else if (spaced && startsWithLower(b, p, "or") && isHSpace(b[p + 2])) {
     [next, syntax, need] = [p + 2, "fallback", "quoted"];
   } else if (c === 0x2c && name.quoted && (b[name.outerEnd - 1] === 0x22 || b[name.outerEnd - 1] === 0x27) && (argument = isArgumentName(b, name.outerStart))) {
+    [next, syntax, need] = [p + 1, "call", "quoted"];
+  } else if (c === 0x2c && !name.quoted && closers === 0 && definesMacro(b, name.outerStart)) {
+    // Erlang's `-define(API_KEY, "…").`
     [next, syntax, need] = [p + 1, "call", "quoted"];
   } else if (c === 0x28 && !name.quoted && closers === 0 && !spaced) {
     [next, syntax, need] = [p + 1, "call", "quoted"];
