@@ -260,7 +260,8 @@ export class ScanSession {
         // text: every rule scans the value as the program sees it, once per pair.
         if ((pair.percentEncoded || pair.pieces) && rescanned !== bytes) {
           rescanned = bytes;
-          this.candidates.push(...(pair.pieces ? this.scanInner(bytes, start, stop, "joined", "string literals joined") : this.scanInner(bytes, start, stop, "url", "url-decoded from a URL query parameter")));
+          const [as, where] = pair.pieces ? ["joined", "string literals joined"] : ["url", "url-decoded from a URL query parameter"];
+          this.candidates.push(...this.scanInner(bytes, start, stop, as, where));
         }
         const finding = this.judge(c, bytes, start, stop, view, pair.value.start, pair.value.end);
         if (finding === "allowed") this.candidates.push({ rule: c, start, end: stop });

@@ -101,10 +101,6 @@ export function assignedValues(view: Buffer, hs: number, he: number, rules: read
 /** The (rule, value) pairs of one pair: its value (joined literals joined) checked against each rule's shape. */
 function valuesOf(view: Buffer, pair: Pair, rules: readonly CompiledRule[], out: AssignedValue[]): void {
   const raw = pair.pieces ? Buffer.concat(pair.pieces.map((p) => view.subarray(p.start, p.end))) : view.subarray(pair.value.start, pair.value.end);
-  valuesOfBytes(pair, raw, rules, out);
-}
-
-function valuesOfBytes(pair: Pair, raw: Buffer, rules: readonly CompiledRule[], out: AssignedValue[]): void {
   const bytes = pair.percentEncoded ? (decodeUrl(raw.toString("utf8")) ?? raw) : raw;
   if (NOT_A_SECRET.test(bytes.toString("latin1", 0, 32)) || isTemplated(bytes) || bytes.includes(TYPED_RUN)) return;
   // A value that spells a name the rule looks for (`exports.setApiKey = setApiKey`) is code.

@@ -7,6 +7,7 @@
 import { BS, CR, LF, NAME_CHAR, isHSpace, isHex, isLetter, isQuote, isWordChar, lineEnd, lineStart, skipHSpace, skipSpace, startsWithLower } from "./bytes.js";
 import { blockScalarAt, elementTextAt, quotedAt, valueAt, type Span, type ValueContext } from "./values.js";
 import { tablePairs } from "./tabular.js";
+import { bytesAt } from "../byte-compare.js";
 import type { AssignmentSyntax } from "../../types.js";
 
 /** Bytes before a hit the grammar may read (a table header line, an entry key). */
@@ -334,8 +335,10 @@ function definesMacro(b: Buffer, outerStart: number): boolean {
   if (b[i] !== 0x28) return false;
   i--;
   while (i >= 0 && outerStart - i < 12 && isHSpace(b[i])) i--;
-  return i >= 6 && b[i - 6] === 0x2d && b.toString("latin1", i - 5, i + 1) === "define";
+  return b[i - 6] === 0x2d && bytesAt(b, i - 5, DEFINE);
 }
+
+const DEFINE = Buffer.from("define");
 
 /** Where the code after a string value whose text ends at `end` resumes (past its closing quotes). */
 function afterString(b: Buffer, end: number): number {

@@ -3,6 +3,7 @@
 // VALUES tuples. Each row is read once, left to right, so the work is linear in the bytes read.
 import { CR, DQ, LF, SQ, isHSpace, isQuote, isSpace, isWordChar, lineEnd, lineStart, skipSpace, startsWithLower } from "./bytes.js";
 import type { Span } from "./values.js";
+import { INLINE_LOOKBACK } from "../inline-allow.js";
 
 /** How far below a header rows are read, and how many at most. */
 const MAX_ROWS_BYTES = 64 * 1024;
@@ -117,6 +118,23 @@ function csvColumn(b: Buffer, name: NameSpan): Span[] {
   return out;
 }
 
+/** A byte of an SQL column list other than its commas: names, spaces, and the quoting of names ("", ``, [], a.b). */
+function isColumnListByte(c: number | undefined): boolean {
+  return isWordChar(c) || isSpace(c) || c === DQ || c === 0x60 || c === 0x5b || c === 0x5d || c === 0x2e;
+}
+
+/**
+ * Whether `INSERT INTO <table>` ends just before the column list's "(" at `open`: spaces and the
+ * table's name are read down to `stop`, the keyword "into" down to `floor`.
+ */
+function followsInsertInto(b: Buffer, open: number, stop: number, floor: number): boolean {
+  let j = open - 1;
+  while (j >= stop && isSpace(b[j])) j--;
+  while (j >= stop && (isWordChar(b[j]) || b[j] === 0x2e || b[j] === DQ || b[j] === 0x60 || b[j] === 0x5b || b[j] === 0x5d)) j--;
+  while (j >= stop && isSpace(b[j])) j--;
+  return j - 3 >= floor && startsWithLower(b, j - 3, "into");
+}
+
 /** `INSERT INTO t (a, b, pan) VALUES (…, …, '…'), (…)`: the column's values in every tuple. */
 function sqlColumn(b: Buffer, name: NameSpan): Span[] {
   // Back to the column list's "(" over names, commas and quoting.
@@ -127,21 +145,15 @@ function sqlColumn(b: Buffer, name: NameSpan): Span[] {
     const c = b[i]!;
     if (c === 0x28) break;
     if (c === 0x2c) column++;
-    else if (!(isWordChar(c) || isSpace(c) || c === DQ || c === 0x60 || c === 0x5b || c === 0x5d || c === 0x2e)) return [];
+    else if (!isColumnListByte(c)) return [];
   }
   if (i < stop) return [];
-  // "insert into <table>" before it.
-  let j = i - 1;
-  while (j >= stop && isSpace(b[j])) j--;
-  while (j >= stop && (isWordChar(b[j]) || b[j] === 0x2e || b[j] === DQ || b[j] === 0x60 || b[j] === 0x5b || b[j] === 0x5d)) j--;
-  while (j >= stop && isSpace(b[j])) j--;
-  if (!(j >= 3 && startsWithLower(b, j - 3, "into"))) return [];
+  if (!followsInsertInto(b, i, stop, 0)) return [];
   // Forward to the list's ")" and VALUES.
   let k = name.outerEnd;
   const fwd = Math.min(b.length, k + 4096);
   while (k < fwd && b[k] !== 0x29) {
-    const c = b[k]!;
-    if (!(isWordChar(c) || isSpace(c) || c === DQ || c === 0x60 || c === 0x5b || c === 0x5d || c === 0x2c || c === 0x2e)) return [];
+    if (!(isColumnListByte(b[k]) || b[k] === 0x2c)) return [];
     k++;
   }
   k = skipSpace(b, k + 1);
@@ -198,9 +210,6 @@ export function tablePairs(b: Buffer, name: NameSpan): Span[] {
   return csv.length ? csv : sqlColumn(b, name);
 }
 
-/** How far back from a cell its INSERT's column list is looked for: what a window keeps before it (INLINE_LOOKBACK). */
-const CELL_LOOKBACK = 4096;
-
 /**
  * Back from `p` over the fields of an SQL tuple to its "(": where it opens and how many commas
  * precede `p` in it, or undefined when `p` is not inside a tuple. Quotes are paired going backwards
@@ -227,12 +236,12 @@ function tupleOpenBefore(b: Buffer, p: number, stop: number): { open: number; co
 
 /**
  * The column a cell of an `INSERT INTO t (a, b, c) VALUES (…), (…)` tuple belongs to, read back from
- * the cell at `start` (within CELL_LOOKBACK bytes: a far-off header is not guessed): "b" for the
+ * the cell at `start` (within INLINE_LOOKBACK bytes, what every window keeps before it: a far-off header is not guessed): "b" for the
  * second field of any tuple. The reverse of sqlColumn, for judging a value found by its shape (a
  * card number under `card_id` is an identifier).
  */
 export function sqlColumnOfCell(b: Buffer, start: number): string | undefined {
-  const stop = Math.max(0, start - CELL_LOOKBACK);
+  const stop = Math.max(0, start - INLINE_LOOKBACK);
   let cell = start;
   // A quoted cell: from its opening quote.
   if (cell > 0 && (b[cell - 1] === SQ || b[cell - 1] === DQ)) cell--;
@@ -259,16 +268,11 @@ export function sqlColumnOfCell(b: Buffer, start: number): string | undefined {
   const close = i;
   let open = close - 1;
   while (open >= stop && b[open] !== 0x28) {
-    const c = b[open]!;
-    if (!(isWordChar(c) || isSpace(c) || c === DQ || c === 0x60 || c === 0x5b || c === 0x5d || c === 0x2c || c === 0x2e)) return undefined;
+    if (!(isColumnListByte(b[open]) || b[open] === 0x2c)) return undefined;
     open--;
   }
-  if (open < stop) return undefined;
-  let j = open - 1;
-  while (j >= stop && isSpace(b[j])) j--;
-  while (j >= stop && (isWordChar(b[j]) || b[j] === 0x2e || b[j] === DQ || b[j] === 0x60 || b[j] === 0x5b || b[j] === 0x5d)) j--;
-  while (j >= stop && isSpace(b[j])) j--;
-  if (!(j - 3 >= stop && startsWithLower(b, j - 3, "into"))) return undefined;
+  // Nothing before `stop`: a window keeps no more than that before a match.
+  if (open < stop || !followsInsertInto(b, open, stop, stop)) return undefined;
   const names = b.toString("latin1", open + 1, close).split(",");
   const name = names[own.commas]?.trim().replace(/^["`[]|["`\]]$/g, "");
   return name || undefined;

@@ -13,7 +13,7 @@ import { AddedLineUnits, type AddedLineStats } from "./added-lines.js";
 import { CatFile } from "./cat-file.js";
 import { LineSplitter } from "./line-splitter.js";
 import { LOG_FORMAT, PatchParser, type CommitInfo } from "./patch-parser.js";
-import { startGit, GitFailure, type GitOutput, type GitProcess } from "./process.js";
+import { startGit, GitFailure, type GitOutput } from "./process.js";
 import { startDrainedGit } from "./drained-git.js";
 import { asUserError, isPartialClone, openRepo } from "./repo.js";
 
@@ -108,8 +108,13 @@ export class GitRangeSource implements Source {
     const args = logArgs(options);
     // The log starts first, so that git works while the repository is looked at. A whole history is
     // read on a thread of its own (drained-git.ts); a range, usually a few commits, from the pipe.
-    const proc: GitOutput = options.all ? startDrainedGit(args, { cwd, env }) : startGit(args, { cwd, env });
-    if ("child" in proc) (proc as GitProcess).child.stdin.end();
+    let proc: GitOutput;
+    if (options.all) proc = startDrainedGit(args, { cwd, env });
+    else {
+      const piped = startGit(args, { cwd, env });
+      piped.child.stdin.end();
+      proc = piped;
+    }
     // Read from now on: node discards a child's output that nobody is reading when it exits.
     const chunks = proc.stdout[Symbol.asyncIterator]();
     const first = chunks.next();
